@@ -1,0 +1,102 @@
+"""Shared fixtures: one user per role, each with a scope, and a small geography.
+
+Reference data (provinces, regencies, countries, occupations, units) is loaded by migration, so
+every test database already holds it; fixtures here only pick rows from it.
+"""
+
+import pytest
+
+from lindungi.accounts.roles import Role
+
+
+@pytest.fixture
+def regency(db):
+    from lindungi.reference.models import Regency
+
+    return Regency.objects.get(code="3201")  # Kabupaten Bogor, Jawa Barat
+
+
+@pytest.fixture
+def other_regency(db):
+    from lindungi.reference.models import Regency
+
+    return Regency.objects.get(code="3501")  # Kabupaten Pacitan, Jawa Timur
+
+
+@pytest.fixture
+def unit_jabar(db):
+    """A unit covering exactly Jawa Barat, built here so tests do not depend on seeded coverage."""
+    from lindungi.reference.models import OrgUnit, Province, UnitCoverage
+
+    unit = OrgUnit.objects.create(code="TEST-JABAR", name="BP3MI Test Jawa Barat", kind=OrgUnit.Kind.BP3MI)
+    UnitCoverage.objects.create(unit=unit, province=Province.objects.get(code="32"))
+    return unit
+
+
+@pytest.fixture
+def make_user(db):
+    from lindungi.accounts.models import User
+
+    def make(role=Role.ADMIN, username=None, **extra):
+        username = username or f"{role}-{User.objects.count() + 1}"
+        return User.objects.create_user(username=username, password="rahasia-123", role=role, **extra)
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, username="admin-t", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user(Role.ANALYST, username="analyst-t")
+
+
+@pytest.fixture
+def unit_officer(make_user, unit_jabar):
+    return make_user(Role.UNIT_OFFICER, username="officer-t", unit=unit_jabar)
+
+
+@pytest.fixture
+def agency(db, regency):
+    from lindungi.agencies.tests.factories import AgencyFactory
+
+    return AgencyFactory(head_office_regency=regency)
+
+
+@pytest.fixture
+def other_agency(db, other_regency):
+    from lindungi.agencies.tests.factories import AgencyFactory
+
+    return AgencyFactory(head_office_regency=other_regency)
+
+
+@pytest.fixture
+def p3mi_user(make_user, agency):
+    return make_user(Role.P3MI_STAFF, username="p3mi-t", agency=agency)
+
+
+@pytest.fixture
+def checkpoint_officer(make_user):
+    return make_user(Role.CHECKPOINT, username="checkpoint-t")
+
+
+@pytest.fixture
+def partner_client(make_user):
+    return make_user(Role.PARTNER_API, username="partner-t")
+
+
+@pytest.fixture
+def api_client_for():
+    """A Django test client that sends a fresh bearer token for the given user."""
+    from django.test import Client
+
+    from lindungi.accounts.services import api_token_issue
+
+    def make(user):
+        _, raw = api_token_issue(user=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make

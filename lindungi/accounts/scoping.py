@@ -1,0 +1,31 @@
+"""The one scoping mechanism. Every scoped model's ``visible_to(actor)`` calls ``scope_queryset``
+with the names of its region and company columns; selectors never filter by role themselves.
+
+- central administrators and analysts see everything;
+- unit officers see rows whose region lies in their unit's current coverage;
+- P3MI staff see rows of their own company;
+- checkpoint officers and partner API clients may look any row up, but only by exact identifier:
+  the selectors enforce that (see ``LOOKUP_ONLY_ROLES``);
+- anyone else (inactive, anonymous, unknown role) sees nothing.
+"""
+
+from django.db.models import QuerySet
+
+from lindungi.accounts.roles import LOOKUP_ONLY_ROLES, NATIONAL_ROLES, Role
+
+
+def scope_queryset(queryset: QuerySet, actor, *, regency_field: str | None, agency_field: str | None) -> QuerySet:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return queryset.none()
+    role = actor.role
+    if role in NATIONAL_ROLES or role in LOOKUP_ONLY_ROLES:
+        return queryset
+    if role == Role.UNIT_OFFICER and actor.unit_id and regency_field:
+        from lindungi.reference.selectors import regency_ids_covered_by
+
+        return queryset.filter(**{f"{regency_field}__in": regency_ids_covered_by(actor.unit_id)})
+    if role == Role.P3MI_STAFF and actor.agency_id and agency_field:
+        return queryset.filter(**{agency_field: actor.agency_id})
+    return queryset.none()
+
+

@@ -1,0 +1,299 @@
+"""Reads for P3MI companies and foreign parties.
+
+Staff reads start from ``visible_to(actor)`` (P3MI staff see only their own company; every other
+staff role sees every company, licence data being public). The public register
+(``agency_public_search``) takes no actor and returns only the public licence fields, never the
+deposit, capital or contacts.
+"""
+
+import datetime as dt
+import re
+import uuid
+from types import SimpleNamespace
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm, Role
+from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
+from lindungi.agencies.rules import standing_on, standing_text
+from lindungi.common.errors import NotFound, ValidationFailed
+from lindungi.common.pagination import Page, paginate
+from lindungi.reference.models import Country, Province, Regency
+
+MAX_QUERY_LENGTH = 100
+PUBLIC_MIN_QUERY = 3
+PUBLIC_MAX_LIMIT = 50
+
+# Roles that see a company's paid-up capital, deposit and contacts (besides its own P3MI staff).
+FINANCIAL_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.UNIT_OFFICER})
+
+
+def parse_public_id(value: Any) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_query(q: str | None, field: str = "q") -> str:
+    q = re.sub(r"\s+", " ", q or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValidationFailed.from_fields({field: [_("At most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}]})
+    return q
+
+
+def _text_filter(q: str) -> Q:
+    """Every word in the legal name, or the text inside the SIP3MI number."""
+    by_name = Q()
+    for word in q.split():
+        by_name &= Q(legal_name__icontains=word)
+    return by_name | Q(sip3mi_number__icontains=q.replace(" ", ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# companies (staff)
+# ---------------------------------------------------------------------------------------------
+
+def agency_filtered_for(actor, *, q: str = "", status: str = "", province_code: str = "") -> QuerySet:
+    """The scoped, filtered companies, unpaginated (for lists and exports)."""
+    errors: dict[str, list[str]] = {}
+    q = _check_query(q)
+    status = (status or "").strip()
+    province_code = re.sub(r"\D", "", province_code or "") if province_code else ""
+    if status and status not in AgencyStatus.values:
+        errors["status"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(AgencyStatus.values)}]
+    if province_code and not Province.objects.filter(code=province_code).exists():
+        errors["province"] = [_("Unknown province code.")]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    qs = Agency.objects.visible_to(actor).select_related("head_office_regency__province")
+    if q:
+        qs = qs.filter(_text_filter(q))
+    if status:
+        qs = qs.filter(status=status)
+    if province_code:
+        qs = qs.filter(head_office_regency__province__code=province_code)
+    return qs.order_by("legal_name", "id")
+
+
+def agency_list_for(
+    actor, q: str = "", status: str = "", province_code: str = "", page: int = 1, page_size: int = 25,
+) -> Page:
+    qs = agency_filtered_for(actor, q=q, status=status, province_code=province_code)
+    return paginate(qs.annotate(open_branches=Count("branches", filter=Q(branches__closed_on__isnull=True))),
+                    page=page, page_size=page_size)
+
+
+def agency_get_for(actor, public_id) -> Agency:
+    """One company in the actor's scope, with its status history and branches prefetched."""
+    uid = parse_public_id(public_id)
+    agency = None
+    if uid is not None:
+        agency = (
+            Agency.objects.visible_to(actor).select_related("head_office_regency__province")
+            .prefetch_related(
+                Prefetch("status_history", queryset=AgencyStatusChange.objects.select_related("actor")),
+                Prefetch("branches", queryset=Branch.objects.select_related("regency__province")),
+            )
+            .filter(public_id=uid).first()
+        )
+    if agency is None:
+        raise NotFound(_("P3MI not found."))
+    return agency
+
+
+def agency_branches_for(actor, public_id) -> list[Branch]:
+    return list(agency_get_for(actor, public_id).branches.all())
+
+
+def agency_history_for(actor, public_id) -> list[AgencyStatusChange]:
+    return list(agency_get_for(actor, public_id).status_history.all())
+
+
+def agency_financials_visible(actor, agency: Agency) -> bool:
+    """Paid-up capital, deposit and contacts: central staff, unit officers and the company's own
+    staff. Checkpoint officers and partner API clients see only the licence."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.role in FINANCIAL_ROLES or actor.has_role_perm(Perm.AGENCY_WRITE):
+        return True
+    return actor.role == Role.P3MI_STAFF and actor.agency_id == agency.pk
+
+
+# ---------------------------------------------------------------------------------------------
+# public register
+# ---------------------------------------------------------------------------------------------
+
+PUBLIC_FIELDS = (
+    "legal_name", "sip3mi_number", "status", "licence_issued_on", "licence_expires_on",
+    "suspended_from", "suspended_until", "head_office_regency__code", "head_office_regency__name",
+    "head_office_regency__province__name",
+)
+
+
+def agency_public_search(q: str, limit: int = 20, *, page: int = 1, day: dt.date | None = None) -> Page:
+    """The public register: anyone, without signing in, looks a company up by name or SIP3MI number.
+
+    Items are plain dicts of public licence fields only (read with ``values()``, so the deposit,
+    capital and contacts never leave the database) plus the standing on ``day`` (default today).
+    """
+    errors: dict[str, list[str]] = {}
+    q = re.sub(r"\s+", " ", q or "").strip()
+    if len(q) < PUBLIC_MIN_QUERY:
+        errors["q"] = [_("Type at least %(n)d characters of the name or SIP3MI number.") % {"n": PUBLIC_MIN_QUERY}]
+    elif len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = [_("At most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}]
+    if not isinstance(limit, int) or not 1 <= limit <= PUBLIC_MAX_LIMIT:
+        errors["limit"] = [_("Must be between 1 and %(n)d.") % {"n": PUBLIC_MAX_LIMIT}]
+    if not isinstance(page, int) or page < 1:
+        errors["page"] = [_("Must be 1 or more.")]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    day = day or _today()
+    qs = Agency.objects.filter(_text_filter(q)).order_by("legal_name", "id").values(*PUBLIC_FIELDS)
+    result = paginate(qs, page=page, page_size=limit)
+    return Page(items=[_public_item(row, day) for row in result.items], total=result.total, page=result.page,
+                page_size=result.page_size)
+
+
+def _public_item(row: dict, day: dt.date) -> dict[str, Any]:
+    view = SimpleNamespace(
+        status=row["status"], licence_issued_on=row["licence_issued_on"],
+        licence_expires_on=row["licence_expires_on"], suspended_from=row["suspended_from"],
+        suspended_until=row["suspended_until"],
+    )
+    good, code = standing_on(view, day)
+    text = standing_text(view, day)
+    return {
+        "legal_name": row["legal_name"],
+        "sip3mi_number": row["sip3mi_number"],
+        "status": row["status"],
+        "in_good_standing": good,
+        "standing_code": code,
+        "standing_id": text["id"],
+        "standing_en": text["en"],
+        "suspended_from": row["suspended_from"],
+        "suspended_until": row["suspended_until"],
+        "licence_issued_on": row["licence_issued_on"],
+        "licence_expires_on": row["licence_expires_on"],
+        "head_office_regency_code": row["head_office_regency__code"],
+        "head_office_regency_name": row["head_office_regency__name"],
+        "head_office_province_name": row["head_office_regency__province__name"],
+        "as_of": day,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# foreign employers and agencies
+# ---------------------------------------------------------------------------------------------
+
+def foreign_party_filtered_for(actor, *, q: str = "", role: str = "", country_iso2: str = "") -> QuerySet:
+    errors: dict[str, list[str]] = {}
+    q = _check_query(q)
+    role = (role or "").strip()
+    country_iso2 = (country_iso2 or "").strip().upper()
+    if role and role not in ForeignParty.Role.values:
+        errors["role"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ForeignParty.Role.values)}]
+    if country_iso2 and not Country.objects.filter(iso2=country_iso2).exists():
+        errors["country"] = [_("Unknown country code.")]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    qs = ForeignParty.objects.visible_to(actor).select_related("country")
+    if q:
+        by_name = Q()
+        for word in q.split():
+            by_name &= Q(name__icontains=word) | Q(name_local__icontains=word)
+        qs = qs.filter(by_name | Q(registration_number__iexact=q))
+    if role:
+        qs = qs.filter(role=role)
+    if country_iso2:
+        qs = qs.filter(country__iso2=country_iso2)
+    return qs.order_by("name", "id")
+
+
+def foreign_party_list_for(
+    actor, q: str = "", role: str = "", country_iso2: str = "", page: int = 1, page_size: int = 25,
+) -> Page:
+    return paginate(foreign_party_filtered_for(actor, q=q, role=role, country_iso2=country_iso2),
+                    page=page, page_size=page_size)
+
+
+def foreign_party_get_for(actor, public_id) -> ForeignParty:
+    uid = parse_public_id(public_id)
+    party = (ForeignParty.objects.visible_to(actor).select_related("country").filter(public_id=uid).first()
+             if uid else None)
+    if party is None:
+        raise NotFound(_("Foreign party not found."))
+    return party
+
+
+# ---------------------------------------------------------------------------------------------
+# choices for forms and filters
+# ---------------------------------------------------------------------------------------------
+
+def regency_choices() -> list[tuple[str, str]]:
+    """Current regencies/cities as (code, "32.01 Kabupaten Bogor")."""
+    return [(r.code, f"{r.dotted_code} {r.name}") for r in Regency.objects.filter(valid_to__isnull=True)]
+
+
+def province_choices() -> list[tuple[str, str]]:
+    return [(p.code, p.name) for p in Province.objects.filter(valid_to__isnull=True)]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(c.iso2, f"{c.name_id} ({c.iso2})") for c in Country.objects.all()]
+
+
+# ---------------------------------------------------------------------------------------------
+# exports
+# ---------------------------------------------------------------------------------------------
+
+def agency_export_table(actor, *, q: str = "", status: str = "", province_code: str = "", day: dt.date | None = None):
+    """Header and a lazy iterator of rows for a CSV/XLSX export of the actor's scoped, filtered list.
+
+    Capital and deposit columns appear only for roles that may see them (see
+    ``agency_financials_visible``); contacts are never exported. Returns (header, rows, count).
+    """
+    day = day or _today()
+    qs = agency_filtered_for(actor, q=q, status=status, province_code=province_code).annotate(
+        open_branches=Count("branches", filter=Q(branches__closed_on__isnull=True))
+    )
+    with_money = actor is not None and getattr(actor, "is_authenticated", False) and (
+        actor.role in FINANCIAL_ROLES or actor.role == Role.P3MI_STAFF or actor.has_role_perm(Perm.AGENCY_WRITE)
+    )
+    header = [
+        _("Legal name"), _("SIP3MI number"), _("Status"), _("In good standing"), _("Standing"),
+        _("Licence issued on"), _("Licence expires on"), _("Suspended from"), _("Suspended until"),
+        _("Head office regency code"), _("Head office regency/city"), _("Province"), _("Open branches"),
+    ]
+    if with_money:
+        header += [_("Paid-up capital (Rp)"), _("Deposit bank"), _("Deposit amount (Rp)"), _("Deposit holder")]
+    count = qs.count()
+
+    def rows():
+        for agency in qs.iterator(chunk_size=500):
+            good, code = standing_on(agency, day)
+            row = [
+                agency.legal_name, agency.sip3mi_number, agency.status, good, code,
+                agency.licence_issued_on, agency.licence_expires_on, agency.suspended_from,
+                agency.suspended_until, agency.head_office_regency.code, agency.head_office_regency.name,
+                agency.head_office_regency.province.name, agency.open_branches,
+            ]
+            if with_money:
+                visible = agency_financials_visible(actor, agency)
+                row += [
+                    agency.paid_up_capital if visible else None, agency.deposit_bank if visible else "",
+                    agency.deposit_amount if visible else None, agency.deposit_holder if visible else "",
+                ]
+            yield row
+
+    return header, rows(), count

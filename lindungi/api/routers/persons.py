@@ -1,0 +1,338 @@
+from datetime import date
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from lindungi.api.schemas import ERRORS
+from lindungi.registry import selectors, services
+from lindungi.registry.models import Person
+
+router = Router(tags=["persons"])
+
+
+class PassportIn(Schema):
+    number: str = Field(..., description="7–9 letters and digits, starting with a letter")
+    issuing_office: str
+    issue_date: str = Field(..., description="YYYY-MM-DD")
+    expiry_date: str = Field(..., description="YYYY-MM-DD")
+
+
+class ContactIn(Schema):
+    name: str
+    relationship: str = Field(..., description="spouse, parent, child, sibling, guardian or other")
+    phone: str = ""
+    address: str = ""
+    is_heir: bool = False
+
+
+class PersonIn(Schema):
+    nik: str = Field(..., description="16 digits")
+    full_name: str
+    sex: str = Field(..., description="M or F (L/P accepted)")
+    birth_date: str = Field(..., description="YYYY-MM-DD")
+    birth_place: str
+    address: str
+    regency_code: str = Field(..., description="Kemendagri code, e.g. 3201 or 32.01")
+    village_code: str = ""
+    village_name: str = ""
+    education: str = Field(..., description="none, sd, smp, sma, diploma, s1, s2, s3")
+    marital_status: str = Field(..., description="single, married, divorced, widowed")
+    religion: str = ""
+    phone: str = ""
+    agency: str | None = Field(None, description="public id of the P3MI (ignored for P3MI staff)")
+    passport: PassportIn | None = None
+    contacts: list[ContactIn] = []
+
+
+class PersonPatch(Schema):
+    nik: str | None = None
+    full_name: str | None = None
+    sex: str | None = None
+    birth_date: str | None = None
+    birth_place: str | None = None
+    address: str | None = None
+    regency_code: str | None = None
+    village_code: str | None = None
+    village_name: str | None = None
+    education: str | None = None
+    marital_status: str | None = None
+    religion: str | None = None
+    phone: str | None = None
+    reason: str = ""
+
+
+class PassportOut(Schema):
+    number: str
+    issuing_office: str
+    issue_date: date
+    expiry_date: date
+    is_current: bool
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    relationship: str
+    phone: str
+    address: str
+    is_heir: bool
+
+
+class PersonSummaryOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    nik: str
+    full_name: str
+    sex: str
+    birth_date: date
+    regency_code: str = Field(..., alias="regency.code")
+    regency_name: str = Field(..., alias="regency.name")
+    merged_into: UUID | None = None
+
+    @staticmethod
+    def resolve_merged_into(obj):
+        return obj.merged_into.public_id if obj.merged_into_id else None
+
+
+class PersonOut(PersonSummaryOut):
+    birth_place: str
+    address: str
+    village_name: str
+    education: str
+    marital_status: str
+    religion: str
+    phone: str
+    agency: UUID | None = None
+    agency_name: str | None = None
+    nik_warnings: list[str]
+    passports: list[PassportOut]
+    contacts: list[ContactOut]
+    created_at: str
+    updated_at: str
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.public_id if obj.agency_id else None
+
+    @staticmethod
+    def resolve_agency_name(obj):
+        return obj.agency.legal_name if obj.agency_id else None
+
+    @staticmethod
+    def resolve_passports(obj):
+        return list(obj.passports.all())
+
+    @staticmethod
+    def resolve_contacts(obj):
+        return list(obj.contacts.all())
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return timezone.localtime(obj.created_at).isoformat()
+
+    @staticmethod
+    def resolve_updated_at(obj):
+        return timezone.localtime(obj.updated_at).isoformat()
+
+
+class PersonPageOut(Schema):
+    items: list[PersonSummaryOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ReasonOut(Schema):
+    code: str
+    points: int
+    text: str
+
+
+class MatchOut(Schema):
+    person: PersonSummaryOut
+    score: int
+    reasons: list[ReasonOut]
+
+
+class PersonCreatedOut(Schema):
+    person: PersonOut
+    possible_duplicates: list[MatchOut]
+
+
+class PersonFilter(Schema):
+    q: str = Field("", description="name fragment, NIK (or its beginning) or passport number")
+    nik: str = ""
+    passport: str = ""
+    regency: str = ""
+    province: str = ""
+    sex: str = ""
+    agency: str = ""
+    page: int = 1
+    page_size: int = 25
+
+
+class DecisionIn(Schema):
+    same_person: bool
+    survivor: UUID | None = Field(None, description="which record survives a merge (default: the older)")
+    note: str = ""
+
+
+class CandidateOut(Schema):
+    id: int
+    person_a: PersonSummaryOut
+    person_b: PersonSummaryOut
+    score: int
+    reasons: list[ReasonOut]
+    status: str
+
+
+class CandidatePageOut(Schema):
+    items: list[CandidateOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class AuditOut(Schema):
+    at: str
+    actor: str | None
+    action: str
+    changes: dict
+    reason: str
+    via: str
+
+    @staticmethod
+    def resolve_at(obj):
+        return timezone.localtime(obj.at).isoformat()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.username if obj.actor_id else None
+
+
+class AccessOut(Schema):
+    at: str
+    actor: str | None
+    kind: str
+    via: str
+
+    @staticmethod
+    def resolve_at(obj):
+        return timezone.localtime(obj.at).isoformat()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.username if obj.actor_id else None
+
+
+class HistoryOut(Schema):
+    changes: list[AuditOut]
+    accesses: list[AccessOut]
+
+
+class UnmergeIn(Schema):
+    reason: str
+
+
+def _matches_out(matches) -> list[dict]:
+    people = Person.objects.select_related("regency", "merged_into").in_bulk([m.other_id for m in matches])
+    return [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons} for m in matches]
+
+
+def _detail(person: Person) -> Person:
+    return Person.objects.select_related("regency", "agency", "merged_into").prefetch_related(
+        "passports", "contacts").get(pk=person.pk)
+
+
+@router.get("", response={200: PersonPageOut, **ERRORS}, operation_id="persons_list")
+def persons_list(request, filters: Query[PersonFilter]):
+    """List and search people in your scope. Lookup-only roles must give an exact NIK or passport."""
+    data = filters.dict()
+    page = selectors.person_list_for(request.user, via="api", **data)
+    return {"items": page.items, "total": page.total, "page": page.page, "page_size": page.page_size}
+
+
+@router.post("", response={201: PersonCreatedOut, **ERRORS}, operation_id="persons_create")
+def persons_create(request, payload: PersonIn):
+    """Register a person. Possible duplicates are returned (and queued for review), not refused."""
+    data = payload.dict(exclude={"passport", "contacts", "agency"})
+    person, matches = services.person_create(
+        actor=request.user, data=data, passport=payload.passport.dict() if payload.passport else None,
+        contacts=[c.dict() for c in payload.contacts], agency_public_id=payload.agency, via="api",
+    )
+    return Status(201, {"person": _detail(person), "possible_duplicates": _matches_out(matches)})
+
+
+@router.get("/lookup", response={200: PersonOut, **ERRORS}, operation_id="persons_lookup")
+def persons_lookup(request, nik: str = "", passport: str = ""):
+    """Exact lookup by NIK or passport number (checkpoints and partners use this). Logged."""
+    return _detail(selectors.person_lookup(request.user, nik=nik, passport=passport, via="api"))
+
+
+@router.post("/duplicate-check", response={200: list[MatchOut], **ERRORS}, operation_id="persons_duplicate_check")
+def persons_duplicate_check(request, payload: PersonIn):
+    """Score proposed person data against the registry without saving anything."""
+    data = payload.dict(exclude={"passport", "contacts", "agency"})
+    number = payload.passport.number if payload.passport else ""
+    return _matches_out(selectors.duplicate_check_for(request.user, data=data, passport_number=number))
+
+
+@router.get("/duplicates", response={200: CandidatePageOut, **ERRORS}, operation_id="persons_duplicates")
+def duplicates_list(request, status: str = "pending", page: int = 1, page_size: int = 25):
+    """The duplicate review queue (pairs in your scope)."""
+    result = selectors.duplicate_queue_for(request.user, status=status, page=page, page_size=page_size)
+    return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
+
+
+@router.post("/duplicates/{candidate_id}/decision", response={200: CandidateOut, **ERRORS},
+             operation_id="persons_duplicate_decide")
+def duplicates_decide(request, candidate_id: int, payload: DecisionIn):
+    """Decide a pair: same person (merge, reversible) or different people (remembered)."""
+    survivor_id = None
+    if payload.survivor:
+        survivor = Person.objects.filter(public_id=payload.survivor).only("id").first()
+        survivor_id = survivor.id if survivor else -1
+    return services.duplicate_decide(actor=request.user, candidate_id=candidate_id, same_person=payload.same_person,
+                                     survivor_id=survivor_id, note=payload.note, via="api")
+
+
+@router.get("/{public_id}", response={200: PersonOut, **ERRORS}, operation_id="persons_detail")
+def persons_detail(request, public_id: UUID):
+    return _detail(selectors.person_get_for(request.user, public_id, via="api"))
+
+
+@router.patch("/{public_id}", response={200: PersonOut, **ERRORS}, operation_id="persons_update")
+def persons_update(request, public_id: UUID, payload: PersonPatch):
+    """Change some fields. Correcting a NIK needs a reason."""
+    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
+    data = payload.dict(exclude_unset=True)
+    reason = data.pop("reason", "")
+    return _detail(services.person_update(actor=request.user, person_id=person.pk, data=data, reason=reason,
+                                          via="api"))
+
+
+@router.post("/{public_id}/passports", response={201: PassportOut, **ERRORS}, operation_id="persons_add_passport")
+def persons_add_passport(request, public_id: UUID, payload: PassportIn):
+    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
+    return Status(201, services.passport_add(actor=request.user, person_id=person.pk, data=payload.dict(), via="api"))
+
+
+@router.post("/{public_id}/contacts", response={201: ContactOut, **ERRORS}, operation_id="persons_add_contact")
+def persons_add_contact(request, public_id: UUID, payload: ContactIn):
+    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
+    return Status(201, services.contact_add(actor=request.user, person_id=person.pk, data=payload.dict(), via="api"))
+
+
+@router.get("/{public_id}/history", response={200: HistoryOut, **ERRORS}, operation_id="persons_history")
+def persons_history(request, public_id: UUID):
+    """Change history and access log of one person."""
+    person = selectors.person_get_for(request.user, public_id, via="api")
+    return {"changes": list(selectors.person_history(person)[:200]),
+            "accesses": list(selectors.person_access_history(person)[:200])}
+
+
+@router.post("/{public_id}/unmerge", response={200: PersonOut, **ERRORS}, operation_id="persons_unmerge")
+def persons_unmerge(request, public_id: UUID, payload: UnmergeIn):
+    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
+    return _detail(services.person_unmerge(actor=request.user, person_id=person.pk, reason=payload.reason, via="api"))

@@ -1,0 +1,54 @@
+"""The public register: no sign-in. Anyone can check whether a placement company (P3MI) is licensed
+and in good standing before dealing with it. Only public licence fields are returned."""
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from lindungi.agencies.selectors import agency_public_search
+from lindungi.api.schemas import ERRORS
+
+router = Router(tags=["public"])
+
+
+class PublicAgencyOut(Schema):
+    legal_name: str
+    sip3mi_number: str
+    status: str
+    in_good_standing: bool
+    standing_code: str
+    standing_id: str
+    standing_en: str
+    suspended_from: dt.date | None
+    suspended_until: dt.date | None
+    licence_issued_on: dt.date
+    licence_expires_on: dt.date | None
+    head_office_regency_code: str
+    head_office_regency_name: str
+    head_office_province_name: str
+
+
+class PublicAgencyPageOut(Schema):
+    as_of: dt.date
+    items: list[PublicAgencyOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class PublicAgencyQuery(Schema):
+    q: str = ""
+    page: int = 1
+    page_size: int = 20
+
+
+@router.get("/agencies", auth=None, response={200: PublicAgencyPageOut, **ERRORS}, operation_id="public_agency_search")
+def public_agency_search(request, query: Query[PublicAgencyQuery]):
+    """Search the P3MI register by company name or SIP3MI number (at least 3 characters). Each result
+    says, in Indonesian (`standing_id`) and English (`standing_en`), whether the company is licensed
+    and in good standing today, suspended (and until when), or has had its licence revoked or expire."""
+    today = timezone.localdate()
+    result = agency_public_search(query.q, limit=query.page_size, page=query.page, day=today)
+    return {"as_of": today, "items": result.items, "total": result.total, "page": result.page,
+            "page_size": result.page_size}

@@ -1,0 +1,26 @@
+import uuid
+
+from django.db import models
+
+
+class TimeStamped(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EffectiveDated(models.Model):
+    """Reference rows that the law or the administration changes carry their validity period."""
+
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    legal_basis = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)

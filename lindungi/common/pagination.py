@@ -1,0 +1,41 @@
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from lindungi.common.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25) -> Page:
+    errors = {}
+    if page < 1:
+        errors["page"] = ["must be 1 or more"]
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        errors["page_size"] = [f"must be between 1 and {MAX_PAGE_SIZE}"]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    total = queryset.count()
+    offset = (page - 1) * page_size
+    return Page(items=list(queryset[offset : offset + page_size]), total=total, page=page, page_size=page_size)

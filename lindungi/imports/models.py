@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.common.models import TimeStamped
+
+
+class ImportBatch(TimeStamped):
+    class Kind(models.TextChoices):
+        PERSONS = "persons", _("People")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_path = models.CharField(max_length=500, blank=True, help_text=_("Server-side path for command imports"))
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    via = models.CharField(max_length=10, blank=True, default="web", help_text=_("web, api or command"))
+    expected_rows = models.PositiveIntegerField(
+        default=0, help_text=_("Data rows estimated when the file was received, for the progress bar")
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    existing_rows = models.PositiveIntegerField(default=0, help_text=_("NIK already registered: skipped"))
+    error_rows = models.PositiveIntegerField(default=0)
+    last_line_done = models.PositiveIntegerField(default=0, help_text=_("Resume point after an interruption"))
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"
+
+    @property
+    def processed_rows(self) -> int:
+        return self.imported_rows + self.existing_rows + self.error_rows
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        """Share of the file done, from the resume point and the row estimate (header is line 1)."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.expected_rows:
+            return 0
+        return max(0, min(99, int(100 * max(0, self.last_line_done - 1) / self.expected_rows)))
+
+
+class ImportRowError(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="errors")
+    line = models.PositiveIntegerField()
+    field = models.CharField(max_length=60)
+    message = models.CharField(max_length=500)
+    value = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["line", "id"]
+        indexes = [models.Index(fields=["batch", "line"])]

@@ -1,0 +1,173 @@
+"""Scoped reads of the people registry. Detail reads and lookups write the access log."""
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm
+from lindungi.audit.models import AccessLog, AuditEvent
+from lindungi.audit.services import access_log
+from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.pagination import Page, paginate
+from lindungi.common.text import fold
+from lindungi.registry.models import DuplicateCandidate, Person, PersonNameToken
+
+NIK_RE = re.compile(r"^\d{16}$")
+PASSPORT_QUERY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{6,8}$")
+
+
+def _can_view(actor) -> None:
+    if actor is None or not actor.has_role_perm(Perm.PERSON_VIEW):
+        raise PermissionDenied(_("You are not allowed to view people."))
+
+
+def person_search_queryset(actor, *, q: str = "", nik: str = "", passport: str = "", regency: str = "",
+                           province: str = "", sex: str = "", agency: str = "",
+                           include_merged: bool = False) -> QuerySet:
+    """The filtered, scoped queryset behind lists, exports and the API."""
+    _can_view(actor)
+    q, nik, passport = q.strip(), nik.strip(), passport.strip().upper()
+    if actor.is_lookup_only and not (nik or passport or NIK_RE.match(q) or PASSPORT_QUERY_RE.match(q)):
+        raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
+    qs = Person.objects.visible_to(actor)
+    if not include_merged:
+        qs = qs.active()
+    if nik:
+        qs = qs.filter(nik=nik)
+    if passport:
+        qs = qs.filter(passports__number=passport)
+    if q:
+        if NIK_RE.match(q):
+            qs = qs.filter(nik=q)
+        elif actor.is_lookup_only:
+            qs = qs.filter(passports__number=q.upper())
+        elif q.isdigit():
+            qs = qs.filter(nik__startswith=q)
+        else:
+            tokens = fold(q).split()
+            if not tokens:
+                raise ValidationFailed.from_fields({"q": _("Enter a name, NIK or passport number.")})
+            name_match = Q()
+            for token in tokens:
+                name_match &= Q(pk__in=PersonNameToken.objects.filter(
+                    token__gte=token, token__lt=token + "\uffff").values("person_id"))
+            if PASSPORT_QUERY_RE.match(q):
+                name_match |= Q(passports__number=q.upper())
+            qs = qs.filter(name_match)
+    if regency:
+        qs = qs.filter(regency__code=regency.replace(".", ""))
+    if province:
+        qs = qs.filter(regency__province__code=province)
+    if sex:
+        qs = qs.filter(sex=sex)
+    if agency:
+        qs = qs.filter(agency__public_id=agency) if _is_uuid(agency) else qs.none()
+    return qs.select_related("regency", "regency__province", "agency").order_by("full_name", "id")
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web", **filters) -> Page:
+    qs = person_search_queryset(actor, **filters)
+    result = paginate(qs, page=page, page_size=page_size)
+    used = {k: v for k, v in filters.items() if v}
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
+               object_type="person_list", object_id=None, via=via,
+               detail=f"{result.total} result(s) for {used}")
+    return result
+
+
+def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Person:
+    _can_view(actor)
+    if not _is_uuid(str(public_id)):
+        raise NotFound(_("Person not found."))
+    person = (Person.objects.visible_to(actor).filter(public_id=public_id)
+              .select_related("regency", "regency__province", "village", "agency", "merged_into").first())
+    if person is None:
+        raise NotFound(_("Person not found."))
+    if actor.is_lookup_only:
+        # Lookup-only roles reach a record by identifier (person_lookup), never by browsing ids.
+        raise NotFound(_("Person not found."))
+    if log:
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via=via)
+    return person
+
+
+def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api") -> Person:
+    """Exact lookup by NIK or passport number, for every role that may view people."""
+    _can_view(actor)
+    nik, passport = nik.strip(), passport.strip().upper()
+    if not nik and not passport:
+        raise ValidationFailed.from_fields({"nik": _("Give a NIK or a passport number.")})
+    if nik and not NIK_RE.match(nik):
+        raise ValidationFailed.from_fields({"nik": _("NIK must be exactly 16 digits.")})
+    qs = Person.objects.visible_to(actor).select_related("regency", "regency__province", "agency")
+    person = qs.filter(nik=nik).first() if nik else qs.filter(passports__number=passport).first()
+    if person is None:
+        raise NotFound(_("Person not found."))
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person", object_id=person.pk, via=via,
+               detail=f"nik={nik}" if nik else f"passport={passport}")
+    return person
+
+
+def person_history(person: Person) -> QuerySet:
+    """Audit events about the person, including the import batch that created it."""
+    q = Q(object_type="person", object_id=person.pk)
+    if person.import_batch_id:
+        q |= Q(object_type="importbatch", object_id=person.import_batch_id)
+    return AuditEvent.objects.filter(q).select_related("actor").order_by("-at", "-id")
+
+
+def person_access_history(person: Person) -> QuerySet:
+    return AccessLog.objects.filter(object_type="person", object_id=person.pk).select_related("actor")
+
+
+def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDING, page: int = 1,
+                        page_size: int = 25) -> Page:
+    if actor is None or not actor.has_role_perm(Perm.PERSON_MERGE):
+        raise PermissionDenied(_("You are not allowed to review duplicates."))
+    visible = Person.objects.visible_to(actor).values("id")
+    qs = (DuplicateCandidate.objects.filter(status=status, person_a__in=visible, person_b__in=visible)
+          .select_related("person_a", "person_b", "person_a__regency", "person_b__regency", "decided_by"))
+    return paginate(qs, page=page, page_size=page_size)
+
+
+def duplicate_get_for(actor, candidate_id: int) -> DuplicateCandidate:
+    if actor is None or not actor.has_role_perm(Perm.PERSON_MERGE):
+        raise PermissionDenied(_("You are not allowed to review duplicates."))
+    visible = Person.objects.visible_to(actor).values("id")
+    candidate = (DuplicateCandidate.objects.filter(pk=candidate_id, person_a__in=visible, person_b__in=visible)
+                 .select_related("person_a", "person_b", "person_a__regency", "person_b__regency").first())
+    if candidate is None:
+        raise NotFound(_("Duplicate candidate not found."))
+    return candidate
+
+
+def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list:
+    """Score proposed (unsaved) person data against the registry, for a check before registering."""
+    from lindungi.registry import duplicates
+    from lindungi.registry.services import duplicate_matches
+    from lindungi.registry.validation import ReferenceIndex, clean_person
+
+    _can_view(actor)
+    if actor.is_lookup_only:
+        raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
+    cleaned, _warnings = clean_person(data, ref=ReferenceIndex.load())
+    regency = cleaned["regency"]
+    profile = duplicates.Profile(
+        id=None, nik=cleaned["nik"], full_name=cleaned["full_name"], sex=cleaned["sex"],
+        birth_date=cleaned["birth_date"], regency_id=regency.id, province_id=regency.province_id,
+        passports=(passport_number.strip().upper(),) if passport_number.strip() else (),
+    )
+    visible_ids = set(Person.objects.visible_to(actor).values_list("id", flat=True)) if not actor.is_national else None
+    matches = duplicate_matches(profile)
+    return [m for m in matches if visible_ids is None or m.other_id in visible_ids]

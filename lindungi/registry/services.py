@@ -1,0 +1,308 @@
+"""Writes to the people registry. Every function checks permission and scope, validates with the
+shared rules in ``validation.py``, writes inside one transaction and leaves an audit event."""
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm, Role
+from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.text import name_key, search_tokens
+from lindungi.registry import duplicates
+from lindungi.registry.models import DuplicateCandidate, FamilyContact, Passport, Person, PersonNameToken
+from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+
+AUDITED_FIELDS = ("nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency", "village",
+                  "village_name", "education", "marital_status", "religion", "phone", "agency", "nik_warnings")
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None or not actor.has_role_perm(perm):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _writable_person(actor, person_id: int) -> Person:
+    person = Person.objects.visible_to(actor).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(_("Person not found."))
+    return person
+
+
+def _resolve_agency(actor, agency_public_id: str | None):
+    """P3MI staff always register for their own company; others may name one."""
+    from lindungi.agencies.models import Agency
+
+    if actor.role == Role.P3MI_STAFF:
+        return actor.agency
+    if not agency_public_id:
+        return None
+    agency = Agency.objects.filter(public_id=agency_public_id).first() if _is_uuid(agency_public_id) else None
+    if agency is None:
+        raise ValidationFailed.from_fields({"agency": _("Unknown P3MI.")})
+    return agency
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _check_in_scope(actor, person: Person) -> None:
+    """A unit officer may only register people whose regency their unit covers."""
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise ValidationFailed.from_fields(
+            {"regency_code": _("This regency/city is outside the area your unit covers.")}
+        )
+
+
+def _write_tokens(person: Person) -> None:
+    PersonNameToken.objects.filter(person=person).delete()
+    PersonNameToken.objects.bulk_create(
+        [PersonNameToken(person=person, token=t[:60]) for t in search_tokens(person.full_name)]
+    )
+
+
+def name_token_rows(person: Person) -> list[PersonNameToken]:
+    return [PersonNameToken(person_id=person.pk, token=t[:60]) for t in search_tokens(person.full_name)]
+
+
+def person_create(
+    *, actor, data: dict[str, Any], passport: dict[str, Any] | None = None,
+    contacts: list[dict[str, Any]] | None = None, agency_public_id: str | None = None, via: str = "web",
+) -> tuple[Person, list[duplicates.Match]]:
+    """Register a person. Returns the person and the duplicate candidates found for review."""
+    _require(actor, Perm.PERSON_WRITE)
+    ref = ReferenceIndex.load()
+    cleaned, warnings = clean_person(data, ref=ref)
+    passport_data = clean_passport(passport) if passport else None
+    contact_rows = [_clean_contact(c, index=i) for i, c in enumerate(contacts or [])]
+    agency = _resolve_agency(actor, agency_public_id)
+    existing = Person.objects.filter(nik=cleaned["nik"]).first()
+    if existing is not None:
+        raise Conflict(_("A person with NIK %(nik)s is already registered.") % {"nik": cleaned["nik"]},
+                       fields={"nik": [_("Already registered.")]})
+    if passport_data and Passport.objects.filter(number=passport_data["number"]).exists():
+        raise Conflict(_("Passport %(n)s is already on record.") % {"n": passport_data["number"]},
+                       fields={"passport.number": [_("Already on record for another person.")]})
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                **cleaned, name_key=name_key(cleaned["full_name"]), nik_warnings=warnings, agency=agency,
+                created_by=actor,
+            )
+            _check_in_scope(actor, person)
+            _write_tokens(person)
+            if passport_data:
+                Passport.objects.create(person=person, **passport_data)
+            for row in contact_rows:
+                FamilyContact.objects.create(person=person, **row)
+            audit_record(actor=actor, action="person.created", obj=person, via=via,
+                         changes=diff({}, snapshot(person, AUDITED_FIELDS)))
+            matches = duplicate_scan(person=person, actor=actor, via=via)
+    except IntegrityError:
+        raise Conflict(_("A person with this NIK or passport is already registered."))
+    return person, matches
+
+
+def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = "", via: str = "web") -> Person:
+    _require(actor, Perm.PERSON_WRITE)
+    if "nik" in data and not reason.strip():
+        raise ValidationFailed.from_fields({"reason": _("A reason is required to correct a NIK.")})
+    ref = ReferenceIndex.load()
+    with transaction.atomic():
+        person = _writable_person(actor, person_id)
+        if person.merged_into_id:
+            raise Conflict(_("This record was merged into another; edit the surviving record."))
+        cleaned, _warnings = clean_person(data, ref=ref, partial=True)
+        before = snapshot(person, AUDITED_FIELDS)
+        for name, value in cleaned.items():
+            setattr(person, name, value)
+        # Re-derive the NIK warnings from the full record, not only from the changed fields.
+        _ignored, person.nik_warnings = clean_person(
+            {"nik": person.nik, "sex": person.sex, "birth_date": person.birth_date}, ref=ref, partial=True
+        )
+        if "nik" in cleaned and Person.objects.filter(nik=person.nik).exclude(pk=person.pk).exists():
+            raise Conflict(_("A person with NIK %(nik)s is already registered.") % {"nik": person.nik},
+                           fields={"nik": [_("Already registered.")]})
+        person.name_key = name_key(person.full_name)
+        person.save()
+        _check_in_scope(actor, person)
+        changes = diff(before, snapshot(person, AUDITED_FIELDS))
+        if "full_name" in changes:
+            _write_tokens(person)
+        if changes:
+            audit_record(actor=actor, action="person.updated", obj=person, changes=changes, reason=reason, via=via)
+    return person
+
+
+def passport_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web") -> Passport:
+    """Record a new passport; earlier ones stay as history and stop being current."""
+    _require(actor, Perm.PERSON_WRITE)
+    cleaned = clean_passport(data)
+    with transaction.atomic():
+        person = _writable_person(actor, person_id)
+        if Passport.objects.filter(number=cleaned["number"]).exists():
+            raise Conflict(_("Passport %(n)s is already on record.") % {"n": cleaned["number"]},
+                           fields={"passport.number": [_("Already on record.")]})
+        person.passports.filter(is_current=True).update(is_current=False)
+        passport = Passport.objects.create(person=person, **cleaned)
+        audit_record(actor=actor, action="person.passport_added", obj=person, via=via,
+                     changes={"passport": [None, cleaned["number"]]})
+    return passport
+
+
+def _clean_contact(raw: dict[str, Any], *, index: int | None = None) -> dict:
+    prefix = f"contacts.{index}." if index is not None else ""
+    errors = {}
+    name = str(raw.get("name") or "").strip()
+    if not name:
+        errors[f"{prefix}name"] = [_("This field is required.")]
+    relationship = str(raw.get("relationship") or "").strip().lower()
+    if relationship not in FamilyContact.Relationship.values:
+        errors[f"{prefix}relationship"] = [
+            _("Must be one of: %(c)s.") % {"c": ", ".join(FamilyContact.Relationship.values)}
+        ]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return {"name": name[:150], "relationship": relationship, "phone": str(raw.get("phone") or "")[:20],
+            "address": str(raw.get("address") or "")[:255], "is_heir": bool(raw.get("is_heir"))}
+
+
+def contact_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web") -> FamilyContact:
+    _require(actor, Perm.PERSON_WRITE)
+    cleaned = _clean_contact(data)
+    with transaction.atomic():
+        person = _writable_person(actor, person_id)
+        contact = FamilyContact.objects.create(person=person, **cleaned)
+        audit_record(actor=actor, action="person.contact_added", obj=person, via=via,
+                     changes={"contact": [None, f"{contact.name} ({contact.relationship})"]})
+    return contact
+
+
+def contact_remove(*, actor, person_id: int, contact_id: int, reason: str = "", via: str = "web") -> None:
+    _require(actor, Perm.PERSON_WRITE)
+    with transaction.atomic():
+        person = _writable_person(actor, person_id)
+        contact = person.contacts.filter(pk=contact_id).first()
+        if contact is None:
+            raise NotFound(_("Contact not found."))
+        label = f"{contact.name} ({contact.relationship})"
+        contact.delete()
+        audit_record(actor=actor, action="person.contact_removed", obj=person, via=via, reason=reason,
+                     changes={"contact": [label, None]})
+
+
+def profile_of(person: Person) -> duplicates.Profile:
+    return duplicates.Profile(
+        id=person.pk, nik=person.nik, full_name=person.full_name, sex=person.sex, birth_date=person.birth_date,
+        regency_id=person.regency_id, province_id=person.regency.province_id if person.regency_id else None,
+        passports=tuple(person.passports.values_list("number", flat=True)) if person.pk else (),
+    )
+
+
+def duplicate_matches(profile: duplicates.Profile) -> list[duplicates.Match]:
+    """Score every candidate record against a profile, best first (no writes)."""
+    rows = (
+        Person.objects.active().filter(duplicates.candidate_filter(profile)).exclude(pk=profile.id)
+        .select_related("regency").prefetch_related("passports").distinct()[: duplicates.MAX_CANDIDATES]
+    )
+    matches = [duplicates.score(profile, profile_of(other)) for other in rows]
+    return sorted((m for m in matches if m.score >= duplicates.REVIEW_THRESHOLD), key=lambda m: -m.score)
+
+
+def duplicate_scan(*, person: Person, actor, via: str = "web") -> list[duplicates.Match]:
+    """Find and queue duplicate candidates for a stored person. Pairs already decided stay decided."""
+    matches = duplicate_matches(profile_of(person))
+    for match in matches:
+        a, b = sorted((person.pk, match.other_id))
+        candidate, created = DuplicateCandidate.objects.get_or_create(
+            person_a_id=a, person_b_id=b, defaults={"score": match.score, "reasons": match.reasons}
+        )
+        if not created and candidate.status == DuplicateCandidate.Status.PENDING:
+            candidate.score, candidate.reasons = match.score, match.reasons
+            candidate.save(update_fields=["score", "reasons"])
+        if created:
+            audit_record(actor=actor, action="duplicate.flagged", obj=candidate, via=via,
+                         changes={"score": [None, match.score]})
+    return matches
+
+
+def duplicate_rescan(*, actor, person_id: int, via: str = "web") -> list[duplicates.Match]:
+    _require(actor, Perm.PERSON_VIEW)
+    with transaction.atomic():
+        person = _writable_person(actor, person_id)
+        return duplicate_scan(person=person, actor=actor, via=via)
+
+
+def duplicate_decide(*, actor, candidate_id: int, same_person: bool, survivor_id: int | None = None,
+                     note: str = "", via: str = "web") -> DuplicateCandidate:
+    """'Same person' merges the pair (reversibly); 'different' is remembered so the pair is not raised again."""
+    _require(actor, Perm.PERSON_MERGE)
+    with transaction.atomic():
+        visible = Person.objects.visible_to(actor)
+        candidate = (DuplicateCandidate.objects.filter(pk=candidate_id, person_a__in=visible, person_b__in=visible)
+                     .select_related("person_a", "person_b").first())
+        if candidate is None:
+            raise NotFound(_("Duplicate candidate not found."))
+        if candidate.status != DuplicateCandidate.Status.PENDING:
+            raise Conflict(_("This pair has already been decided."))
+        if same_person:
+            pair = {candidate.person_a_id, candidate.person_b_id}
+            survivor = survivor_id if survivor_id in pair else candidate.person_a_id
+            (duplicate,) = pair - {survivor}
+            _merge(actor=actor, survivor_id=survivor, duplicate_id=duplicate, reason=note, via=via)
+            candidate.status = DuplicateCandidate.Status.SAME
+        else:
+            candidate.status = DuplicateCandidate.Status.DIFFERENT
+        candidate.decided_by, candidate.decided_at, candidate.note = actor, timezone.now(), note
+        candidate.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        audit_record(actor=actor, action="duplicate.decided", obj=candidate, via=via, reason=note,
+                     changes={"status": [DuplicateCandidate.Status.PENDING, candidate.status]})
+    return candidate
+
+
+def _merge(*, actor, survivor_id: int, duplicate_id: int, reason: str, via: str) -> None:
+    duplicate = Person.objects.get(pk=duplicate_id)
+    if duplicate.merged_into_id:
+        raise Conflict(_("This record is already merged."))
+    if Person.objects.filter(pk=survivor_id, merged_into__isnull=False).exists():
+        raise Conflict(_("The surviving record is itself merged into another."))
+    Person.objects.filter(pk=duplicate_id).update(merged_into_id=survivor_id, updated_at=timezone.now())
+    audit_record(actor=actor, action="person.merged", obj=duplicate, via=via, reason=reason,
+                 changes={"merged_into": [None, survivor_id]})
+    audit_record(actor=actor, action="person.absorbed", object_type="person", object_id=survivor_id, via=via,
+                 reason=reason, changes={"absorbed": [None, duplicate_id]})
+
+
+def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> Person:
+    """Undo a merge: the record becomes independent again and its pair returns to review."""
+    _require(actor, Perm.PERSON_MERGE)
+    if not reason.strip():
+        raise ValidationFailed.from_fields({"reason": _("A reason is required to undo a merge.")})
+    with transaction.atomic():
+        person = _writable_person(actor, person_id)
+        if not person.merged_into_id:
+            raise Conflict(_("This record is not merged."))
+        survivor_id = person.merged_into_id
+        Person.objects.filter(pk=person.pk).update(merged_into=None, updated_at=timezone.now())
+        a, b = sorted((person.pk, survivor_id))
+        DuplicateCandidate.objects.filter(person_a_id=a, person_b_id=b).update(
+            status=DuplicateCandidate.Status.PENDING, decided_by=None, decided_at=None
+        )
+        audit_record(actor=actor, action="person.unmerged", obj=person, via=via, reason=reason,
+                     changes={"merged_into": [survivor_id, None]})
+        person.refresh_from_db()
+    return person
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -1,0 +1,228 @@
+"""One set of person rules for the API, the web forms and the importer.
+
+``clean_person`` takes loosely typed input (JSON values, form strings, spreadsheet cells) and
+returns typed values plus warnings, or raises ``ValidationFailed`` naming every bad field at once.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.common.errors import ValidationFailed
+from lindungi.registry.models import Education, MaritalStatus, Religion
+from lindungi.registry.nik import nik_warnings, parse_nik
+
+PERSON_FIELDS = (
+    "nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency_code", "village_code",
+    "village_name", "education", "marital_status", "religion", "phone",
+)
+REQUIRED = ("nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency_code", "education",
+            "marital_status")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z .,'\-]*$")
+PASSPORT_RE = re.compile(r"^[A-Z][A-Z0-9]{6,8}$")
+PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
+
+# Indonesian spellings accepted besides the codes.
+_SEX_ALIASES = {"m": "M", "l": "M", "male": "M", "laki-laki": "M", "laki laki": "M", "pria": "M",
+                "f": "F", "p": "F", "female": "F", "perempuan": "F", "wanita": "F"}
+_EDUCATION_ALIASES = {"sltp": "smp", "slta": "sma", "smk": "sma", "d1": "diploma", "d2": "diploma",
+                      "d3": "diploma", "d4": "diploma", "tidak sekolah": "none"}
+_MARITAL_ALIASES = {"belum kawin": "single", "kawin": "married", "cerai hidup": "divorced",
+                    "cerai mati": "widowed"}
+
+
+@dataclass
+class ReferenceIndex:
+    """Region codes loaded once per request or import batch."""
+
+    regencies: dict[str, Any]
+    provinces: set[str]
+    villages: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "ReferenceIndex":
+        from lindungi.reference.models import Province, Regency
+
+        regencies = {r.code: r for r in Regency.objects.only("id", "code", "name", "valid_to", "successor_id",
+                                                               "province_id")}
+        return cls(regencies=regencies, provinces=set(Province.objects.values_list("code", flat=True)))
+
+    def village(self, code: str):
+        if code not in self.villages:
+            from lindungi.reference.models import Village
+
+            self.villages[code] = Village.objects.filter(code=code).only("id", "regency_id", "name").first()
+        return self.villages[code]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date | None:
+    """ISO dates, dd-mm-yyyy / dd/mm/yyyy, and spreadsheet date cells."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _choice(value: str, choices, aliases: dict[str, str]) -> str | None:
+    key = value.strip().lower()
+    key = aliases.get(key, key)
+    return key if key in choices else None
+
+
+def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = False) -> tuple[dict, list[str]]:
+    """Validate person fields. With ``partial`` only the given keys are checked (updates)."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    present = {k for k in PERSON_FIELDS if k in raw}
+    for name in REQUIRED:
+        if (not partial or name in present) and not _text(raw.get(name)):
+            err(name, _("This field is required."))
+
+    if "full_name" in present and _text(raw["full_name"]):
+        name = re.sub(r"\s+", " ", _text(raw["full_name"]))
+        if len(name) < 2 or len(name) > 150:
+            err("full_name", _("Name must be 2 to 150 characters."))
+        elif not NAME_RE.match(name):
+            err("full_name", _("Name may contain letters, spaces and . , ' - only."))
+        out["full_name"] = name
+
+    if "sex" in present and _text(raw["sex"]):
+        sex = _SEX_ALIASES.get(_text(raw["sex"]).lower())
+        if sex is None:
+            err("sex", _("Sex must be M (male) or F (female)."))
+        out["sex"] = sex
+
+    if "birth_date" in present and _text(raw["birth_date"]):
+        try:
+            dob = parse_date(raw["birth_date"])
+        except ValueError:
+            err("birth_date", _("Date of birth must be a date such as 1995-04-21."))
+        else:
+            today = timezone.localdate()
+            if dob > today:
+                err("birth_date", _("Date of birth cannot be in the future."))
+            elif dob.year < 1900:
+                err("birth_date", _("Date of birth is before 1900."))
+            out["birth_date"] = dob
+
+    for name, limit in (("birth_place", 100), ("address", 255), ("village_name", 100)):
+        if name in present:
+            value = _text(raw[name])
+            if len(value) > limit:
+                err(name, _("At most %(n)d characters.") % {"n": limit})
+            out[name] = value
+
+    if "regency_code" in present and _text(raw["regency_code"]):
+        code = _text(raw["regency_code"]).replace(".", "")
+        regency = ref.regencies.get(code)
+        if regency is None:
+            err("regency_code", _("Unknown regency/city code %(code)s.") % {"code": code})
+        elif regency.valid_to is not None:
+            successor = next((r for r in ref.regencies.values() if r.id == regency.successor_id), None)
+            err("regency_code", _("Regency/city code %(code)s is no longer in use; use %(new)s.")
+                % {"code": code, "new": successor.code if successor else "?"})
+        else:
+            out["regency"] = regency
+
+    if "village_code" in present and _text(raw["village_code"]):
+        code = _text(raw["village_code"]).replace(".", "")
+        village = ref.village(code)
+        if village is None:
+            err("village_code", _("Unknown village code %(code)s.") % {"code": code})
+        elif "regency" in out and village.regency_id != out["regency"].id:
+            err("village_code", _("Village %(code)s is not in the chosen regency/city.") % {"code": code})
+        else:
+            out["village"] = village
+            out.setdefault("village_name", village.name)
+    elif "village_code" in present:
+        out["village"] = None
+
+    for name, choices, aliases in (
+        ("education", Education.values, _EDUCATION_ALIASES),
+        ("marital_status", MaritalStatus.values, _MARITAL_ALIASES),
+    ):
+        if name in present and _text(raw[name]):
+            value = _choice(_text(raw[name]), choices, aliases)
+            if value is None:
+                err(name, _("Must be one of: %(choices)s.") % {"choices": ", ".join(choices)})
+            out[name] = value
+
+    if "religion" in present:
+        value = _text(raw["religion"])
+        if value and _choice(value, Religion.values, {}) is None:
+            err("religion", _("Must be one of: %(choices)s.") % {"choices": ", ".join(Religion.values)})
+        out["religion"] = value.lower()
+
+    if "phone" in present:
+        phone = re.sub(r"[\s\-()]", "", _text(raw["phone"]))
+        if phone and not PHONE_RE.match(phone):
+            err("phone", _("Phone must be 8 to 15 digits, optionally starting with +."))
+        out["phone"] = phone
+
+    warnings: list[str] = []
+    if "nik" in present and _text(raw["nik"]):
+        nik = _text(raw["nik"])
+        info, nik_errors = parse_nik(nik, known_regency_codes=ref.regencies, known_province_codes=ref.provinces)
+        for message in nik_errors:
+            err("nik", message)
+        out["nik"] = nik
+        if info is not None:
+            warnings = nik_warnings(info, sex=out.get("sex"), birth_date=out.get("birth_date"))
+
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return out, warnings
+
+
+def clean_passport(raw: dict[str, Any]) -> dict:
+    errors: dict[str, list[str]] = {}
+    number = _text(raw.get("number")).upper().replace(" ", "")
+    if not number:
+        errors["passport.number"] = [_("This field is required.")]
+    elif not PASSPORT_RE.match(number):
+        errors["passport.number"] = [_("Passport number must be 7 to 9 letters and digits, starting with a letter.")]
+    office = _text(raw.get("issuing_office"))
+    if not office:
+        errors["passport.issuing_office"] = [_("This field is required.")]
+    dates = {}
+    for name in ("issue_date", "expiry_date"):
+        try:
+            dates[name] = parse_date(raw.get(name))
+        except ValueError:
+            dates[name] = None
+            errors[f"passport.{name}"] = [_("Must be a date such as 2024-01-31.")]
+            continue
+        if dates[name] is None:
+            errors[f"passport.{name}"] = [_("This field is required.")]
+    if dates.get("issue_date") and dates.get("expiry_date") and dates["expiry_date"] <= dates["issue_date"]:
+        errors["passport.expiry_date"] = [_("Expiry date must be after the issue date.")]
+    if dates.get("issue_date") and dates["issue_date"] > timezone.localdate():
+        errors["passport.issue_date"] = [_("Issue date cannot be in the future.")]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return {"number": number, "issuing_office": office[:100], **dates}

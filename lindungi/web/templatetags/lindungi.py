@@ -1,0 +1,40 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# (url name, label, permission or None); entries whose view is not installed are skipped.
+NAV = [
+    ("web:person-list", "Registry", "person.view"),
+    ("web:duplicate-list", "Duplicates", "person.merge"),
+    ("web:agency-list", "P3MI", "agency.view"),
+    ("web:import-list", "Imports", "import.run"),
+]
+
+
+@register.filter
+def nav_items(user):
+    items = []
+    for name, label, perm in NAV:
+        if perm and not user.has_role_perm(perm):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": _(label), "prefix_len": f":{len(url)}"})
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
