@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PERSONS ?= 2000
 
-.PHONY: run test setup migrate demo serve lint bench clean
+.PHONY: run test setup migrate demo serve lint bench clean messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,11 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 bench: $(VENV)/.installed
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l id --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'bench/*' --no-obsolete
+	$(PY) manage.py compilemessages -l id --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

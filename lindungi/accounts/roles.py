@@ -48,3 +48,41 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
 LOOKUP_ONLY_ROLES = frozenset({Role.CHECKPOINT, Role.PARTNER_API})
 # Roles that see every record nationally.
 NATIONAL_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
+
+
+# ---------------------------------------------------------------------------------------------
+# Placements, job orders and SIP2MI (lindungi.placements). Appended; see
+# lindungi/placements/states.py for which transition needs which permission.
+# ---------------------------------------------------------------------------------------------
+Perm.PLACEMENT_VIEW = "placement.view"
+Perm.PLACEMENT_WRITE = "placement.write"  # register a placement, record checklist items
+Perm.PLACEMENT_STEP_AGENCY = "placement.step_agency"  # selected, agreement_signed, withdrawn
+Perm.PLACEMENT_STEP_OFFICER = "placement.step_officer"  # verification, documents, OPP, abroad, return
+Perm.PLACEMENT_STEP_CHECKPOINT = "placement.step_checkpoint"  # departed, failed_departure, intercepted
+Perm.JOB_ORDER_VIEW = "job_order.view"
+Perm.JOB_ORDER_WRITE = "job_order.write"  # a P3MI enters its job orders
+Perm.JOB_ORDER_VERIFY = "job_order.verify"  # record the Perwakilan's verification
+Perm.SIP2MI_ISSUE = "sip2mi.issue"  # issue and revoke recruitment permits (central government)
+
+_PLACEMENT_GRANTS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({
+        Perm.PLACEMENT_VIEW, Perm.PLACEMENT_WRITE, Perm.PLACEMENT_STEP_AGENCY, Perm.PLACEMENT_STEP_OFFICER,
+        Perm.PLACEMENT_STEP_CHECKPOINT, Perm.JOB_ORDER_VIEW, Perm.JOB_ORDER_WRITE, Perm.JOB_ORDER_VERIFY,
+        Perm.SIP2MI_ISSUE,
+    }),
+    Role.ANALYST: frozenset({Perm.PLACEMENT_VIEW, Perm.JOB_ORDER_VIEW}),
+    # Unit officers also take the "agency" steps: G to G, perseorangan and special-programme
+    # placements have no P3MI, so the unit selects and withdraws them.
+    Role.UNIT_OFFICER: frozenset({
+        Perm.PLACEMENT_VIEW, Perm.PLACEMENT_WRITE, Perm.PLACEMENT_STEP_AGENCY, Perm.PLACEMENT_STEP_OFFICER,
+        Perm.JOB_ORDER_VIEW,
+    }),
+    Role.P3MI_STAFF: frozenset({
+        Perm.PLACEMENT_VIEW, Perm.PLACEMENT_WRITE, Perm.PLACEMENT_STEP_AGENCY, Perm.JOB_ORDER_VIEW,
+        Perm.JOB_ORDER_WRITE,
+    }),
+    Role.CHECKPOINT: frozenset({Perm.PLACEMENT_VIEW, Perm.PLACEMENT_STEP_CHECKPOINT}),
+    Role.PARTNER_API: frozenset(),
+}
+for _role, _perms in _PLACEMENT_GRANTS.items():
+    ROLE_PERMS[_role] = frozenset(ROLE_PERMS.get(_role, frozenset()) | _perms)

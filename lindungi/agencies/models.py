@@ -88,6 +88,9 @@ class AgencyStatusChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.status} from {self.effective_from}"
+
 
 class Branch(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="branches")
@@ -99,6 +102,9 @@ class Branch(models.Model):
     class Meta:
         ordering = ["regency__code"]
         constraints = [models.UniqueConstraint(fields=["agency", "regency"], name="one_branch_per_regency")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.regency_id}"
 
 
 class ForeignPartyQuerySet(models.QuerySet):

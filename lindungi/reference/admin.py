@@ -69,9 +69,15 @@ class AuditedAdmin(admin.ModelAdmin):
             for obj, _changed in formset.changed_objects:
                 _audit(request, obj, befores.get(obj.pk, {}), action=f"{model._meta.model_name}.update")
             for pk, old in deleted.items():
-                audit_record(actor=request.user, action=f"{model._meta.model_name}.delete",
-                             object_type=model._meta.model_name, object_id=pk,
-                             changes={k: [v, None] for k, v in old.items()}, reason="admin", via="admin")
+                audit_record(
+                    actor=request.user,
+                    action=f"{model._meta.model_name}.delete",
+                    object_type=model._meta.model_name,
+                    object_id=pk,
+                    changes={k: [v, None] for k, v in old.items()},
+                    reason="admin",
+                    via="admin",
+                )
 
 
 @admin.register(Province)

@@ -129,22 +129,28 @@ def load_regencies(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
     retired = []
     for row in read_csv("retired_regencies.csv", data_dir=data_dir):
         name = row["name"].strip()
-        retired.append({
-            "code": digits(row["old_code"]),
-            "name": name,
-            "kind": regency_kind(name),
-            "province_id": provinces[digits(row["province_code"])],
-            "valid_to": _date(row["valid_to"]),
-            "successor_id": current[digits(row["successor_code"])],
-            "legal_basis": row["legal_basis"].strip(),
-        })
+        retired.append(
+            {
+                "code": digits(row["old_code"]),
+                "name": name,
+                "kind": regency_kind(name),
+                "province_id": provinces[digits(row["province_code"])],
+                "valid_to": _date(row["valid_to"]),
+                "successor_id": current[digits(row["successor_code"])],
+                "legal_basis": row["legal_basis"].strip(),
+            }
+        )
     return result + _upsert(Regency, "code", retired)
 
 
 def load_countries(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
     rows = [
-        {"iso2": r["iso2"].strip(), "iso3": r["iso3"].strip(), "name_id": r["name_id"].strip(),
-         "name_en": r["name_en"].strip()}
+        {
+            "iso2": r["iso2"].strip(),
+            "iso3": r["iso3"].strip(),
+            "name_id": r["name_id"].strip(),
+            "name_en": r["name_en"].strip(),
+        }
         for r in read_csv("countries.csv", data_dir=data_dir)
     ]
     return _upsert(get_model("Country"), "iso2", rows)
@@ -152,8 +158,13 @@ def load_countries(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
 
 def load_occupations(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
     rows = [
-        {"isco_code": r["isco_code"].strip(), "title_en": r["title_en"].strip(), "title_id": r["title_id"].strip(),
-         "zero_cost": _flag(r["zero_cost"]), "domestic_worker": _flag(r["domestic_worker"])}
+        {
+            "isco_code": r["isco_code"].strip(),
+            "title_en": r["title_en"].strip(),
+            "title_id": r["title_id"].strip(),
+            "zero_cost": _flag(r["zero_cost"]),
+            "domestic_worker": _flag(r["domestic_worker"]),
+        }
         for r in read_csv("occupations.csv", data_dir=data_dir)
     ]
     return _upsert(get_model("Occupation"), "isco_code", rows)
@@ -170,12 +181,20 @@ def load_org_units(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
         ready = [r for r in pending if not r["parent_code"] or r["parent_code"] in units]
         if not ready:
             raise ValueError(f"org_units.csv: unknown parent_code in {[r['code'] for r in pending]}")
-        result += _upsert(OrgUnit, "code", [
-            {"code": r["code"], "name": r["name"], "kind": r["kind"],
-             "parent_id": units[r["parent_code"]] if r["parent_code"] else None,
-             "seat_id": regencies[digits(r["seat_regency_code"])] if r["seat_regency_code"] else None}
-            for r in ready
-        ])
+        result += _upsert(
+            OrgUnit,
+            "code",
+            [
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "kind": r["kind"],
+                    "parent_id": units[r["parent_code"]] if r["parent_code"] else None,
+                    "seat_id": regencies[digits(r["seat_regency_code"])] if r["seat_regency_code"] else None,
+                }
+                for r in ready
+            ],
+        )
         pending = [r for r in pending if r not in ready]
     return result
 
@@ -183,7 +202,10 @@ def load_org_units(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
 def load_unit_coverage(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
     """Coverage rows have no code: a (unit, province, regency) triple is created when missing."""
     OrgUnit, Province, Regency, UnitCoverage = (
-        get_model("OrgUnit"), get_model("Province"), get_model("Regency"), get_model("UnitCoverage")
+        get_model("OrgUnit"),
+        get_model("Province"),
+        get_model("Regency"),
+        get_model("UnitCoverage"),
     )
     units, provinces, regencies = _ids(OrgUnit, "code"), _ids(Province, "code"), _ids(Regency, "code")
     existing = set(UnitCoverage.objects.values_list("unit_id", "province_id", "regency_id"))
@@ -207,8 +229,12 @@ def load_villages(get_model: GetModel, *, data_dir: Path = DATA_DIR) -> Result:
     Regency, Village = get_model("Regency"), get_model("Village")
     regencies = _ids(Regency, "code")
     rows = [
-        {"code": r["code"], "regency_id": regencies[r["regency_code"]], "district_name": r["district_name"],
-         "name": r["name"]}
+        {
+            "code": r["code"],
+            "regency_id": regencies[r["regency_code"]],
+            "district_name": r["district_name"],
+            "name": r["name"],
+        }
         for r in read_csv("villages.csv.gz", data_dir=data_dir)
     ]
     return _upsert(Village, "code", rows, batch_size=5000)

@@ -11,11 +11,11 @@ from lindungi.reference.models import Country, Occupation, OrgUnit, Province, Re
 def valid_on(day: date | None = None) -> Q:
     """Rows of an ``EffectiveDated`` model valid on ``day`` (today by default); both ends inclusive."""
     day = day or date.today()
-    return Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
 def _valid(queryset: QuerySet, on: date | None) -> QuerySet:
-    return queryset.filter(*valid_on(on))
+    return queryset.filter(valid_on(on))
 
 
 def regency_codes_ever_valid() -> dict[str, Regency]:
@@ -74,8 +74,9 @@ def countries(*, on: date | None = None) -> QuerySet:
     return _valid(Country.objects.all(), on).order_by("name_id")
 
 
-def occupations(*, zero_cost: bool | None = None, domestic_worker: bool | None = None,
-                on: date | None = None) -> QuerySet:
+def occupations(
+    *, zero_cost: bool | None = None, domestic_worker: bool | None = None, on: date | None = None
+) -> QuerySet:
     queryset = _valid(Occupation.objects.all(), on)
     if zero_cost is not None:
         queryset = queryset.filter(zero_cost=zero_cost)

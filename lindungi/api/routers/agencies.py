@@ -10,6 +10,7 @@ from typing import Literal
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from lindungi.agencies import selectors, services
 from lindungi.agencies.models import Agency, AgencyStatusChange, Branch, ForeignParty
@@ -318,7 +319,7 @@ def foreign_party_list(request, filters: Query[ForeignPartyFilters]):
 def foreign_party_create(request, payload: ForeignPartyIn):
     data = payload.model_dump()
     party = services.foreign_party_create(actor=request.user, via=VIA, **data)
-    return 201, _party_out(selectors.foreign_party_get_for(request.user, party.public_id))
+    return Status(201, _party_out(selectors.foreign_party_get_for(request.user, party.public_id)))
 
 
 @router.get("/foreign-parties/{public_id}", response={200: ForeignPartyOut, **ERRORS},
@@ -358,7 +359,7 @@ def agency_create(request, payload: AgencyIn):
     """Register a P3MI. Capital and deposit must meet the legal minimums; the SIP3MI number is unique
     (409 if taken)."""
     agency = services.agency_create(actor=request.user, via=VIA, **payload.model_dump())
-    return 201, _agency_detail(request.user, agency.public_id)
+    return Status(201, _agency_detail(request.user, agency.public_id))
 
 
 @router.get("/{public_id}", response={200: AgencyDetailOut, **ERRORS}, operation_id="agency_get")
@@ -404,7 +405,7 @@ def branch_list(request, public_id: str):
 def branch_add(request, public_id: str, payload: BranchIn):
     """Register a branch office in a regency/city (Kemendagri code); one per regency."""
     branch = services.branch_add(actor=request.user, agency_public_id=public_id, via=VIA, **payload.model_dump())
-    return 201, _branch_out(branch)
+    return Status(201, _branch_out(branch))
 
 
 @router.post("/{public_id}/branches/{branch_id}/close", response={200: BranchOut, **ERRORS},

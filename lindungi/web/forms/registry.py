@@ -81,6 +81,9 @@ class LookupForm(forms.Form):
     def filters(self) -> dict:
         return {"q": self.cleaned_data.get("q", "") if self.is_valid() else ""}
 
+    def page_number(self) -> int:
+        return 1
+
 
 class PersonForm(forms.Form):
     nik = forms.CharField(label=_("NIK"), max_length=16, widget=forms.TextInput(

@@ -48,8 +48,9 @@ def _date_input(**kwargs):
     return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
-def _reason_input(required=True, label=gettext_lazy("Reason")):
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}))
+def _reason_input(required=True, label=None):
+    return forms.CharField(label=label or gettext_lazy("Reason"), required=required,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def _require_perm(user, perm: str) -> None:

@@ -1,1 +1,113 @@
-urlpatterns: list = []
+"""Staff screens for bulk imports: upload, progress (polled with htmx), error reports, template.
+
+Thin adapters over ``lindungi.imports.services`` / ``selectors``; the import itself runs in the
+background worker (``lindungi.imports.tasks.run_import``).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.vary import vary_on_headers
+
+from lindungi.accounts.roles import Perm
+from lindungi.common.errors import PermissionDenied, ValidationFailed
+from lindungi.imports import persons, reports, selectors, services
+from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+
+BATCH_PAGE_SIZE = 25
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (.csv or .xlsx)"),
+        help_text=gettext_lazy("The first row holds the column names; see the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@login_required
+@domain_errors_to_http
+def import_list(request):
+    user = request.user
+    can_import = user.has_role_perm(Perm.IMPORT_RUN)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied(_("You are not allowed to import data."))
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = services.import_batch_create(actor=user, uploaded_file=upload, filename=upload.name,
+                                                     via="web")
+            except ValidationFailed as exc:
+                apply_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                services.import_batch_enqueue(batch=batch)
+                messages.success(request, _("%(name)s was received and will be imported in the background.")
+                                 % {"name": batch.filename})
+                return redirect("web:import-detail", public_id=batch.public_id)
+        else:
+            status = 400
+    page = selectors.import_batch_list_for(user, page=_page_number(request), page_size=BATCH_PAGE_SIZE)
+    return render(request, "web/imports/list.html", {
+        "form": form, "page": page, "can_import": can_import, "columns": persons.COLUMNS,
+    }, status=status)
+
+
+@login_required
+@domain_errors_to_http
+@vary_on_headers("HX-Request")
+def import_detail(request, public_id):
+    batch = selectors.import_batch_get_for(request.user, public_id)
+    context = {"batch": batch, "errors": selectors.import_errors_preview(batch),
+               "preview_limit": selectors.ERROR_PREVIEW}
+    if request.htmx:
+        return render(request, "web/imports/_progress.html", context)
+    return render(request, "web/imports/detail.html", context)
+
+
+@login_required
+@domain_errors_to_http
+def import_errors_csv(request, public_id):
+    batch, rows = selectors.import_error_report_for(request.user, public_id, via="web", fmt="csv")
+    response = StreamingHttpResponse(reports.error_report_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.public_id}-errors.csv"'
+    return response
+
+
+@login_required
+@domain_errors_to_http
+def import_errors_xlsx(request, public_id):
+    batch, rows = selectors.import_error_report_for(request.user, public_id, via="web", fmt="xlsx")
+    return FileResponse(reports.error_report_xlsx(rows), as_attachment=True,
+                        filename=f"import-{batch.public_id}-errors.xlsx", content_type=reports.XLSX_CONTENT_TYPE)
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(reports.template_xlsx(), content_type=reports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="lindungi-import-template.xlsx"'
+    return response
+
+
+urlpatterns = [
+    path("imports/", import_list, name="import-list"),
+    path("imports/template.xlsx", import_template, name="import-template"),
+    path("imports/<uuid:public_id>/", import_detail, name="import-detail"),
+    path("imports/<uuid:public_id>/errors.csv", import_errors_csv, name="import-errors-csv"),
+    path("imports/<uuid:public_id>/errors.xlsx", import_errors_xlsx, name="import-errors-xlsx"),
+]

@@ -1,1 +1,631 @@
-urlpatterns: list = []
+"""Staff screens of the people registry (CPMI/PMI): list and search, register, detail, edit,
+duplicate review and exports.
+
+Thin adapters over ``lindungi.registry.services`` and ``selectors``, mirroring
+``lindungi.api.routers.persons``: parse a form, call the domain, render. Domain errors become form
+errors (``apply_domain_error``); NotFound is a 404 and PermissionDenied a 403.
+"""
+
+import csv
+import re
+import tempfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from lindungi.accounts.roles import Perm
+from lindungi.audit.models import AccessLog
+from lindungi.audit.services import access_log
+from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.registry import selectors, services
+from lindungi.registry.models import DuplicateCandidate, Person
+from lindungi.web.forms.registry import (
+    ContactForm,
+    DuplicateDecisionForm,
+    DuplicateFilterForm,
+    LookupForm,
+    PassportForm,
+    PersonForm,
+    PersonSearchForm,
+    ReasonForm,
+    UnmergeForm,
+    current_regencies,
+)
+from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+
+EXPORT_MAX_ROWS = 100_000
+PERSON_PAGE_SIZE = 25
+
+
+# --- error placement -------------------------------------------------------------------------------
+
+def _apply_errors(exc: DomainError, form, *, passport=None, contact=None) -> None:
+    """Route service field errors to the form that holds the field: ``passport.number`` goes to the
+    passport sub-form, ``contacts.0.name`` (or ``name`` on a contact-only call) to the contact form."""
+    buckets: dict = {}
+    for key, msgs in exc.fields.items():
+        target, name = form, key
+        if key.startswith("passport.") and passport is not None:
+            target, name = passport, key.split(".", 1)[1]
+        elif key.startswith("contacts.") and contact is not None:
+            target, name = contact, key.rsplit(".", 1)[1]
+        buckets.setdefault(id(target), (target, {}))[1][name] = msgs
+    if not buckets:
+        apply_domain_error(form, exc)
+        return
+    for target, fields in buckets.values():
+        apply_domain_error(target, type(exc)(exc.message, code=exc.code, fields=fields))
+    if not isinstance(exc, ValidationFailed):
+        # A conflict names the field but its message says what collided: show both.
+        form.add_error(None, exc.message)
+
+
+def _reraise_access_errors(exc: DomainError) -> None:
+    if isinstance(exc, (NotFound, PermissionDenied)):
+        raise exc
+
+
+# --- list, search and export -----------------------------------------------------------------------
+
+def _search_form(request):
+    if request.user.is_lookup_only:
+        return LookupForm(request.GET)
+    return PersonSearchForm(request.GET)
+
+
+@login_required
+@domain_errors_to_http
+@vary_on_headers("HX-Request")
+def person_list(request):
+    user = request.user
+    form = _search_form(request)
+    filters = form.filters()
+    page, notice = None, ""
+    if user.is_lookup_only and not filters["q"]:
+        pass  # nothing asked yet: lookup roles may not browse
+    else:
+        try:
+            page = selectors.person_list_for(
+                user, page=form.page_number(), page_size=PERSON_PAGE_SIZE, via="web", **filters,
+            )
+        except PermissionDenied as exc:
+            if not user.is_lookup_only:
+                raise
+            notice = exc.message  # e.g. a lookup role typed a name: explain instead of a 403 page
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+    context = {
+        "form": form, "page": page, "notice": notice, "lookup_only": user.is_lookup_only,
+        "can_export": user.has_role_perm(Perm.PERSON_EXPORT),
+        "can_write": user.has_role_perm(Perm.PERSON_WRITE) and not user.is_lookup_only,
+    }
+    if request.htmx:
+        return render(request, "web/registry/_person_results.html", context)
+    if not user.is_lookup_only:
+        context["regencies"] = current_regencies()
+    return render(request, "web/registry/person_list.html", context)
+
+
+def _export_queryset(request):
+    """The scoped, filtered queryset for an export, the row count (capped) and a description."""
+    if not request.user.has_role_perm(Perm.PERSON_EXPORT):
+        raise PermissionDenied(_("You are not allowed to export people."))
+    form = PersonSearchForm(request.GET)
+    filters = form.filters()
+    qs = selectors.person_search_queryset(request.user, **filters)
+    count = min(qs.count(), EXPORT_MAX_ROWS)
+    used = ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "-"
+    access_log(actor=request.user, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
+               via="web", detail=f"{count} rows: {used}")
+    return qs[:EXPORT_MAX_ROWS], count
+
+
+def _export_headers() -> list[str]:
+    return [_("NIK"), _("Full name"), _("Sex"), _("Date of birth"), _("Place of birth"), _("Address"),
+            _("Regency/city code"), _("Regency/city"), _("Province"), _("Village (desa/kelurahan)"),
+            _("Education"), _("Marital status"), _("Religion"), _("Phone"), _("P3MI"), _("NIK warnings")]
+
+
+def _export_row(p: Person) -> list:
+    return [p.nik, p.full_name, p.get_sex_display(), p.birth_date, p.birth_place, p.address, p.regency.code,
+            p.regency.name, p.regency.province.name, p.village_name, p.get_education_display(),
+            p.get_marital_status_display(), p.get_religion_display() if p.religion else "", p.phone,
+            p.agency.legal_name if p.agency_id else "", "; ".join(p.nik_warnings or [])]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBERISH = re.compile(r"^\+?[0-9]+$")
+
+
+def _cell(value):
+    """Neutralise text a spreadsheet would run as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBERISH.match(value):
+        return "'" + value
+    return value
+
+
+def _export_filename(ext: str) -> str:
+    return f"lindungi-persons-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@domain_errors_to_http
+def person_export_csv(request):
+    qs, _count = _export_queryset(request)
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(_export_headers())  # BOM so spreadsheet programs read UTF-8
+        for person in qs.iterator(chunk_size=2000):
+            yield writer.writerow([_cell(v.isoformat() if isinstance(v, date) else v) for v in _export_row(person)])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    return response
+
+
+@login_required
+@domain_errors_to_http
+def person_export_xlsx(request):
+    import xlsxwriter
+
+    qs, _count = _export_queryset(request)
+    out = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    sheet = workbook.add_worksheet(_("People"))
+    bold = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    headers = _export_headers()
+    for col, title in enumerate(headers):
+        sheet.write_string(0, col, title, bold)
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(2, len(headers) - 1, 14)
+    for row, person in enumerate(qs.iterator(chunk_size=2000), start=1):
+        for col, value in enumerate(_export_row(person)):
+            if isinstance(value, date):
+                sheet.write_datetime(row, col, value, date_format)
+            else:
+                sheet.write_string(row, col, str(value or ""))
+    workbook.close()
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=_export_filename("xlsx"),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- register and edit ------------------------------------------------------------------------------
+
+def _require_write(user) -> None:
+    if not user.has_role_perm(Perm.PERSON_WRITE) or user.is_lookup_only:
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+@login_required
+@domain_errors_to_http
+def person_create(request):
+    user = request.user
+    _require_write(user)
+    data = request.POST if request.method == "POST" else None
+    form = PersonForm(data, actor=user)
+    passport_form = PassportForm(data)
+    contact_form = ContactForm(data)
+    status = 200
+    if request.method == "POST":
+        if all(f.is_valid() for f in (form, passport_form, contact_form)):
+            try:
+                person, matches = services.person_create(
+                    actor=user, data=form.service_data(),
+                    passport=None if passport_form.is_blank() else passport_form.service_data(),
+                    contacts=[] if contact_form.is_blank() else [contact_form.service_data()],
+                    agency_public_id=form.cleaned_data.get("agency") or None, via="web",
+                )
+            except DomainError as exc:
+                _reraise_access_errors(exc)
+                _apply_errors(exc, form, passport=passport_form, contact=contact_form)
+                status = exc.status_code
+            else:
+                messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
+                if matches:
+                    _warn_duplicates(request, len(matches))
+                return redirect("web:person-detail", public_id=person.public_id)
+        else:
+            status = 422
+    return render(request, "web/registry/person_form.html", {
+        "form": form, "passport_form": passport_form, "contact_form": contact_form, "creating": True,
+    }, status=status)
+
+
+def _warn_duplicates(request, count: int) -> None:
+    text = _("%(n)d possible duplicate(s) of this record were found and queued for review.") % {"n": count}
+    if request.user.has_role_perm(Perm.PERSON_MERGE):
+        messages.warning(request, format_html('{} <a href="{}">{}</a>', text, reverse("web:duplicate-list"),
+                                              _("Open the review queue")))
+    else:
+        messages.warning(request, text)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_duplicate_check(request):
+    """htmx: score the unsaved form against the registry and return a partial (no writes)."""
+    user = request.user
+    form = PersonForm(request.POST, actor=user)
+    passport_form = PassportForm(request.POST)
+    form.is_valid()
+    passport_form.is_valid()
+    data = {name: request.POST.get(name, "") for name in PersonForm.SERVICE_FIELDS}
+    context = {"matches": None, "errors": {}}
+    try:
+        matches = selectors.duplicate_check_for(user, data=data,
+                                                passport_number=request.POST.get("passport-number", ""))
+    except ValidationFailed as exc:
+        labels = {name: str(field.label) for name, field in form.fields.items()}
+        context["errors"] = {labels.get(k, k): v for k, v in exc.fields.items()}
+    else:
+        people = Person.objects.visible_to(user).select_related("regency", "agency").in_bulk(
+            [m.other_id for m in matches])
+        context["matches"] = [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons}
+                              for m in matches if m.other_id in people]
+    # Always 200: htmx swaps only successful responses.
+    return render(request, "web/registry/_duplicate_check.html", context)
+
+
+@login_required
+@domain_errors_to_http
+def person_edit(request, public_id):
+    user = request.user
+    _require_write(user)
+    person = selectors.person_get_for(user, public_id, via="web", log=request.method != "POST")
+    if person.merged_into_id:
+        messages.warning(request, _("This record was merged into another; edit the surviving record."))
+        return redirect("web:person-detail", public_id=person.public_id)
+    form = PersonForm(request.POST if request.method == "POST" else None, actor=user, person=person)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            changed = form.changed_service_data()
+            if not changed:
+                messages.info(request, _("Nothing was changed."))
+                return redirect("web:person-detail", public_id=person.public_id)
+            try:
+                services.person_update(actor=user, person_id=person.pk, data=changed,
+                                       reason=form.cleaned_data.get("reason", ""), via="web")
+            except DomainError as exc:
+                _reraise_access_errors(exc)
+                _apply_errors(exc, form)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The changes have been saved."))
+                return redirect("web:person-detail", public_id=person.public_id)
+        else:
+            status = 422
+    return render(request, "web/registry/person_form.html",
+                  {"form": form, "person": person, "creating": False}, status=status)
+
+
+# --- detail and the forms on it ---------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "person.created": gettext_lazy("Registered"),
+    "person.updated": gettext_lazy("Changed"),
+    "person.passport_added": gettext_lazy("Passport added"),
+    "person.contact_added": gettext_lazy("Family contact added"),
+    "person.contact_removed": gettext_lazy("Family contact removed"),
+    "person.merged": gettext_lazy("Merged into another record"),
+    "person.absorbed": gettext_lazy("Absorbed a duplicate record"),
+    "person.unmerged": gettext_lazy("Merge undone"),
+}
+EXTRA_FIELD_LABELS = {
+    "passport": gettext_lazy("passport"),
+    "contact": gettext_lazy("family contact"),
+    "absorbed": gettext_lazy("absorbed record"),
+    "merged_into": gettext_lazy("merged into"),
+}
+
+
+def _field_label(name: str) -> str:
+    if name in EXTRA_FIELD_LABELS:
+        return str(EXTRA_FIELD_LABELS[name])
+    try:
+        return str(Person._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - any unknown key is shown as stored
+        return name
+
+
+def _history_rows(user, events) -> list[dict]:
+    """Audit events with readable field names and ids resolved to names."""
+    from lindungi.agencies.models import Agency
+    from lindungi.reference.models import Regency, Village
+
+    ids: dict[str, set] = {"regency": set(), "village": set(), "agency": set(), "person": set()}
+    kinds = {"regency": "regency", "village": "village", "agency": "agency", "merged_into": "person",
+             "absorbed": "person"}
+    for ev in events:
+        for name, pair in (ev.changes or {}).items():
+            if name in kinds and isinstance(pair, list):
+                ids[kinds[name]] |= {v for v in pair if isinstance(v, int)}
+    names = {
+        "regency": {pk: str(r) for pk, r in Regency.objects.in_bulk(ids["regency"]).items()},
+        "village": {pk: str(v) for pk, v in Village.objects.in_bulk(ids["village"]).items()},
+        "agency": {pk: a.legal_name for pk, a in Agency.objects.in_bulk(ids["agency"]).items()},
+        "person": {pk: p for pk, p in Person.objects.visible_to(user).in_bulk(ids["person"]).items()},
+    }
+    sex_labels = dict(Person._meta.get_field("sex").choices)
+
+    def show(name, value):
+        if value is None or value == "" or value == []:
+            return ""
+        if name in kinds:
+            return names[kinds[name]].get(value, f"#{value}")
+        if name == "sex":
+            return sex_labels.get(value, value)
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return value
+
+    rows = []
+    for ev in events:
+        changes = []
+        for name, pair in (ev.changes or {}).items():
+            old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            changes.append({"field": _field_label(name), "old": show(name, old), "new": show(name, new)})
+        label = ACTION_LABELS.get(ev.action)
+        rows.append({"event": ev, "action": str(label) if label else ev.action, "changes": changes})
+    return rows
+
+
+def _detail_context(request, person, **forms) -> dict:
+    user = request.user
+    visible = Person.objects.visible_to(user)
+    can_write = user.has_role_perm(Perm.PERSON_WRITE) and not person.merged_into_id
+    can_merge = user.has_role_perm(Perm.PERSON_MERGE)
+    candidates = (
+        DuplicateCandidate.objects.filter(Q(person_a=person) | Q(person_b=person))
+        .filter(person_a__in=visible.values("id"), person_b__in=visible.values("id"))
+        .select_related("person_a", "person_b")
+    )
+    candidate_rows = [
+        {"candidate": c, "other": c.person_b if c.person_a_id == person.pk else c.person_a} for c in candidates
+    ]
+    passports = list(person.passports.all())
+    return {
+        "person": person,
+        "current_passports": [p for p in passports if p.is_current],
+        "old_passports": [p for p in passports if not p.is_current],
+        "contacts": list(person.contacts.all()),
+        "merged_records": list(visible.filter(merged_into=person).select_related("regency")),
+        "merged_into_visible": bool(person.merged_into_id and visible.filter(pk=person.merged_into_id).exists()),
+        "candidates": candidate_rows,
+        "history": _history_rows(user, list(selectors.person_history(person)[:200])),
+        "accesses": list(selectors.person_access_history(person)[:100]),
+        "can_write": can_write,
+        "can_merge": can_merge,
+        "passport_form": forms.get("passport_form") or PassportForm(require=True),
+        "contact_form": forms.get("contact_form") or ContactForm(require=True),
+        "unmerge_form": forms.get("unmerge_form") or UnmergeForm(),
+        "remove_form": ReasonForm(),
+    }
+
+
+def _render_detail(request, public_id, status=200, **forms):
+    person = selectors.person_get_for(request.user, public_id, via="web")
+    return render(request, "web/registry/person_detail.html", _detail_context(request, person, **forms),
+                  status=status)
+
+
+@login_required
+@domain_errors_to_http
+def person_detail(request, public_id):
+    return _render_detail(request, public_id)
+
+
+def _person_for_write(request, public_id):
+    return selectors.person_get_for(request.user, public_id, via="web", log=False)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_passport_add(request, public_id):
+    person = _person_for_write(request, public_id)
+    form = PassportForm(request.POST, require=True)
+    if form.is_valid():
+        try:
+            passport = services.passport_add(actor=request.user, person_id=person.pk, data=form.service_data(),
+                                             via="web")
+        except DomainError as exc:
+            _reraise_access_errors(exc)
+            _apply_errors(exc, form, passport=form)
+            return _render_detail(request, public_id, status=exc.status_code, passport_form=form)
+        messages.success(request, _("Passport %(n)s has been recorded.") % {"n": passport.number})
+        return redirect("web:person-detail", public_id=person.public_id)
+    return _render_detail(request, public_id, status=422, passport_form=form)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_contact_add(request, public_id):
+    person = _person_for_write(request, public_id)
+    form = ContactForm(request.POST, require=True)
+    if form.is_valid():
+        try:
+            services.contact_add(actor=request.user, person_id=person.pk, data=form.service_data(), via="web")
+        except DomainError as exc:
+            _reraise_access_errors(exc)
+            _apply_errors(exc, form)
+            return _render_detail(request, public_id, status=exc.status_code, contact_form=form)
+        messages.success(request, _("The family contact has been added."))
+        return redirect("web:person-detail", public_id=person.public_id)
+    return _render_detail(request, public_id, status=422, contact_form=form)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_contact_remove(request, public_id, contact_id):
+    person = _person_for_write(request, public_id)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        services.contact_remove(actor=request.user, person_id=person.pk, contact_id=contact_id, reason=reason,
+                                via="web")
+    except DomainError as exc:
+        _reraise_access_errors(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The family contact has been removed."))
+    return redirect("web:person-detail", public_id=person.public_id)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_duplicate_rescan(request, public_id):
+    person = _person_for_write(request, public_id)
+    matches = services.duplicate_rescan(actor=request.user, person_id=person.pk, via="web")
+    if matches:
+        messages.warning(request, _("%(n)d possible duplicate(s) found.") % {"n": len(matches)})
+    else:
+        messages.success(request, _("No possible duplicates found."))
+    return redirect("web:person-detail", public_id=person.public_id)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_unmerge(request, public_id):
+    person = _person_for_write(request, public_id)
+    form = UnmergeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_unmerge(actor=request.user, person_id=person.pk, reason=form.cleaned_data["reason"],
+                                    via="web")
+        except DomainError as exc:
+            _reraise_access_errors(exc)
+            _apply_errors(exc, form)
+            return _render_detail(request, public_id, status=exc.status_code, unmerge_form=form)
+        messages.success(request, _("The merge has been undone; the pair is back in the review queue."))
+        return redirect("web:person-detail", public_id=person.public_id)
+    return _render_detail(request, public_id, status=422, unmerge_form=form)
+
+
+# --- duplicate review -------------------------------------------------------------------------------
+
+@login_required
+@domain_errors_to_http
+def duplicate_list(request):
+    form = DuplicateFilterForm(request.GET)
+    page = selectors.duplicate_queue_for(request.user, status=form.status_value(), page=form.page_number())
+    return render(request, "web/registry/duplicate_list.html",
+                  {"form": form, "page": page, "status": form.status_value()})
+
+
+def _comparison_rows(a: Person, b: Person) -> list[dict]:
+    def passports(p):
+        return ", ".join(x.number + ("" if x.is_current else f" ({_('old')})") for x in p.passports.all()) or "—"
+
+    def agency(p):
+        return p.agency.legal_name if p.agency_id else "—"
+
+    rows = [
+        (_("NIK"), a.nik, b.nik),
+        (_("Full name"), a.full_name, b.full_name),
+        (_("Sex"), a.get_sex_display(), b.get_sex_display()),
+        (_("Date of birth"), a.birth_date, b.birth_date),
+        (_("Place of birth"), a.birth_place, b.birth_place),
+        (_("Regency/city"), str(a.regency), str(b.regency)),
+        (_("Address"), a.address, b.address),
+        (_("Passports"), passports(a), passports(b)),
+        (_("P3MI"), agency(a), agency(b)),
+        (_("Registered"), timezone.localtime(a.created_at).date(), timezone.localtime(b.created_at).date()),
+    ]
+    def show(value):
+        return value.strftime("%d-%m-%Y") if isinstance(value, date) else value
+
+    return [{"label": label, "a": show(va), "b": show(vb), "same": va == vb} for label, va, vb in rows]
+
+
+def _duplicate_context(request, candidate, form=None) -> dict:
+    a, b = candidate.person_a, candidate.person_b
+    return {
+        "candidate": candidate, "a": a, "b": b, "rows": _comparison_rows(a, b),
+        "form": form or DuplicateDecisionForm(initial={"survivor": "a"}),
+        "pending": candidate.status == DuplicateCandidate.Status.PENDING,
+    }
+
+
+@login_required
+@domain_errors_to_http
+def duplicate_detail(request, candidate_id):
+    user = request.user
+    candidate = selectors.duplicate_get_for(user, candidate_id)
+    status = 200
+    form = None
+    if request.method == "POST":
+        form = DuplicateDecisionForm(request.POST)
+        if form.is_valid():
+            same = form.cleaned_data["decision"] == DuplicateDecisionForm.SAME
+            survivor = candidate.person_b_id if form.cleaned_data.get("survivor") == "b" else candidate.person_a_id
+            try:
+                services.duplicate_decide(actor=user, candidate_id=candidate.pk, same_person=same,
+                                          survivor_id=survivor if same else None,
+                                          note=form.cleaned_data.get("note", ""), via="web")
+            except DomainError as exc:
+                _reraise_access_errors(exc)
+                _apply_errors(exc, form)
+                status = exc.status_code
+            else:
+                if same:
+                    kept = candidate.person_a if survivor == candidate.person_a_id else candidate.person_b
+                    messages.success(request, _("The records have been merged into %(name)s (%(nik)s).")
+                                     % {"name": kept.full_name, "nik": kept.nik})
+                else:
+                    messages.success(request, _("Recorded as different people."))
+                return redirect("web:duplicate-list")
+        else:
+            status = 422
+        candidate = selectors.duplicate_get_for(user, candidate_id)
+    # The comparison shows two people's personal data: record that it was seen.
+    for person in (candidate.person_a, candidate.person_b):
+        access_log(actor=user, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via="web",
+                   detail=f"duplicate candidate {candidate.pk}")
+    return render(request, "web/registry/duplicate_detail.html", _duplicate_context(request, candidate, form),
+                  status=status)
+
+
+urlpatterns = [
+    path("persons/", person_list, name="person-list"),
+    path("persons/new/", person_create, name="person-create"),
+    path("persons/duplicate-check/", person_duplicate_check, name="person-duplicate-check"),
+    path("persons/export.csv", person_export_csv, name="person-export-csv"),
+    path("persons/export.xlsx", person_export_xlsx, name="person-export-xlsx"),
+    path("persons/<uuid:public_id>/", person_detail, name="person-detail"),
+    path("persons/<uuid:public_id>/edit/", person_edit, name="person-edit"),
+    path("persons/<uuid:public_id>/passports/", person_passport_add, name="person-passport-add"),
+    path("persons/<uuid:public_id>/contacts/", person_contact_add, name="person-contact-add"),
+    path("persons/<uuid:public_id>/contacts/<int:contact_id>/remove/", person_contact_remove,
+         name="person-contact-remove"),
+    path("persons/<uuid:public_id>/rescan/", person_duplicate_rescan, name="person-duplicate-rescan"),
+    path("persons/<uuid:public_id>/unmerge/", person_unmerge, name="person-unmerge"),
+    path("duplicates/", duplicate_list, name="duplicate-list"),
+    path("duplicates/<int:candidate_id>/", duplicate_detail, name="duplicate-detail"),
+]

@@ -1,0 +1,121 @@
+"""Bulk imports of people: upload a CSV/XLSX file, follow its progress, read its row errors.
+
+Thin: the file is checked and queued by ``lindungi.imports.services``; the import itself runs in the
+background worker, so the upload answers 202 at once.
+"""
+
+from typing import Literal
+from uuid import UUID
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from ninja import Field, File, Router, Schema, UploadedFile
+
+from lindungi.api.schemas import ERRORS
+from lindungi.imports import reports, selectors, services
+
+router = Router(tags=["imports"])
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+class ImportBatchOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    kind: str
+    filename: str
+    status: str = Field(..., description="queued, running, done or failed")
+    message: str
+    via: str
+    total_rows: int = Field(..., description="data rows read so far (imported + existing + with errors)")
+    imported_rows: int
+    existing_rows: int = Field(..., description="NIK already registered: skipped")
+    error_rows: int = Field(..., description="rows refused; see /errors")
+    last_line_done: int = Field(..., description="last spreadsheet line committed (header is line 1)")
+    expected_rows: int = Field(..., description="data rows estimated on upload (0 if unknown)")
+    progress_percent: int
+    sha256: str
+    created_by: str
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.username
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return _iso(obj.created_at)
+
+    @staticmethod
+    def resolve_started_at(obj):
+        return _iso(obj.started_at)
+
+    @staticmethod
+    def resolve_finished_at(obj):
+        return _iso(obj.finished_at)
+
+
+class ImportBatchPageOut(Schema):
+    items: list[ImportBatchOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ImportErrorOut(Schema):
+    line: int = Field(..., description="spreadsheet line (header is line 1)")
+    field: str = Field(..., description="column name")
+    message: str
+    value: str
+
+
+class ImportErrorPageOut(Schema):
+    items: list[ImportErrorOut]
+    total: int
+    page: int
+    page_size: int
+
+
+@router.post("", response={202: ImportBatchOut, **ERRORS}, operation_id="imports_create")
+def imports_create(request, file: File[UploadedFile]):
+    """Upload a CSV or XLSX file of people (multipart field `file`). The columns are checked at once;
+    the rows are imported in the background: poll `GET /imports/{id}`."""
+    batch = services.import_batch_create(actor=request.user, uploaded_file=file, filename=file.name, via="api")
+    services.import_batch_enqueue(batch=batch)
+    return 202, batch
+
+
+@router.get("", response={200: ImportBatchPageOut, **ERRORS}, operation_id="imports_list")
+def imports_list(request, page: int = 1, page_size: int = 25):
+    """Your imports (every import for central roles), newest first."""
+    result = selectors.import_batch_list_for(request.user, page=page, page_size=page_size)
+    return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
+
+
+@router.get("/{public_id}", response={200: ImportBatchOut, **ERRORS}, operation_id="imports_detail")
+def imports_detail(request, public_id: UUID):
+    """Status and counts of one import."""
+    return selectors.import_batch_get_for(request.user, public_id)
+
+
+@router.get("/{public_id}/errors", response={200: ImportErrorPageOut, **ERRORS}, operation_id="imports_errors")
+def imports_errors(request, public_id: UUID, page: int = 1, page_size: int = 100):
+    """The refused rows of an import, by line: one item per failing column."""
+    _batch, result = selectors.import_errors_page_for(request.user, public_id, page=page, page_size=page_size)
+    return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
+
+
+@router.get("/{public_id}/errors/report", response={200: None, **ERRORS}, operation_id="imports_error_report")
+def imports_error_report(request, public_id: UUID, format: Literal["csv", "xlsx"] = "csv"):
+    """The whole error report as a file (CSV or XLSX): line, field, reason, value."""
+    batch, rows = selectors.import_error_report_for(request.user, public_id, via="api", fmt=format)
+    name = f"import-{batch.public_id}-errors.{format}"
+    if format == "xlsx":
+        return FileResponse(reports.error_report_xlsx(rows), as_attachment=True, filename=name,
+                            content_type=reports.XLSX_CONTENT_TYPE)
+    response = StreamingHttpResponse(reports.error_report_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,74 @@
+import csv
+import random
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from lindungi.accounts.models import User
+from lindungi.accounts.roles import Role
+from lindungi.demo.generator import COLUMNS, PersonRowGenerator
+from lindungi.demo.seed import DEMO_PASSWORD, bootstrap_admin, ensure_users, seed_agencies
+from lindungi.reference.models import Regency
+from lindungi.registry.models import Person
+
+
+def progress(done: int, total: int, label: str) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r  {label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+    if done >= total:
+        sys.stderr.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Generate a realistic synthetic population (users for every role, P3MI, people) for demos and benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=2000)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when people are already on record")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **opts):
+        rng = random.Random(opts["seed"])
+        admin = bootstrap_admin()
+        agencies = seed_agencies(admin, rng=rng)
+        ensure_users(agencies[0])
+        if opts["if_empty"] and Person.objects.exists():
+            self.stdout.write("People already on record: demo data left as it is.")
+            return
+        staff = []
+        for n, agency in enumerate([a for a in agencies if a.status == "active"][:12]):
+            username = "p3mi.demo" if n == 0 else f"p3mi.staf{n:02d}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, role=Role.P3MI_STAFF, agency=agency, first_name="Staf",
+                            last_name=agency.legal_name[:100])
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            staff.append(user.username)
+        regencies: dict[str, list[str]] = {}
+        for code in Regency.objects.filter(valid_to__isnull=True).values_list("code", flat=True):
+            regencies.setdefault(code[:2], []).append(code)
+        generator = PersonRowGenerator(regencies, seed=opts["seed"])
+        total = opts["persons"]
+        with tempfile.TemporaryDirectory() as tmp:
+            owners = [*staff, "admin"]
+            with ExitStack() as stack:
+                writers = {}
+                for username in owners:
+                    handle = stack.enter_context(open(Path(tmp) / f"{username}.csv", "w", newline="", encoding="utf-8"))
+                    writers[username] = csv.DictWriter(handle, fieldnames=COLUMNS)
+                    writers[username].writeheader()
+                for done, row in enumerate(generator.rows(total), start=1):
+                    owner = rng.choice(staff) if rng.random() < 0.75 else "admin"
+                    writers[owner].writerow(row)
+                    if done % 1000 == 0 or done == total:
+                        progress(done, total, "generating people")
+            for username in owners:
+                call_command("import_persons", str(Path(tmp) / f"{username}.csv"), user=username, stdout=self.stdout)
+        call_command("scan_duplicates", user="admin", stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {Person.objects.count():,} people."))

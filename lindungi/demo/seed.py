@@ -1,0 +1,102 @@
+"""Demo population: users for every role, P3MI companies with branches and sanctions, foreign
+employers, and synthetic people imported through the real bulk importer."""
+
+import datetime as dt
+import random
+
+from lindungi.accounts.models import User
+from lindungi.accounts.roles import Role
+from lindungi.agencies import services as agency_services
+from lindungi.agencies.models import Agency
+from lindungi.reference.models import OrgUnit
+
+DEMO_PASSWORD = "lindungi-demo"
+
+# username, role, unit code, first name, last name
+DEMO_USERS = [
+    ("admin", Role.ADMIN, None, "Admin", "Pusat"),
+    ("analis", Role.ANALYST, None, "Analis", "Pusdatin"),
+    ("petugas.jabar", Role.UNIT_OFFICER, "BP3MI-JABAR", "Petugas", "BP3MI Jawa Barat"),
+    ("petugas.jatim", Role.UNIT_OFFICER, "BP3MI-JATIM", "Petugas", "BP3MI Jawa Timur"),
+    ("p3mi.demo", Role.P3MI_STAFF, None, "Staf", "P3MI"),
+    ("checkpoint.soetta", Role.CHECKPOINT, "BP3MI-BANTEN", "Petugas", "Bandara Soekarno-Hatta"),
+    ("mitra.bpjs", Role.PARTNER_API, None, "Klien API", "BPJS Ketenagakerjaan"),
+]
+
+AGENCY_WORDS = ["Karya", "Mitra", "Bina", "Duta", "Sinar", "Putra", "Cahaya", "Anugerah", "Jasa", "Prima",
+                "Sejahtera", "Mandiri", "Utama", "Abadi", "Perkasa", "Nusantara", "Bangsa", "Insani", "Tenaga",
+                "Global", "Makmur", "Bersama", "Lestari", "Harapan"]
+HEAD_OFFICE_REGENCIES = ["3171", "3172", "3173", "3174", "3175", "3201", "3216", "3275", "3578", "3515", "3374",
+                         "3372", "3671", "3674", "5171", "5271"]
+FOREIGN_EMPLOYERS = [
+    ("TW", "legal_entity", "Formosa Precision Manufacturing Co., Ltd."), ("TW", "individual", "Chen Wei-Ling"),
+    ("HK", "individual", "Wong Siu Ming"), ("HK", "individual", "Lee Ka Yan"),
+    ("MY", "legal_entity", "Sawit Makmur Plantation Sdn. Bhd."), ("MY", "legal_entity", "Penang Electronics Sdn. Bhd."),
+    ("SG", "individual", "Tan Mei Hua"), ("KR", "legal_entity", "Hanbit Metal Co."),
+    ("JP", "legal_entity", "Sakura Care Service K.K."), ("SA", "legal_entity", "Al Noor Hospitality Co."),
+]
+
+
+def ensure_users(agency: Agency | None) -> list[User]:
+    users = []
+    for username, role, unit_code, first, last in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, first_name=first, last_name=last)
+            user.set_password(DEMO_PASSWORD)
+        user.unit = OrgUnit.objects.filter(code=unit_code).first() if unit_code else None
+        user.agency = agency if role == Role.P3MI_STAFF else None
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.save()
+        users.append(user)
+    return users
+
+
+def bootstrap_admin() -> User:
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        admin = User(username="admin", role=Role.ADMIN, first_name="Admin", last_name="Pusat", is_staff=True,
+                     is_superuser=True)
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    return admin
+
+
+def seed_agencies(actor: User, *, count: int = 30, rng: random.Random) -> list[Agency]:
+    agencies = list(Agency.objects.all())
+    if agencies:
+        return agencies
+    today = dt.date.today()
+    used_names = set()
+    for n in range(count):
+        while True:
+            name = f"PT {rng.choice(AGENCY_WORDS)} {rng.choice(AGENCY_WORDS)} {rng.choice(AGENCY_WORDS)}"
+            if name not in used_names and len(set(name.split())) == 4:
+                used_names.add(name)
+                break
+        issued = today - dt.timedelta(days=rng.randint(100, 1700))
+        agency = agency_services.agency_create(
+            actor=actor, legal_name=name, sip3mi_number=f"{n + 1:03d}/SIP3MI/{issued.year}",
+            licence_issued_on=issued, licence_expires_on=issued + dt.timedelta(days=5 * 365),
+            head_office_regency_code=rng.choice(HEAD_OFFICE_REGENCIES), head_office_address=f"Jl. Raya No. {n + 3}",
+            paid_up_capital=rng.choice([5_000_000_000, 7_500_000_000, 10_000_000_000]),
+            deposit_bank=rng.choice(["Bank Negara Indonesia", "Bank Rakyat Indonesia", "Bank Mandiri"]),
+            deposit_amount=1_500_000_000, deposit_holder="Menteri P2MI q.q. " + name,
+            deposit_reference=f"DEP-{issued:%Y}-{n + 1:04d}", responsible_officer=f"Direktur {name[3:]}",
+            phone=f"021{rng.randint(5_000_000, 8_999_999)}", via="command", reason="Demo data",
+        )
+        for code in rng.sample(["3209", "3212", "3301", "3302", "3504", "3507", "5203", "1801"], 2):
+            agency_services.branch_add(actor=actor, agency_public_id=agency.public_id, regency_code=code,
+                                       address="Kantor cabang", via="command", reason="Demo data")
+        agencies.append(agency)
+    agency_services.agency_suspend(
+        actor=actor, public_id=agencies[1].public_id, suspended_from=today - dt.timedelta(days=20),
+        suspended_until=today + dt.timedelta(days=70), decree_number="Kepdirjen Pelindungan 7/2026",
+        reason="Tidak mendaftarkan CPMI dalam OPP (Permen P2MI 4/2025 Pasal 9(1))", via="command")
+    agency_services.agency_revoke(
+        actor=actor, public_id=agencies[2].public_id, decree_number="Kepmen P2MI 12/2026",
+        reason="Kelebihan biaya penempatan tidak dikembalikan", via="command")
+    for iso2, legal_type, name in FOREIGN_EMPLOYERS:
+        agency_services.foreign_party_create(actor=actor, role="employer", legal_type=legal_type, name=name,
+                                             country_iso2=iso2, address="-", via="command", reason="Demo data")
+    return agencies

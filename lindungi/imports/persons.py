@@ -1,0 +1,459 @@
+"""Streaming import of people from CSV and XLSX files.
+
+The file is read row by row (never loaded whole): CSV through the ``csv`` module on a text stream,
+XLSX through openpyxl in read-only mode. Every row is checked with the same rules as the API
+(``lindungi.registry.validation``); good rows are written in chunks, each chunk in one transaction
+together with its row errors, the batch counters and the resume point (``last_line_done``), so an
+interrupted import never loses a row it reported as imported and never counts one twice.
+
+Re-running is safe: a NIK already on record is counted in ``existing_rows`` and skipped.
+Duplicate detection against similar records is *not* run per row (far too slow for large files);
+``manage.py scan_duplicates`` finds possible duplicates among imported people afterwards.
+"""
+
+import codecs
+import csv
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lindungi.accounts.roles import NATIONAL_ROLES, Role
+from lindungi.audit.services import audit_record
+from lindungi.common.errors import ValidationFailed
+from lindungi.common.text import name_key, search_tokens
+from lindungi.imports.models import ImportBatch, ImportRowError
+from lindungi.registry.models import Passport, Person, PersonNameToken
+from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+
+DEFAULT_CHUNK_SIZE = 2000
+FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...]
+    required: bool
+    help: Any
+    example: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("nik", ("no_ktp", "nomor_ktp", "nomor_induk_kependudukan"), True,
+           gettext_lazy("16 digits"), "3201014201900001"),
+    Column("full_name", ("nama", "nama_lengkap"), True, gettext_lazy("Full name as on the KTP"), "Siti Aminah"),
+    Column("sex", ("jenis_kelamin", "kelamin", "jk"), True, gettext_lazy("M or F (L/P accepted)"), "F"),
+    Column("birth_date", ("tanggal_lahir", "tgl_lahir"), True,
+           gettext_lazy("YYYY-MM-DD or DD-MM-YYYY"), "1990-01-02"),
+    Column("birth_place", ("tempat_lahir",), True, gettext_lazy("Place of birth"), "Bogor"),
+    Column("address", ("alamat",), True, gettext_lazy("Address"), "Jl. Raya Cibinong No. 1"),
+    Column("regency_code", ("kode_kabupaten", "kode_kab", "kode_kabupaten_kota", "kode_kab_kota"), True,
+           gettext_lazy("Kemendagri regency/city code, e.g. 3201 or 32.01"), "3201"),
+    Column("village_code", ("kode_desa", "kode_kelurahan", "kode_desa_kelurahan"), False,
+           gettext_lazy("Kemendagri village code (optional)"), ""),
+    Column("village_name", ("desa", "kelurahan", "desa_kelurahan", "nama_desa"), False,
+           gettext_lazy("Village (desa/kelurahan)"), "Cibinong"),
+    Column("education", ("pendidikan", "pendidikan_terakhir"), True,
+           gettext_lazy("none, sd, smp, sma, diploma, s1, s2, s3"), "sma"),
+    Column("marital_status", ("status_perkawinan", "status_kawin"), True,
+           gettext_lazy("single, married, divorced, widowed (or belum kawin, kawin, cerai hidup, cerai mati)"),
+           "single"),
+    Column("religion", ("agama",), False,
+           gettext_lazy("islam, protestant, catholic, hindu, buddhist, confucian, belief"), "islam"),
+    Column("phone", ("telepon", "no_telepon", "telp", "no_hp", "nomor_hp", "hp"), False,
+           gettext_lazy("8 to 15 digits, optionally starting with +"), "081234567890"),
+    Column("passport_number", ("nomor_paspor", "no_paspor", "paspor"), False,
+           gettext_lazy("Passport number (optional)"), "C1234567"),
+    Column("passport_office", ("kantor_imigrasi", "kantor_paspor", "kantor_penerbit_paspor"), False,
+           gettext_lazy("Issuing immigration office"), "Kantor Imigrasi Bogor"),
+    Column("passport_issue_date", ("tanggal_terbit_paspor", "tgl_terbit_paspor"), False,
+           gettext_lazy("Passport issue date"), "2024-01-10"),
+    Column("passport_expiry_date", ("tanggal_habis_paspor", "tanggal_berlaku_paspor", "masa_berlaku_paspor",
+                                    "tgl_habis_paspor"), False,
+           gettext_lazy("Passport expiry date"), "2034-01-10"),
+)
+COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+REQUIRED_COLUMNS = tuple(c.name for c in COLUMNS if c.required)
+_ALIASES = {alias: c.name for c in COLUMNS for alias in (c.name, *c.aliases)}
+# clean_passport input key for each passport column, and the error field back to the column.
+PASSPORT_COLUMNS = {"passport_number": "number", "passport_office": "issuing_office",
+                    "passport_issue_date": "issue_date", "passport_expiry_date": "expiry_date"}
+_ERROR_FIELD_TO_COLUMN = {f"passport.{key}": column for column, key in PASSPORT_COLUMNS.items()}
+
+
+def normalise_header(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return re.sub(r"[^0-9a-z]+", "_", text.strip().lower()).strip("_")
+
+
+def file_format(filename: str) -> str | None:
+    name = (filename or "").lower()
+    return next((fmt for ext, fmt in FORMATS.items() if name.endswith(ext)), None)
+
+
+def map_header(cells: Sequence[Any]) -> dict[str, int]:
+    """Column name → cell index. Unknown headers are ignored; missing or repeated ones refuse the file."""
+    mapping: dict[str, int] = {}
+    repeated = []
+    for index, cell in enumerate(cells):
+        name = _ALIASES.get(normalise_header(cell))
+        if name is None:
+            continue
+        if name in mapping:
+            repeated.append(str(cell))
+            continue
+        mapping[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in mapping]
+    if missing:
+        raise ValidationFailed.from_fields({"file": _(
+            "Required columns are missing: %(columns)s. The first row must hold the column names "
+            "(see the template)."
+        ) % {"columns": ", ".join(missing)}})
+    if repeated:
+        raise ValidationFailed.from_fields({"file": _("Columns appear more than once: %(columns)s.")
+                                            % {"columns": ", ".join(repeated)}})
+    return mapping
+
+
+def _is_blank(cells: Sequence[Any]) -> bool:
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# --- readers -------------------------------------------------------------------------------------
+
+def _sniff_encoding(binary) -> str:
+    """UTF-8 (with or without BOM) unless the start of the file is not valid UTF-8: then Windows-1252,
+    which is what spreadsheet programs write as "CSV" on Indonesian Windows installations."""
+    start = binary.read(65536)
+    binary.seek(0)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _detect_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+@contextmanager
+def _csv_rows(binary) -> Iterator[Iterator[tuple[int, Sequence[Any]]]]:
+    encoding = _sniff_encoding(binary)
+    text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+    try:
+        first = text.readline()
+        reader = csv.reader(itertools.chain([first], text), delimiter=_detect_delimiter(first))
+        yield enumerate(reader, start=1)
+    finally:
+        text.detach()  # leave the caller's file open
+
+
+@contextmanager
+def _xlsx_rows(binary) -> Iterator[Iterator[tuple[int, Sequence[Any]]]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise ValidationFailed.from_fields({"file": _("The file is not a readable XLSX workbook.")})
+    try:
+        sheet = workbook.worksheets[0]
+        # Some programs write a wrong <dimension>; without it openpyxl reads every row there is.
+        sheet.reset_dimensions()
+        yield enumerate(sheet.iter_rows(values_only=True), start=1)
+    finally:
+        workbook.close()
+
+
+def open_rows(binary, fmt: str):
+    """Context manager yielding (spreadsheet line number, cells) pairs; line 1 is the first row."""
+    return _csv_rows(binary) if fmt == "csv" else _xlsx_rows(binary)
+
+
+def _read_header(rows) -> tuple[int, dict[str, int]]:
+    for line, cells in rows:
+        if not _is_blank(cells):
+            return line, map_header(cells)
+    raise ValidationFailed.from_fields({"file": _("The file is empty.")})
+
+
+def inspect_file(binary, fmt: str) -> int:
+    """Checks the header and that there is at least one data row; returns the data-row estimate
+    (0 when unknown). Raises ``ValidationFailed`` naming the problem."""
+    with open_rows(binary, fmt) as rows:
+        try:
+            header_line, _mapping = _read_header(rows)
+            if not any(not _is_blank(cells) for _line, cells in itertools.islice(rows, 1000)):
+                raise ValidationFailed.from_fields({"file": _("The file has column names but no data rows.")})
+        except csv.Error as exc:
+            raise ValidationFailed.from_fields({"file": _("The CSV file cannot be read: %(e)s") % {"e": exc}})
+    if fmt == "xlsx":
+        import openpyxl
+
+        binary.seek(0)
+        workbook = openpyxl.load_workbook(binary, read_only=True)
+        try:
+            max_row = workbook.worksheets[0].max_row or 0
+        finally:
+            workbook.close()
+        return max(0, max_row - header_line)
+    return 0
+
+
+# --- the importer --------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    line: int
+    cleaned: dict
+    warnings: list
+    passport: dict | None
+
+
+@dataclass
+class _Chunk:
+    first_line: int = 0
+    last_line: int = 0
+    lines: int = 0
+    rows: list[_Row] = field(default_factory=list)
+    errors: list[ImportRowError] = field(default_factory=list)
+    error_lines: int = 0
+
+
+@dataclass
+class _Written:
+    imported: int
+    existing: int
+    error_lines: int
+    dropped: list[_Row]
+
+
+class PersonImporter:
+    """Runs one batch from its resume point to the end of the file."""
+
+    def __init__(self, batch: ImportBatch, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 on_progress: Callable[[ImportBatch], None] | None = None):
+        self.batch = batch
+        self.chunk_size = max(1, int(chunk_size))
+        self.on_progress = on_progress
+        self.actor = batch.created_by
+        self.ref = ReferenceIndex.load()
+        self.agency_id = self.actor.agency_id if self.actor.role == Role.P3MI_STAFF else None
+        self.allowed_regency_ids = self._allowed_regency_ids()
+        self.seen_nik: dict[int, int] = {}  # NIK → first line (valid rows only)
+        self.seen_passport: dict[str, int] = {}
+        self.rows_this_run = 0
+
+    def _allowed_regency_ids(self) -> set[int] | None:
+        """None means every regency; the same scope as ``Person.objects.visible_to``."""
+        actor = self.actor
+        if actor.role in NATIONAL_ROLES:
+            return None
+        if actor.role == Role.UNIT_OFFICER and actor.unit_id:
+            from lindungi.reference.selectors import regency_ids_covered_by
+
+            return {row["id"] for row in regency_ids_covered_by(actor.unit_id)}
+        if actor.role == Role.P3MI_STAFF and actor.agency_id:
+            return None  # every row is registered for their own company
+        return set()
+
+    # Reading ------------------------------------------------------------------------------------
+
+    def run(self, binary, fmt: str) -> ImportBatch:
+        resume_after = self.batch.last_line_done
+        with open_rows(binary, fmt) as rows:
+            _header_line, self.mapping = _read_header(rows)
+            self.passport_indexes = {name: self.mapping[name] for name in PASSPORT_COLUMNS if name in self.mapping}
+            self.person_indexes = [(name, index) for name, index in self.mapping.items()
+                                   if name not in PASSPORT_COLUMNS]
+            if resume_after:
+                self._replay(rows, resume_after)
+            chunk = _Chunk()
+            for line, cells in rows:
+                if not chunk.lines:
+                    chunk.first_line = line
+                chunk.last_line = line
+                chunk.lines += 1
+                if not _is_blank(cells):
+                    self._check_row(line, cells, chunk)
+                if chunk.lines >= self.chunk_size:
+                    self._commit(chunk)
+                    chunk = _Chunk()
+            if chunk.lines:
+                self._commit(chunk)
+        return self.batch
+
+    def _replay(self, rows, resume_after: int) -> None:
+        """Skip the lines committed before an interruption, remembering their NIKs and passport
+        numbers so that repeats later in the file are still reported as such."""
+        error_lines = set(ImportRowError.objects.filter(batch=self.batch, line__lte=resume_after)
+                          .values_list("line", flat=True).distinct())
+        nik_index = self.mapping["nik"]
+        passport_index = self.passport_indexes.get("passport_number")
+        for line, cells in rows:
+            if line not in error_lines and not _is_blank(cells):
+                nik = _cell_text(cells[nik_index] if nik_index < len(cells) else None)
+                if len(nik) == 16 and nik.isdigit():
+                    self.seen_nik.setdefault(int(nik), line)
+                if passport_index is not None and passport_index < len(cells):
+                    number = _cell_text(cells[passport_index]).upper().replace(" ", "")
+                    if number:
+                        self.seen_passport.setdefault(number, line)
+            if line >= resume_after:
+                return
+
+    def _check_row(self, line: int, cells: Sequence[Any], chunk: _Chunk) -> None:
+        width = len(cells)
+        raw = {name: (cells[index] if index < width else None) for name, index in self.person_indexes}
+        errors: dict[str, list[str]] = {}
+        cleaned = warnings = passport = None
+        try:
+            cleaned, warnings = clean_person(raw, ref=self.ref)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+        if self.passport_indexes:
+            passport_raw = {PASSPORT_COLUMNS[name]: (cells[index] if index < width else None)
+                            for name, index in self.passport_indexes.items()}
+            if any(_cell_text(v) for v in passport_raw.values()):
+                try:
+                    passport = clean_passport(passport_raw)
+                except ValidationFailed as exc:
+                    errors.update(exc.fields)
+        if not errors:
+            regency = cleaned["regency"]
+            if self.allowed_regency_ids is not None and regency.id not in self.allowed_regency_ids:
+                errors["regency_code"] = [_("This regency/city is outside the area your unit covers.")]
+            nik = int(cleaned["nik"])
+            if nik in self.seen_nik:
+                errors["nik"] = [_("NIK %(nik)s already appears on line %(line)d of this file.")
+                                 % {"nik": cleaned["nik"], "line": self.seen_nik[nik]}]
+            if passport and passport["number"] in self.seen_passport:
+                errors["passport.number"] = [_("Passport %(n)s already appears on line %(line)d of this file.")
+                                             % {"n": passport["number"], "line": self.seen_passport[passport["number"]]}]
+        if errors:
+            chunk.error_lines += 1
+            for error_field, messages in errors.items():
+                column = _ERROR_FIELD_TO_COLUMN.get(error_field, error_field)
+                index = self.mapping.get(column)
+                value = _cell_text(cells[index]) if index is not None and index < width else ""
+                for message in messages:
+                    chunk.errors.append(ImportRowError(batch_id=self.batch.pk, line=line, field=column[:60],
+                                                       message=message[:500], value=value[:255]))
+            return
+        self.seen_nik[int(cleaned["nik"])] = line
+        if passport:
+            self.seen_passport[passport["number"]] = line
+        chunk.rows.append(_Row(line, cleaned, warnings, passport))
+
+    # Writing ------------------------------------------------------------------------------------
+
+    def _commit(self, chunk: _Chunk) -> None:
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    written = self._write(chunk)
+                break
+            except IntegrityError:
+                # Another import registered one of these NIKs or passports meanwhile: look again.
+                if attempt == 2:
+                    raise
+        for row in written.dropped:  # rows refused while writing no longer count as "seen"
+            if self.seen_nik.get(int(row.cleaned["nik"])) == row.line:
+                del self.seen_nik[int(row.cleaned["nik"])]
+            if row.passport and self.seen_passport.get(row.passport["number"]) == row.line:
+                del self.seen_passport[row.passport["number"]]
+        batch = self.batch
+        batch.imported_rows += written.imported
+        batch.existing_rows += written.existing
+        batch.error_rows += written.error_lines
+        batch.total_rows = batch.processed_rows
+        batch.last_line_done = chunk.last_line
+        self.rows_this_run += written.imported + written.existing + written.error_lines
+        if self.on_progress:
+            self.on_progress(batch)
+
+    def _write(self, chunk: _Chunk) -> _Written:
+        batch = self.batch
+        rows = chunk.rows
+        errors = list(chunk.errors)
+        error_lines = chunk.error_lines
+        dropped: list[_Row] = []
+        existing = set(Person.objects.filter(nik__in=[r.cleaned["nik"] for r in rows])
+                       .values_list("nik", flat=True)) if rows else set()
+        new_rows = [r for r in rows if r.cleaned["nik"] not in existing]
+        numbers = [r.passport["number"] for r in new_rows if r.passport]
+        taken = set(Passport.objects.filter(number__in=numbers).values_list("number", flat=True)) if numbers else ()
+        if taken:
+            kept = []
+            for r in new_rows:
+                if r.passport and r.passport["number"] in taken:
+                    errors.append(ImportRowError(
+                        batch_id=batch.pk, line=r.line, field="passport_number", value=r.passport["number"],
+                        message=_("Passport %(n)s is already on record for another person.")
+                        % {"n": r.passport["number"]},
+                    ))
+                    error_lines += 1
+                    dropped.append(r)
+                else:
+                    kept.append(r)
+            new_rows = kept
+
+        if new_rows:
+            people = [
+                Person(**r.cleaned, name_key=name_key(r.cleaned["full_name"]), nik_warnings=r.warnings,
+                       agency_id=self.agency_id, created_by_id=self.actor.pk, import_batch_id=batch.pk)
+                for r in new_rows
+            ]
+            Person.objects.bulk_create(people)
+            if any(p.pk is None for p in people):  # backends that do not return ids from bulk inserts
+                ids = dict(Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "id"))
+                for p in people:
+                    p.pk = ids[p.nik]
+            PersonNameToken.objects.bulk_create(
+                [PersonNameToken(person_id=p.pk, token=t[:60]) for p in people for t in search_tokens(p.full_name)]
+            )
+            passports = [Passport(person_id=p.pk, **r.passport) for p, r in zip(people, new_rows) if r.passport]
+            if passports:
+                Passport.objects.bulk_create(passports)
+        if errors:
+            errors.sort(key=lambda e: e.line)
+            ImportRowError.objects.bulk_create(errors)
+
+        imported, skipped = len(new_rows), len(existing)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            imported_rows=batch.imported_rows + imported,
+            existing_rows=batch.existing_rows + skipped,
+            error_rows=batch.error_rows + error_lines,
+            total_rows=batch.processed_rows + imported + skipped + error_lines,
+            last_line_done=chunk.last_line,
+        )
+        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
+                     object_id=batch.pk, via="import",
+                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
+                              "existing": skipped, "errors": error_lines})
+        return _Written(imported=imported, existing=skipped, error_lines=error_lines, dropped=dropped)
+

@@ -1,0 +1,61 @@
+"""Reads of the imports app. Central roles see every batch; everyone else sees the batches they started."""
+
+import uuid
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import NATIONAL_ROLES
+from lindungi.audit.models import AccessLog
+from lindungi.audit.services import access_log
+from lindungi.common.errors import NotFound
+from lindungi.common.pagination import Page, paginate
+from lindungi.imports.models import ImportBatch, ImportRowError
+
+ERROR_PREVIEW = 200
+
+
+def import_batch_queryset_for(actor) -> QuerySet:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return ImportBatch.objects.none()
+    qs = ImportBatch.objects.select_related("created_by")
+    if actor.role in NATIONAL_ROLES:
+        return qs
+    return qs.filter(created_by=actor)
+
+
+def import_batch_list_for(actor, *, page: int = 1, page_size: int = 25) -> Page:
+    return paginate(import_batch_queryset_for(actor), page=page, page_size=page_size)
+
+
+def import_batch_get_for(actor, public_id) -> ImportBatch:
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("Import not found."))
+    batch = import_batch_queryset_for(actor).filter(public_id=key).first()
+    if batch is None:
+        raise NotFound(_("Import not found."))
+    return batch
+
+
+def import_errors_preview(batch: ImportBatch, *, limit: int = ERROR_PREVIEW) -> list[ImportRowError]:
+    """The first errors of a batch the caller already obtained through ``import_batch_get_for``."""
+    return list(ImportRowError.objects.filter(batch=batch).order_by("line", "id")[:limit])
+
+
+def import_errors_page_for(actor, public_id, *, page: int = 1, page_size: int = 50) -> tuple[ImportBatch, Page]:
+    batch = import_batch_get_for(actor, public_id)
+    return batch, paginate(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), page=page,
+                           page_size=page_size)
+
+
+def import_error_report_for(actor, public_id, *, via: str = "web", fmt: str = "csv"):
+    """Every error of a batch as (line, field, message, value) tuples, streamed from the database.
+    The report repeats values from the file (NIKs, names), so the download is logged as an export."""
+    batch = import_batch_get_for(actor, public_id)
+    rows = (ImportRowError.objects.filter(batch=batch).order_by("line", "id")
+            .values_list("line", "field", "message", "value").iterator(chunk_size=5000))
+    access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="importbatch", object_id=batch.pk, via=via,
+               detail=f"import error report ({fmt}), {batch.error_rows} rows with errors")
+    return batch, rows

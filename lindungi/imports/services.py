@@ -1,0 +1,173 @@
+"""Writes of the imports app: receiving a file, running a batch, queueing it for the worker."""
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm
+from lindungi.audit.services import audit_record
+from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.imports import persons
+from lindungi.imports.models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+_READ_BLOCK = 1024 * 1024
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None or not actor.has_role_perm(perm):
+        raise PermissionDenied(_("You are not allowed to import data."))
+
+
+def _digest(binary) -> tuple[str, int, int, bool]:
+    """sha256, size, newline count and whether the last byte is a newline, in one streaming pass."""
+    sha, size, newlines, last = hashlib.sha256(), 0, 0, b""
+    binary.seek(0)
+    while block := binary.read(_READ_BLOCK):
+        sha.update(block)
+        size += len(block)
+        newlines += block.count(b"\n")
+        last = block[-1:]
+    binary.seek(0)
+    return sha.hexdigest(), size, newlines, last == b"\n"
+
+
+def import_batch_create(
+    *, actor, uploaded_file=None, path: str | os.PathLike | None = None, filename: str = "",
+    kind: str = ImportBatch.Kind.PERSONS, via: str = "web",
+) -> ImportBatch:
+    """Receive a file (an upload, or a server-side path for the command), check its columns and
+    record a queued batch. Nothing is imported yet: see ``import_batch_run``."""
+    _require(actor, Perm.IMPORT_RUN)
+    if kind != ImportBatch.Kind.PERSONS:
+        raise ValidationFailed.from_fields({"kind": _("Unknown import kind.")})
+    if (uploaded_file is None) == (path is None):
+        raise ValueError("Give either uploaded_file or path.")
+    filename = os.path.basename(filename or (uploaded_file.name if uploaded_file is not None else str(path)))
+    fmt = persons.file_format(filename)
+    if fmt is None:
+        raise ValidationFailed.from_fields({"file": _("Only .csv and .xlsx files can be imported.")})
+
+    if path is not None:
+        path = Path(path).resolve()
+        if not path.is_file():
+            raise ValidationFailed.from_fields({"file": _("File not found: %(path)s") % {"path": path}})
+        handle = open(path, "rb")
+    else:
+        handle = uploaded_file
+    try:
+        sha256, size, newlines, ends_with_newline = _digest(handle)
+        if size == 0:
+            raise ValidationFailed.from_fields({"file": _("The file is empty.")})
+        expected = persons.inspect_file(handle, fmt)
+        if fmt == "csv":
+            expected = max(0, newlines + (0 if ends_with_newline else 1) - 1)
+        handle.seek(0)
+        batch = ImportBatch(kind=kind, filename=filename[:255], sha256=sha256, via=via, expected_rows=expected,
+                            created_by=actor, file_path=str(path) if path is not None else "")
+        with transaction.atomic():
+            if uploaded_file is not None:
+                batch.file.save(get_valid_filename(filename) or f"import.{fmt}", handle, save=False)
+            batch.save()
+            audit_record(actor=actor, action="import.started", obj=batch, via=via,
+                         changes={"filename": [None, batch.filename], "sha256": [None, sha256],
+                                  "size": [None, size]})
+    finally:
+        if path is not None:
+            handle.close()
+    return batch
+
+
+def import_batch_enqueue(*, batch: ImportBatch) -> None:
+    """Hand the batch to the background worker once the surrounding transaction has committed."""
+    from lindungi.imports.tasks import run_import
+
+    batch_id = batch.pk
+    transaction.on_commit(lambda: run_import.enqueue(batch_id))
+
+
+@contextmanager
+def _open_source(batch: ImportBatch):
+    if batch.file:
+        batch.file.open("rb")
+        try:
+            yield batch.file
+        finally:
+            batch.file.close()
+    else:
+        with open(batch.file_path, "rb") as handle:
+            yield handle
+
+
+def _same_file(batch: ImportBatch, handle) -> bool:
+    sha256, *_rest = _digest(handle)
+    return sha256 == batch.sha256
+
+
+def import_batch_run(
+    *, batch_id: int, chunk_size: int = persons.DEFAULT_CHUNK_SIZE,
+    on_progress: Callable[[ImportBatch], None] | None = None,
+) -> ImportBatch:
+    """Import the batch's file from its resume point. Safe to call again after an interruption or a
+    failure: committed chunks are kept and skipped, and a finished batch is left alone."""
+    batch = ImportBatch.objects.select_related("created_by").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(_("Import not found."))
+    if batch.status == ImportBatch.Status.DONE:
+        return batch
+    actor = batch.created_by
+    now = timezone.now()
+    batch.status, batch.message, batch.finished_at = ImportBatch.Status.RUNNING, "", None
+    batch.started_at = batch.started_at or now
+    ImportBatch.objects.filter(pk=batch.pk).update(status=batch.status, message="", finished_at=None,
+                                                   started_at=batch.started_at, updated_at=now)
+    try:
+        _require(actor, Perm.IMPORT_RUN)
+        with _open_source(batch) as handle:
+            if batch.last_line_done and not _same_file(batch, handle):
+                raise ValidationFailed.from_fields({"file": _(
+                    "The file has changed since this import started, so it cannot be resumed. "
+                    "Start a new import instead.")})
+            handle.seek(0)
+            persons.PersonImporter(batch, chunk_size=chunk_size, on_progress=on_progress).run(
+                handle, persons.file_format(batch.filename))
+    except BaseException as exc:
+        if isinstance(exc, DomainError):
+            message = exc.message
+        else:
+            logger.exception("Import batch %s stopped", batch.pk)
+            message = _("The import stopped after line %(line)d (%(error)s). Nothing before that line is lost; "
+                        "start it again to continue.") % {"line": batch.last_line_done,
+                                                          "error": str(exc) or type(exc).__name__}
+        _finish(batch, ImportBatch.Status.FAILED, message)
+        if not isinstance(exc, Exception):
+            raise  # KeyboardInterrupt, SystemExit: recorded above, then let them through
+        return batch
+    _finish(batch, ImportBatch.Status.DONE, _(
+        "%(imported)d imported, %(existing)d already registered, %(errors)d rows with errors."
+    ) % {"imported": batch.imported_rows, "existing": batch.existing_rows, "errors": batch.error_rows})
+    return batch
+
+
+def _finish(batch: ImportBatch, status: str, message: str) -> None:
+    now = timezone.now()
+    batch.status, batch.message, batch.finished_at = status, message, now
+    with transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk).update(status=status, message=message, finished_at=now,
+                                                       updated_at=now)
+        audit_record(actor=batch.created_by, action="import.finished" if status == ImportBatch.Status.DONE
+                     else "import.failed", obj=batch, via="import",
+                     changes={"status": [ImportBatch.Status.RUNNING, status],
+                              "imported_rows": [None, batch.imported_rows],
+                              "existing_rows": [None, batch.existing_rows],
+                              "error_rows": [None, batch.error_rows]},
+                     reason=message if status == ImportBatch.Status.FAILED else "")
