@@ -69,3 +69,6 @@ class ImportRowError(models.Model):
     class Meta:
         ordering = ["line", "id"]
         indexes = [models.Index(fields=["batch", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.field}: {self.message}"

@@ -352,8 +352,9 @@ class PersonImporter:
                 errors["nik"] = [_("NIK %(nik)s already appears on line %(line)d of this file.")
                                  % {"nik": cleaned["nik"], "line": self.seen_nik[nik]}]
             if passport and passport["number"] in self.seen_passport:
+                first = self.seen_passport[passport["number"]]
                 errors["passport.number"] = [_("Passport %(n)s already appears on line %(line)d of this file.")
-                                             % {"n": passport["number"], "line": self.seen_passport[passport["number"]]}]
+                                             % {"n": passport["number"], "line": first}]
         if errors:
             chunk.error_lines += 1
             for error_field, messages in errors.items():
@@ -436,7 +437,8 @@ class PersonImporter:
             PersonNameToken.objects.bulk_create(
                 [PersonNameToken(person_id=p.pk, token=t[:60]) for p in people for t in search_tokens(p.full_name)]
             )
-            passports = [Passport(person_id=p.pk, **r.passport) for p, r in zip(people, new_rows) if r.passport]
+            passports = [Passport(person_id=p.pk, **r.passport)
+                         for p, r in zip(people, new_rows, strict=True) if r.passport]
             if passports:
                 Passport.objects.bulk_create(passports)
         if errors:

@@ -1,6 +1,9 @@
 """Dashboard figures for the signed-in actor, always through scoped selectors."""
 
+from django.utils import timezone
+
 from lindungi.agencies.models import Agency, AgencyStatus
+from lindungi.agencies.rules import standing_on
 from lindungi.registry.models import DuplicateCandidate, Person
 
 
@@ -12,7 +15,9 @@ def dashboard_summary_for(actor) -> dict:
         summary["duplicates_pending"] = DuplicateCandidate.objects.filter(
             status=DuplicateCandidate.Status.PENDING, person_a__in=persons.values("id")
         ).count()
-    agencies = Agency.objects.visible_to(actor)
-    summary["agencies_active"] = agencies.filter(status=AgencyStatus.ACTIVE).count()
-    summary["agencies_suspended"] = agencies.filter(status=AgencyStatus.SUSPENDED).count()
+    today = timezone.localdate()
+    standings = [standing_on(agency, today)[0] for agency in Agency.objects.visible_to(actor)
+                 .exclude(status=AgencyStatus.REVOKED)]
+    summary["agencies_active"] = sum(standings)
+    summary["agencies_suspended"] = len(standings) - summary["agencies_active"]
     return summary

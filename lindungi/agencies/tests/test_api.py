@@ -129,17 +129,17 @@ def test_patch_changes_only_sent_fields(api_client_for, admin_user, agency):
 
 # --- status ----------------------------------------------------------------------------------
 
-def test_suspend_lift_revoke(api_client_for, admin_user, agency):
+def test_suspend_lift_revoke(api_client_for, admin_user, agency, today):
     client = api_client_for(admin_user)
-    today = dt.date.today()
     url = f"{BASE}/{agency.public_id}"
     body = assert_error(post(client, f"{url}/suspend", {
         "suspended_from": today, "suspended_until": today - dt.timedelta(days=1), "decree_number": "K/1",
         "reason": "x"}), 422, "suspended_until")
     assert body["code"] == "validation_error"
     assert_error(post(client, f"{url}/suspend", {"suspended_from": today, "decree_number": "K/1"}), 422, "reason")
-    response = post(client, f"{url}/suspend", {"suspended_from": today, "suspended_until": today + dt.timedelta(days=10),
-                                               "decree_number": "K/1", "reason": "Pelanggaran"})
+    response = post(client, f"{url}/suspend", {
+        "suspended_from": today, "suspended_until": today + dt.timedelta(days=10), "decree_number": "K/1",
+        "reason": "Pelanggaran"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "suspended" and response.json()["in_good_standing"] is False
     response = post(client, f"{url}/lift-suspension", {"reason": "Dipenuhi"})
@@ -213,8 +213,10 @@ def test_public_register(admin_user, agency, other_agency):
     assert "Bank Negara" not in raw and "1500000000" not in raw
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "ab"}, {"q": "abc", "page": 0}, {"q": "abc", "page": "x"},
-                                    {"q": "abc", "page_size": 500}, {"q": "a" * 300}])
-def test_public_register_bad_input_is_422(params):
+@pytest.mark.parametrize(("params", "field"), [
+    ({}, "q"), ({"q": "ab"}, "q"), ({"q": "abc", "page": 0}, "page"), ({"q": "abc", "page": "x"}, "page"),
+    ({"q": "abc", "page_size": 500}, "page_size"), ({"q": "a" * 300}, "q"),
+])
+def test_public_register_bad_input_is_422(params, field):
     response = Client().get("/api/v1/public/agencies", params)
-    assert_error(response, 422)
+    assert_error(response, 422, field)

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Field, File, Router, Schema, UploadedFile
+from ninja.responses import Status
 
 from lindungi.api.schemas import ERRORS
 from lindungi.imports import reports, selectors, services
@@ -85,7 +86,7 @@ def imports_create(request, file: File[UploadedFile]):
     the rows are imported in the background: poll `GET /imports/{id}`."""
     batch = services.import_batch_create(actor=request.user, uploaded_file=file, filename=file.name, via="api")
     services.import_batch_enqueue(batch=batch)
-    return 202, batch
+    return Status(202, batch)
 
 
 @router.get("", response={200: ImportBatchPageOut, **ERRORS}, operation_id="imports_list")

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 
 from lindungi.agencies.selectors import agency_public_search
 from lindungi.api.schemas import ERRORS
+from lindungi.common.errors import ValidationFailed
 
 router = Router(tags=["public"])
 
@@ -49,6 +50,11 @@ def public_agency_search(request, query: Query[PublicAgencyQuery]):
     says, in Indonesian (`standing_id`) and English (`standing_en`), whether the company is licensed
     and in good standing today, suspended (and until when), or has had its licence revoked or expire."""
     today = timezone.localdate()
-    result = agency_public_search(query.q, limit=query.page_size, page=query.page, day=today)
+    try:
+        result = agency_public_search(query.q, limit=query.page_size, page=query.page, day=today)
+    except ValidationFailed as exc:
+        # The selector calls the page size "limit"; name the parameter the client actually sent.
+        fields = {("page_size" if name == "limit" else name): msgs for name, msgs in exc.fields.items()}
+        raise ValidationFailed.from_fields(fields) from None
     return {"as_of": today, "items": result.items, "total": result.total, "page": result.page,
             "page_size": result.page_size}

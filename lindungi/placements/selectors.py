@@ -1,0 +1,322 @@
+"""Scoped reads of placements, job orders and SIP2MI, and the one place that turns database rows
+into the plain facts the state machine's guards read (``transition_context``)."""
+
+import uuid
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm
+from lindungi.audit.models import AccessLog
+from lindungi.audit.services import access_log
+from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.pagination import Page, paginate
+from lindungi.placements import states
+from lindungi.placements.checklist import checklist_status
+from lindungi.placements.models import (
+    ChecklistItem, DestinationRule, JobOrder, Placement, PlacementTransition, Scheme, Sip2mi,
+)
+from lindungi.placements.states import (
+    AgencyFacts, DestinationRuleFacts, PersonFacts, PlacementFacts, Sip2miFacts, TransitionContext,
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _require(actor, perm: str, message: str) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(perm):
+        raise PermissionDenied(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Agency standing
+# ---------------------------------------------------------------------------------------------
+
+
+def agency_standing(agency, day: date) -> tuple[bool, str]:
+    """Good standing of a P3MI on ``day``, from ``lindungi.agencies.rules.standing_on``."""
+    from lindungi.agencies.rules import standing_on
+
+    return standing_on(agency, day)
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts for the guards
+# ---------------------------------------------------------------------------------------------
+
+
+def destination_rule_facts(country_id: int, *, day: date) -> list[DestinationRuleFacts]:
+    rows = (DestinationRule.objects.filter(country_id=country_id)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .select_related("country", "occupation"))
+    return [
+        DestinationRuleFacts(
+            country=r.country.iso2, status=r.status, occupation=r.occupation.isco_code if r.occupation_id else None,
+            domestic_workers_only=r.domestic_workers_only, employer_legal_type=r.employer_legal_type,
+            valid_from=r.valid_from, valid_to=r.valid_to, note_id=r.note_id, note_en=r.note_en,
+            legal_basis=r.legal_basis,
+        )
+        for r in rows
+    ]
+
+
+def destination_blocks_for(*, country, occupation, employer_legal_type: str | None, day: date):
+    return states.destination_blocks(
+        destination_rule_facts(country.pk, day=day), country=country.iso2, occupation=occupation.isco_code,
+        domestic=occupation.domestic_worker, employer_legal_type=employer_legal_type, day=day,
+    )
+
+
+def _language() -> str:
+    return (get_language() or "id")[:2]
+
+
+def sip2mi_facts(sip2mi: Sip2mi | None, *, held: bool = False) -> Sip2miFacts | None:
+    if sip2mi is None:
+        return None
+    return Sip2miFacts(number=sip2mi.number, status=sip2mi.status, quota=sip2mi.quota, used=sip2mi.used,
+                       valid_from=sip2mi.valid_from, valid_until=sip2mi.valid_until, held=held)
+
+
+def transition_context(placement: Placement, *, on: date | None = None) -> TransitionContext:
+    """Read everything the guards need, once, into plain frozen dataclasses."""
+    day = on or today()
+    placement = (Placement.objects.select_related("person", "scheme", "agency", "job_order", "sip2mi", "employer",
+                                                  "country", "occupation")
+                 .get(pk=placement.pk))
+    employer_type = placement.employer.legal_type if placement.employer_id else None
+    agency = None
+    if placement.agency_id:
+        good, reason = agency_standing(placement.agency, day)
+        agency = AgencyFacts(name=placement.agency.legal_name, good_standing=good, reason=reason)
+    items = list(placement.checklist_items.all())
+    return TransitionContext(
+        today=day,
+        placement=PlacementFacts(
+            state=placement.state, contract_start=placement.contract_start, contract_end=placement.contract_end,
+            has_agency=placement.agency_id is not None, has_employer=placement.employer_id is not None,
+            employer_legal_type=employer_type,
+            job_order_status=placement.job_order.status if placement.job_order_id else None,
+            country=placement.country.name_en if _language() == "en" else placement.country.name_id,
+        ),
+        person=PersonFacts(birth_date=placement.person.birth_date, education=placement.person.education),
+        scheme=placement.scheme.facts(_language()),
+        checklist=checklist_status(items, on=day, contract_end=placement.contract_end),
+        agency=agency,
+        sip2mi=sip2mi_facts(placement.sip2mi, held=placement.quota_held),
+        destination_blocks=destination_blocks_for(country=placement.country, occupation=placement.occupation,
+                                                  employer_legal_type=employer_type, day=day),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Placements
+# ---------------------------------------------------------------------------------------------
+
+
+def _can_view_placements(actor) -> None:
+    _require(actor, Perm.PLACEMENT_VIEW, _("You are not allowed to view placements."))
+
+
+def placement_queryset_for(
+    actor, *, state: str = "", scheme: str = "", country: str = "", agency: str = "", occupation: str = "",
+    nik: str = "", passport: str = "", q: str = "",
+) -> QuerySet:
+    """Scoped and filtered. Lookup-only roles (checkpoints) must give an exact NIK or passport."""
+    _can_view_placements(actor)
+    nik, passport = nik.strip(), passport.strip().upper()
+    if actor.is_lookup_only and not (nik or passport):
+        raise PermissionDenied(_("Your role may look placements up by NIK or passport number only."))
+    qs = Placement.objects.visible_to(actor)
+    if state:
+        if state not in states.PlacementState.values:
+            raise ValidationFailed.from_fields({"state": _("Unknown state.")})
+        qs = qs.filter(state=state)
+    if scheme:
+        qs = qs.filter(scheme__code=scheme)
+    if country:
+        qs = qs.filter(country__iso2=country.upper())
+    if agency:
+        qs = qs.filter(agency__public_id=agency) if _is_uuid(agency) else qs.none()
+    if occupation:
+        qs = qs.filter(occupation__isco_code=occupation)
+    if nik:
+        qs = qs.filter(person__nik=nik)
+    if passport:
+        qs = qs.filter(person__passports__number=passport)
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(Q(person__nik=term) | Q(person__full_name__icontains=term))
+    return qs.select_related("person", "scheme", "agency", "country", "occupation", "employer").order_by(
+        "-state_changed_at", "-id")
+
+
+def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web", **filters) -> Page:
+    qs = placement_queryset_for(actor, **filters)
+    result = paginate(qs, page=page, page_size=page_size)
+    used = {k: v for k, v in filters.items() if v}
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
+               object_type="placement_list", object_id=None, via=via,
+               detail=f"{result.total} result(s) for {used}")
+    return result
+
+
+def placement_state_counts_for(actor, **filters) -> dict[str, int]:
+    """Count per state for the pipeline board (every state present, zero when empty)."""
+    filters.pop("state", None)
+    qs = placement_queryset_for(actor, **filters)
+    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    return {value: counts.get(value, 0) for value in states.PlacementState.values}
+
+
+def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Placement:
+    """One placement by public id. Checkpoint officers reach it by the id a lookup gave them."""
+    _can_view_placements(actor)
+    if not _is_uuid(public_id):
+        raise NotFound(_("Placement not found."))
+    placement = (Placement.objects.visible_to(actor).filter(public_id=public_id)
+                 .select_related("person", "person__regency", "scheme", "agency", "job_order", "sip2mi",
+                                 "employer", "country", "occupation", "unit").first())
+    if placement is None:
+        raise NotFound(_("Placement not found."))
+    if log:
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk, via=via)
+    return placement
+
+
+def placement_timeline(placement: Placement) -> list[PlacementTransition]:
+    return list(placement.transitions.select_related("actor").order_by("at", "id"))
+
+
+def placement_next_steps(actor, placement: Placement, *, on: date | None = None,
+                         context: TransitionContext | None = None) -> list[dict]:
+    """Every transition out of the current state, with whether the actor may take it and, for each,
+    every condition still unmet."""
+    ctx = context or transition_context(placement, on=on)
+    steps = []
+    for to_state in states.targets_from(placement.state):
+        rule = states.TRANSITIONS[(placement.state, to_state)]
+        unmet = states.evaluate(placement.state, to_state, ctx)
+        steps.append({
+            "to_state": to_state,
+            "label": states.PlacementState(to_state).label,
+            "name": rule.name,
+            "permitted": actor.has_role_perm(rule.permission),
+            "needs_reason": rule.needs_reason,
+            "unmet": unmet,
+            "ready": not unmet,
+        })
+    return steps
+
+
+def placement_overview(actor, placement: Placement, *, on: date | None = None) -> dict:
+    """Everything the detail page and the API detail show: checklist, timeline, next steps."""
+    day = on or today()
+    ctx = transition_context(placement, on=day)
+    required = placement.scheme.required_items or []
+    checklist = [
+        {"status": ctx.checklist[kind], "required": kind in required}
+        for kind in ctx.checklist
+    ]
+    return {
+        "placement": placement,
+        "on": day,
+        "checklist": checklist,
+        "items": list(placement.checklist_items.select_related("recorded_by").order_by("kind", "-issued_on", "-id")),
+        "timeline": placement_timeline(placement),
+        "next_steps": placement_next_steps(actor, placement, context=ctx),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Job orders and SIP2MI
+# ---------------------------------------------------------------------------------------------
+
+
+def job_order_queryset_for(actor, *, status: str = "", country: str = "", occupation: str = "",
+                           agency: str = "") -> QuerySet:
+    _require(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    qs = JobOrder.objects.visible_to(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if country:
+        qs = qs.filter(country__iso2=country.upper())
+    if occupation:
+        qs = qs.filter(occupation__isco_code=occupation)
+    if agency:
+        qs = qs.filter(agency__public_id=agency) if _is_uuid(agency) else qs.none()
+    return qs.select_related("agency", "employer", "foreign_agency", "country", "occupation")
+
+
+def job_order_list_for(actor, *, page: int = 1, page_size: int = 25, **filters) -> Page:
+    return paginate(job_order_queryset_for(actor, **filters), page=page, page_size=page_size)
+
+
+def job_order_get_for(actor, public_id) -> JobOrder:
+    _require(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    if not _is_uuid(public_id):
+        raise NotFound(_("Job order not found."))
+    job_order = (JobOrder.objects.visible_to(actor).filter(public_id=public_id)
+                 .select_related("agency", "employer", "foreign_agency", "country", "occupation").first())
+    if job_order is None:
+        raise NotFound(_("Job order not found."))
+    return job_order
+
+
+def job_order_permits(job_order: JobOrder) -> list[Sip2mi]:
+    return list(job_order.permits.order_by("-valid_from", "-id"))
+
+
+def public_job_order_queryset(*, country: str = "", occupation: str = "", on: date | None = None) -> QuerySet:
+    """Verified job orders still recruiting: an active SIP2MI in force on the day with quota left.
+    Public information only (no personal data), so no actor and no scoping."""
+    day = on or today()
+    open_permits = Sip2mi.objects.filter(
+        status=Sip2mi.Status.ACTIVE, valid_from__lte=day, valid_until__gte=day, used__lt=F("quota"),
+    )
+    qs = (JobOrder.objects.filter(status=JobOrder.Status.VERIFIED, pk__in=open_permits.values("job_order_id"))
+          .select_related("agency", "employer", "country", "occupation").order_by("-verified_on", "-id"))
+    if country:
+        qs = qs.filter(country__iso2=country.upper())
+    if occupation:
+        qs = qs.filter(occupation__isco_code=occupation)
+    return qs
+
+
+def public_job_order_list(*, page: int = 1, page_size: int = 25, country: str = "", occupation: str = "",
+                          on: date | None = None) -> Page:
+    day = on or today()
+    result = paginate(public_job_order_queryset(country=country, occupation=occupation, on=day),
+                      page=page, page_size=page_size)
+    remaining = dict(
+        Sip2mi.objects.filter(job_order__in=[j.pk for j in result.items], status=Sip2mi.Status.ACTIVE,
+                              valid_from__lte=day, valid_until__gte=day)
+        .values_list("job_order_id").annotate(left=_sum_remaining()).order_by()
+    )
+    for job_order in result.items:
+        job_order.openings = remaining.get(job_order.pk, 0)
+    return result
+
+
+def _sum_remaining():
+    from django.db.models import Sum
+
+    return Sum(F("quota") - F("used"))
+
+
+def scheme_list() -> list[Scheme]:
+    return list(Scheme.objects.order_by("code"))

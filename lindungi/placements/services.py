@@ -1,0 +1,726 @@
+"""Writes for job orders, SIP2MI recruitment permits, placements, their checklists and their
+lifecycle. Every function checks permission and scope, writes inside one transaction and leaves an
+audit event. ``placement_transition`` is the only way a placement changes state.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm, Role
+from lindungi.agencies.models import Agency, ForeignParty
+from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.placements import selectors, states
+from lindungi.placements.checklist import ChecklistKind, default_valid_until
+from lindungi.placements.models import (
+    ChecklistItem, JobOrder, Placement, PlacementTransition, Scheme, Sector, Sip2mi,
+)
+from lindungi.placements.states import PlacementState, Unmet
+from lindungi.reference.models import Country, Occupation, OrgUnit
+from lindungi.registry.models import Passport, Person
+
+
+class TransitionRefused(DomainError):
+    """The transition exists but some conditions are unmet. ``unmet`` lists every one of them.
+
+    Rendered by the shared API handler as ``{code, message, fields}`` with
+    ``fields["to_state"]`` = the messages and ``fields["conditions"]`` = ``"<code>: <message>"``;
+    the transitions endpoint adds the structured ``unmet`` list."""
+
+    status_code = 422
+    code = "transition_refused"
+
+    def __init__(self, message: str, *, unmet: list[Unmet], to_state: str = ""):
+        language = (get_language() or "id")[:2]
+        self.unmet = list(unmet)
+        self.to_state = to_state
+        messages = [u.message(language) for u in self.unmet]
+        super().__init__(message, fields={
+            "to_state": messages,
+            "conditions": [f"{u.code}: {m}" for u, m in zip(self.unmet, messages, strict=True)],
+        })
+
+
+PLACEMENT_AUDITED = ("state", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation",
+                     "sector", "contract_start", "contract_end", "unit", "migrated")
+JOB_ORDER_AUDITED = ("agency", "employer", "foreign_agency", "country", "position_title", "occupation",
+                     "headcount_male", "headcount_female", "headcount_any", "salary_amount", "salary_currency",
+                     "contract_months", "accommodation", "destination_permit_number", "status", "verified_on",
+                     "verification_reference", "rejection_reason")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(perm):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _date(value: Any, name: str, errors: dict, *, required: bool = False) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            errors[name] = [_("This field is required.")]
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        return None
+
+
+def _int(value: Any, name: str, errors: dict, *, minimum: int = 0, default: int | None = None) -> int | None:
+    if value in (None, ""):
+        if default is None:
+            errors[name] = [_("This field is required.")]
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[name] = [_("Enter a whole number.")]
+        return None
+    if number < minimum:
+        errors[name] = [_("Must be at least %(n)s.") % {"n": minimum}]
+        return None
+    return number
+
+
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _by_public_id(model, value: Any, name: str, errors: dict, *, required: bool = False, **filters):
+    if value in (None, ""):
+        if required:
+            errors[name] = [_("This field is required.")]
+        return None
+    obj = model.objects.filter(public_id=value, **filters).first() if _is_uuid(value) else None
+    if obj is None:
+        errors[name] = [_("Unknown value.")]
+    return obj
+
+
+def _country(value: Any, errors: dict, name: str = "country") -> Country | None:
+    iso2 = _text(value).upper()
+    if not iso2:
+        errors[name] = [_("This field is required.")]
+        return None
+    country = Country.objects.filter(iso2=iso2).first()
+    if country is None:
+        errors[name] = [_("Unknown country code.")]
+    return country
+
+
+def _occupation(value: Any, errors: dict, name: str = "occupation") -> Occupation | None:
+    code = _text(value)
+    if not code:
+        errors[name] = [_("This field is required.")]
+        return None
+    occupation = Occupation.objects.filter(isco_code=code).first()
+    if occupation is None:
+        errors[name] = [_("Unknown ISCO-08 occupation code.")]
+    return occupation
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+
+
+def _unmet_messages(unmet: list[Unmet]) -> list[str]:
+    language = (get_language() or "id")[:2]
+    return [u.message(language) for u in unmet]
+
+
+# ---------------------------------------------------------------------------------------------
+# Job orders
+# ---------------------------------------------------------------------------------------------
+
+
+def _job_order_for_write(actor, public_id) -> JobOrder:
+    job_order = JobOrder.objects.visible_to(actor).filter(public_id=public_id).first() if _is_uuid(public_id) else None
+    if job_order is None:
+        raise NotFound(_("Job order not found."))
+    return job_order
+
+
+def job_order_create(*, actor, data: dict[str, Any], via: str = "web") -> JobOrder:
+    """A P3MI enters a job order (status draft) for the Perwakilan to verify. P3MI staff always
+    enter it for their own company."""
+    _require(actor, Perm.JOB_ORDER_WRITE)
+    errors: dict[str, list[str]] = {}
+    if actor.role == Role.P3MI_STAFF:
+        agency = actor.agency
+    else:
+        agency = _by_public_id(Agency, data.get("agency"), "agency", errors, required=True)
+    employer = _by_public_id(ForeignParty, data.get("employer"), "employer", errors, required=True,
+                             role=ForeignParty.Role.EMPLOYER)
+    foreign_agency = _by_public_id(ForeignParty, data.get("foreign_agency"), "foreign_agency", errors,
+                                   role=ForeignParty.Role.AGENCY)
+    country = _country(data.get("country"), errors)
+    occupation = _occupation(data.get("occupation"), errors)
+    title = _text(data.get("position_title"))[:150]
+    if not title:
+        errors["position_title"] = [_("This field is required.")]
+    counts = {k: _int(data.get(k), k, errors, default=0) for k in ("headcount_male", "headcount_female", "headcount_any")}
+    if not errors and sum(v or 0 for v in counts.values()) <= 0:
+        errors["headcount_any"] = [_("At least one worker must be requested.")]
+    try:
+        salary = Decimal(str(data.get("salary_amount")))
+        if salary <= 0:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError, TypeError):
+        errors["salary_amount"] = [_("Enter a positive amount.")]
+        salary = None
+    currency = _text(data.get("salary_currency")).upper()
+    if len(currency) != 3 or not currency.isalpha():
+        errors["salary_currency"] = [_("Enter a 3-letter currency code (ISO 4217).")]
+    months = _int(data.get("contract_months"), "contract_months", errors, minimum=1)
+    if employer is not None and country is not None and employer.country_id != country.pk:
+        errors["employer"] = [_("The employer is registered in another country.")]
+    if employer is not None and employer.blacklisted_from and employer.blacklisted_from <= _today() and (
+            employer.blacklisted_until is None or employer.blacklisted_until >= _today()):
+        errors["employer"] = [_("This employer is blacklisted.")]
+    if agency is not None and not errors:
+        good, _reason = selectors.agency_standing(agency, _today())
+        if not good:
+            errors["agency"] = [_("The P3MI is not in good standing and may not take new job orders.")]
+    if not errors:
+        blocks = selectors.destination_blocks_for(country=country, occupation=occupation,
+                                                  employer_legal_type=employer.legal_type, day=_today())
+        if blocks:
+            errors["country"] = _unmet_messages(states.guard_destination_open(_blocks_ctx(blocks)))
+    _raise_if(errors)
+    with transaction.atomic():
+        job_order = JobOrder.objects.create(
+            agency=agency, employer=employer, foreign_agency=foreign_agency, country=country,
+            position_title=title, occupation=occupation, salary_amount=salary, salary_currency=currency,
+            contract_months=months, accommodation=_text(data.get("accommodation"))[:255],
+            destination_permit_number=_text(data.get("destination_permit_number"))[:80], created_by=actor,
+            **counts,
+        )
+        audit_record(actor=actor, action="job_order.created", obj=job_order, via=via,
+                     changes=diff({}, snapshot(job_order, JOB_ORDER_AUDITED)))
+    return job_order
+
+
+def _blocks_ctx(blocks) -> states.TransitionContext:
+    """A minimal context so the destination guard can phrase its messages."""
+    return states.TransitionContext(
+        today=_today(), placement=states.PlacementFacts(state=PlacementState.REGISTERED),
+        person=states.PersonFacts(birth_date=dt.date(2000, 1, 1), education="none"),
+        scheme=states.SchemeFacts(code=""), destination_blocks=tuple(blocks),
+    )
+
+
+def job_order_verify(*, actor, public_id, verified_on, verification_reference: str, via: str = "web") -> JobOrder:
+    """Record the Perwakilan RI's verification (UU 18/2017 Pasal 9)."""
+    _require(actor, Perm.JOB_ORDER_VERIFY)
+    errors: dict[str, list[str]] = {}
+    day = _date(verified_on, "verified_on", errors, required=True)
+    reference = _text(verification_reference)[:120]
+    if not reference:
+        errors["verification_reference"] = [_("This field is required.")]
+    if day and day > _today():
+        errors["verified_on"] = [_("The date cannot be in the future.")]
+    _raise_if(errors)
+    with transaction.atomic():
+        job_order = _job_order_for_write(actor, public_id)
+        if job_order.status != JobOrder.Status.DRAFT:
+            raise Conflict(_("Only a job order awaiting verification can be verified."))
+        before = snapshot(job_order, JOB_ORDER_AUDITED)
+        updated = JobOrder.objects.filter(pk=job_order.pk, status=JobOrder.Status.DRAFT).update(
+            status=JobOrder.Status.VERIFIED, verified_on=day, verification_reference=reference, verified_by=actor,
+            updated_at=timezone.now())
+        if not updated:
+            raise Conflict(_("The job order was changed by someone else. Reload and try again."))
+        job_order.refresh_from_db()
+        audit_record(actor=actor, action="job_order.verified", obj=job_order, via=via,
+                     changes=diff(before, snapshot(job_order, JOB_ORDER_AUDITED)))
+    return job_order
+
+
+def job_order_reject(*, actor, public_id, reason: str, via: str = "web") -> JobOrder:
+    _require(actor, Perm.JOB_ORDER_VERIFY)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.from_fields({"reason": _("A reason is required.")})
+    with transaction.atomic():
+        job_order = _job_order_for_write(actor, public_id)
+        if job_order.status != JobOrder.Status.DRAFT:
+            raise Conflict(_("Only a job order awaiting verification can be rejected."))
+        before = snapshot(job_order, JOB_ORDER_AUDITED)
+        job_order.status = JobOrder.Status.REJECTED
+        job_order.rejection_reason = reason
+        job_order.save(update_fields=["status", "rejection_reason", "updated_at"])
+        audit_record(actor=actor, action="job_order.rejected", obj=job_order, via=via, reason=reason,
+                     changes=diff(before, snapshot(job_order, JOB_ORDER_AUDITED)))
+    return job_order
+
+
+# ---------------------------------------------------------------------------------------------
+# SIP2MI
+# ---------------------------------------------------------------------------------------------
+
+
+def sip2mi_issue(*, actor, job_order_public_id, number: str, quota, valid_from, valid_until,
+                 via: str = "web") -> Sip2mi:
+    """Issue a recruitment permit, only against a verified job order, for at most the workers
+    the job order still asks for (quotas of its other active permits count)."""
+    _require(actor, Perm.SIP2MI_ISSUE)
+    errors: dict[str, list[str]] = {}
+    number = _text(number).upper()[:80]
+    if not number:
+        errors["number"] = [_("This field is required.")]
+    quota_n = _int(quota, "quota", errors, minimum=1)
+    start = _date(valid_from, "valid_from", errors, required=True)
+    end = _date(valid_until, "valid_until", errors, required=True)
+    if start and end and end < start:
+        errors["valid_until"] = [_("Must not be before the start date.")]
+    _raise_if(errors)
+    with transaction.atomic():
+        job_order = _job_order_for_write(actor, job_order_public_id)
+        if job_order.status != JobOrder.Status.VERIFIED:
+            raise ValidationFailed.from_fields(
+                {"job_order": _("An SIP2MI can only be issued against a job order verified by the Perwakilan.")})
+        good, _reason = selectors.agency_standing(job_order.agency, start)
+        if not good:
+            raise ValidationFailed.from_fields({"job_order": _("The P3MI is not in good standing.")})
+        if Sip2mi.objects.filter(number=number).exists():
+            raise Conflict(_("SIP2MI %(n)s already exists.") % {"n": number},
+                           fields={"number": [_("Already on record.")]})
+        # Unused quota of active permits still counts; used units of revoked permits were recruited.
+        taken = sum(
+            (p.quota if p.status == Sip2mi.Status.ACTIVE else p.used) for p in job_order.permits.all()
+        )
+        if taken + quota_n > job_order.headcount_total:
+            raise ValidationFailed.from_fields({"quota": _(
+                "The job order asks for %(total)s workers and %(taken)s are already covered by permits; "
+                "at most %(left)s more can be issued.") % {
+                    "total": job_order.headcount_total, "taken": taken,
+                    "left": max(0, job_order.headcount_total - taken)}})
+        try:
+            with transaction.atomic():
+                permit = Sip2mi.objects.create(number=number, job_order=job_order, quota=quota_n, valid_from=start,
+                                               valid_until=end, issued_by=actor)
+        except IntegrityError:
+            raise Conflict(_("SIP2MI %(n)s already exists.") % {"n": number})
+        audit_record(actor=actor, action="sip2mi.issued", obj=permit, via=via,
+                     changes={"number": [None, number], "quota": [None, quota_n],
+                              "valid_from": [None, start.isoformat()], "valid_until": [None, end.isoformat()],
+                              "job_order": [None, job_order.pk]})
+    return permit
+
+
+def sip2mi_revoke(*, actor, public_id, reason: str, revoked_on=None, via: str = "web") -> Sip2mi:
+    _require(actor, Perm.SIP2MI_ISSUE)
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("A reason is required.")]
+    day = _date(revoked_on, "revoked_on", errors) or _today()
+    _raise_if(errors)
+    with transaction.atomic():
+        permit = Sip2mi.objects.filter(public_id=public_id).first() if _is_uuid(public_id) else None
+        if permit is None:
+            raise NotFound(_("SIP2MI not found."))
+        updated = Sip2mi.objects.filter(pk=permit.pk, status=Sip2mi.Status.ACTIVE).update(
+            status=Sip2mi.Status.REVOKED, revoked_on=day, revoke_reason=reason, updated_at=timezone.now())
+        if not updated:
+            raise Conflict(_("This SIP2MI is already revoked."))
+        permit.refresh_from_db()
+        audit_record(actor=actor, action="sip2mi.revoked", obj=permit, via=via, reason=reason,
+                     changes={"status": [Sip2mi.Status.ACTIVE, Sip2mi.Status.REVOKED],
+                              "revoked_on": [None, day.isoformat()]})
+    return permit
+
+
+def sip2mi_reserve(*, sip2mi_id: int, on: dt.date | None = None) -> bool:
+    """Take one unit of quota. One atomic compare-and-set UPDATE: it succeeds only while the permit
+    is active, in force and has quota left, so concurrent callers can never over-issue it (the
+    database also refuses ``used > quota`` by a check constraint). Returns whether a unit was taken."""
+    day = on or _today()
+    return bool(
+        Sip2mi.objects.filter(pk=sip2mi_id, status=Sip2mi.Status.ACTIVE, used__lt=F("quota"),
+                              valid_from__lte=day, valid_until__gte=day)
+        .update(used=F("used") + 1)
+    )
+
+
+def sip2mi_release(*, sip2mi_id: int) -> bool:
+    """Give one unit of quota back (withdrawal and other exits before departure)."""
+    return bool(Sip2mi.objects.filter(pk=sip2mi_id, used__gt=0).update(used=F("used") - 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Placements
+# ---------------------------------------------------------------------------------------------
+
+
+def _placement_for_write(actor, placement_id: int) -> Placement:
+    placement = (Placement.objects.visible_to(actor).filter(pk=placement_id)
+                 .select_related("scheme", "agency", "person", "sip2mi", "job_order").first())
+    if placement is None:
+        raise NotFound(_("Placement not found."))
+    return placement
+
+
+def eligibility_warnings(placement: Placement, *, on: dt.date | None = None) -> list[Unmet]:
+    """What would stop this placement at selection, evaluated now: shown as warnings at creation."""
+    ctx = selectors.transition_context(placement, on=on)
+    unmet: list[Unmet] = []
+    seen = set()
+    for guard in states.SELECTION:
+        for item in guard(ctx):
+            if item.code not in seen:
+                seen.add(item.code)
+                unmet.append(item)
+    return unmet
+
+
+def _resolve_placement_refs(actor, data: dict[str, Any], errors: dict, *, current: Placement | None = None) -> dict:
+    """Resolve the references a placement may carry; the job order fills in what it knows."""
+    values: dict[str, Any] = {}
+    if "scheme" in data or current is None:
+        code = _text(data.get("scheme"))
+        scheme = Scheme.objects.filter(code=code).first() if code else None
+        if scheme is None:
+            errors["scheme"] = [_("Unknown scheme.")]
+        elif not scheme.is_valid_on(_today()) and current is None:
+            errors["scheme"] = [_("This scheme is not open for new placements.")]
+        values["scheme"] = scheme
+    if "job_order" in data:
+        job_order = _by_public_id(JobOrder, data.get("job_order"), "job_order", errors)
+        if job_order is not None and not JobOrder.objects.visible_to(actor).filter(pk=job_order.pk).exists():
+            errors["job_order"] = [_("Unknown value.")]
+        values["job_order"] = job_order
+    if "sip2mi" in data:
+        values["sip2mi"] = _by_public_id(Sip2mi, data.get("sip2mi"), "sip2mi", errors)
+    if "employer" in data:
+        values["employer"] = _by_public_id(ForeignParty, data.get("employer"), "employer", errors,
+                                           role=ForeignParty.Role.EMPLOYER)
+    if "agency" in data and actor.role != Role.P3MI_STAFF:
+        values["agency"] = _by_public_id(Agency, data.get("agency"), "agency", errors)
+    if data.get("country"):
+        values["country"] = _country(data.get("country"), errors)
+    if data.get("occupation"):
+        values["occupation"] = _occupation(data.get("occupation"), errors)
+    if "unit" in data:
+        code = _text(data.get("unit"))
+        unit = OrgUnit.objects.filter(code=code).first() if code else None
+        if code and unit is None:
+            errors["unit"] = [_("Unknown unit.")]
+        values["unit"] = unit
+    for name in ("contract_start", "contract_end"):
+        if name in data:
+            values[name] = _date(data.get(name), name, errors)
+    if data.get("sector"):
+        if data["sector"] not in Sector.values:
+            errors["sector"] = [_("Must be one of: %(c)s.") % {"c": ", ".join(Sector.values)}]
+        else:
+            values["sector"] = data["sector"]
+    return values
+
+
+def _check_consistency(placement: Placement, errors: dict) -> None:
+    jo = placement.job_order
+    if jo is not None:
+        if placement.agency_id and jo.agency_id != placement.agency_id:
+            errors["job_order"] = [_("The job order belongs to another P3MI.")]
+        if jo.country_id != placement.country_id:
+            errors["country"] = [_("The country differs from the job order's.")]
+        if placement.employer_id and placement.employer_id != jo.employer_id:
+            errors["employer"] = [_("The employer differs from the job order's.")]
+    if placement.sip2mi_id and (jo is None or placement.sip2mi.job_order_id != jo.pk):
+        errors["sip2mi"] = [_("The SIP2MI was not issued for this job order.")]
+    if placement.contract_start and placement.contract_end and placement.contract_end <= placement.contract_start:
+        errors["contract_end"] = [_("Must be after the contract start.")]
+
+
+def _fill_from_job_order(values: dict) -> None:
+    jo = values.get("job_order")
+    if jo is None:
+        return
+    for name in ("agency", "employer", "country", "occupation"):
+        if values.get(name) is None:
+            values[name] = getattr(jo, name)
+
+
+def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[Placement, list[Unmet]]:
+    """Register a placement in state ``registered``. Scheme eligibility (age, education,
+    destination, employer type, P3MI standing, SIP2MI) is checked but only returned as warnings:
+    it is enforced at selection. Returns the placement and the warnings."""
+    _require(actor, Perm.PLACEMENT_WRITE)
+    errors: dict[str, list[str]] = {}
+    person = _by_public_id(Person, data.get("person"), "person", errors, required=True)
+    if person is not None and not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        errors["person"] = [_("Unknown value.")]
+    if person is not None and person.merged_into_id:
+        errors["person"] = [_("This record was merged into another; use the surviving record.")]
+    values = _resolve_placement_refs(actor, data, errors)
+    if actor.role == Role.P3MI_STAFF:
+        values["agency"] = actor.agency
+    _fill_from_job_order(values)
+    for name in ("country", "occupation"):
+        if values.get(name) is None and name not in errors:
+            errors[name] = [_("This field is required.")]
+    _raise_if(errors)
+    occupation = values["occupation"]
+    values.setdefault("sector", Sector.INFORMAL if occupation.domestic_worker else Sector.FORMAL)
+    placement = Placement(person=person, created_by=actor, migrated=bool(data.get("migrated")), **values)
+    _check_consistency(placement, errors)
+    _raise_if(errors)
+    if Placement.objects.filter(person=person, migrated=False).exclude(state__in=sorted(states.CLOSED)).exists() \
+            and not placement.migrated:
+        raise Conflict(_("This person already has a placement in progress."),
+                       fields={"person": [_("A placement is already in progress.")]})
+    try:
+        with transaction.atomic():
+            placement.save()
+            if not Placement.objects.visible_to(actor).filter(pk=placement.pk).exists():
+                raise ValidationFailed.from_fields({"person": _("This person is outside your scope.")})
+            audit_record(actor=actor, action="placement.created", obj=placement, via=via,
+                         changes=diff({}, snapshot(placement, PLACEMENT_AUDITED)))
+    except IntegrityError:
+        raise Conflict(_("This person already has a placement in progress."))
+    return placement, eligibility_warnings(placement)
+
+
+# Fields editable in each phase (state changes go through placement_transition only).
+_EDITABLE_BEFORE_SELECTION = {"scheme", "job_order", "sip2mi", "employer", "agency", "country", "occupation",
+                              "sector", "contract_start", "contract_end", "unit"}
+_EDITABLE_AFTER_SELECTION = {"contract_start", "contract_end", "unit"}
+_EDITABLE_ABROAD = {"contract_end", "unit"}
+
+
+def placement_update(*, actor, placement_id: int, data: dict[str, Any], reason: str = "",
+                     expected_version: int | None = None, via: str = "web") -> Placement:
+    """Change a placement's details. What may change depends on its state: job order, SIP2MI and
+    employer only before selection (the quota is taken at selection); contract dates until
+    departure; the contract end also abroad (extensions)."""
+    _require(actor, Perm.PLACEMENT_WRITE)
+    with transaction.atomic():
+        placement = _placement_for_write(actor, placement_id)
+        if placement.state in (PlacementState.REGISTERED, PlacementState.VERIFIED):
+            editable = _EDITABLE_BEFORE_SELECTION
+        elif placement.state in states.PRE_DEPARTURE:
+            editable = _EDITABLE_AFTER_SELECTION
+        elif placement.state in states.ABROAD:
+            editable = _EDITABLE_ABROAD
+        else:
+            editable = {"unit"}
+        refused = sorted(set(data) - editable)
+        if refused:
+            raise ValidationFailed.from_fields(
+                {name: _("Cannot be changed in state %(s)s.") % {"s": placement.get_state_display()}
+                 for name in refused})
+        if expected_version is not None and expected_version != placement.version:
+            raise Conflict(_("The placement was changed by someone else. Reload and try again."),
+                           code="stale_version")
+        errors: dict[str, list[str]] = {}
+        values = _resolve_placement_refs(actor, data, errors, current=placement)
+        _raise_if(errors)
+        before = snapshot(placement, PLACEMENT_AUDITED)
+        for name, value in values.items():
+            setattr(placement, name, value)
+        if "occupation" in values and "sector" not in values:
+            placement.sector = Sector.INFORMAL if placement.occupation.domestic_worker else Sector.FORMAL
+        _check_consistency(placement, errors)
+        _raise_if(errors)
+        changes = diff(before, snapshot(placement, PLACEMENT_AUDITED))
+        if not changes:
+            return placement
+        fields = {name: getattr(placement, name) for name in values}
+        if "occupation" in values:
+            fields["sector"] = placement.sector
+        updated = Placement.objects.filter(pk=placement.pk, version=placement.version).update(
+            **fields, version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            raise Conflict(_("The placement was changed by someone else. Reload and try again."),
+                           code="stale_version")
+        placement.refresh_from_db()
+        audit_record(actor=actor, action="placement.updated", obj=placement, changes=changes, reason=reason, via=via)
+    return placement
+
+
+def placement_transition(
+    *, actor, placement_id: int, to_state: str, reason: str = "", expected_version: int | None = None,
+    via: str = "web", on: dt.date | None = None,
+) -> Placement:
+    """Move a placement to ``to_state``.
+
+    1. scoped load (out of scope = 404); 2. the pair must be in ``states.TRANSITIONS`` (else 409);
+    3. the actor needs the rule's permission (403); 4. a reason when the rule asks for one (422);
+    5. every guard, all unmet conditions reported at once (``TransitionRefused``, 422);
+    6. compare-and-set on (state, version) — 0 rows means someone else moved it first (409);
+    7. SIP2MI quota taken on selection / given back on an early exit, by compare-and-set too;
+    8. a ``PlacementTransition`` row and an audit event.
+    ``on`` is the day the guards are evaluated for (default today).
+    """
+    day = on or _today()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        placement = _placement_for_write(actor, placement_id)
+        from_state = placement.state
+        if to_state not in PlacementState.values:
+            raise ValidationFailed.from_fields({"to_state": _("Unknown state.")})
+        rule = states.rule_for(from_state, to_state)
+        if rule is None:
+            raise Conflict(
+                _("A placement cannot move from %(a)s to %(b)s.") % {
+                    "a": PlacementState(from_state).label, "b": PlacementState(to_state).label},
+                code="transition_not_allowed", fields={"to_state": [_("Not allowed from the current state.")]})
+        _require(actor, rule.permission)
+        if expected_version is not None and expected_version != placement.version:
+            raise Conflict(_("The placement was changed by someone else. Reload and try again."),
+                           code="stale_version")
+        if rule.needs_reason and not reason:
+            raise ValidationFailed.from_fields({"reason": _("A reason is required for this step.")})
+        ctx = selectors.transition_context(placement, on=day)
+        unmet = states.evaluate(from_state, to_state, ctx)
+        if unmet:
+            raise TransitionRefused(
+                _("The placement cannot move to %(s)s yet: %(n)s condition(s) unmet.") % {
+                    "s": PlacementState(to_state).label, "n": len(unmet)},
+                unmet=unmet, to_state=to_state)
+        effect = states.quota_effect(from_state, to_state)
+        quota_held = placement.quota_held
+        if effect > 0 and placement.sip2mi_id:
+            if not sip2mi_reserve(sip2mi_id=placement.sip2mi_id, on=day):
+                quota_unmet = Unmet("sip2mi_quota_exhausted",
+                                    f"Kuota SIP2MI {placement.sip2mi.number} sudah habis.",
+                                    f"The quota of SIP2MI {placement.sip2mi.number} is used up.")
+                raise TransitionRefused(_("The SIP2MI has no quota left."), unmet=[quota_unmet], to_state=to_state)
+            quota_held = True
+        elif effect < 0 and placement.quota_held and placement.sip2mi_id:
+            sip2mi_release(sip2mi_id=placement.sip2mi_id)
+            quota_held = False
+        now = timezone.now()
+        updated = Placement.objects.filter(pk=placement.pk, state=from_state, version=placement.version).update(
+            state=to_state, version=placement.version + 1, state_changed_at=now, quota_held=quota_held, updated_at=now)
+        if not updated:
+            raise Conflict(_("The placement was changed by someone else. Reload and try again."),
+                           code="stale_version")
+        PlacementTransition.objects.create(placement=placement, from_state=from_state, to_state=to_state, actor=actor,
+                                           reason=reason, at=now, via=via, version=placement.version + 1)
+        changes = {"state": [from_state, to_state]}
+        if quota_held != placement.quota_held:
+            changes["quota_held"] = [placement.quota_held, quota_held]
+        audit_record(actor=actor, action="placement.transition", obj=placement, changes=changes, reason=reason,
+                     via=via)
+        placement.refresh_from_db()
+    return placement
+
+
+# ---------------------------------------------------------------------------------------------
+# Checklist
+# ---------------------------------------------------------------------------------------------
+
+
+def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any], via: str = "web") -> ChecklistItem:
+    """Record a readiness document. Validity defaults: medical 3 months; passport from the
+    registry's passport record. A placement agreement must name its Disnaker witness; a PK its
+    verification by the Perwakilan; a BPJS membership must cover JKK and JKM; a medical
+    certificate must be a "fit" result (an unfit result is the ``failed_medical`` step)."""
+    _require(actor, Perm.PLACEMENT_WRITE)
+    errors: dict[str, list[str]] = {}
+    if kind not in ChecklistKind.values:
+        raise ValidationFailed.from_fields({"kind": _("Must be one of: %(c)s.") % {"c": ", ".join(ChecklistKind.values)}})
+    reference = _text(data.get("reference_number"))[:120]
+    issued_on = _date(data.get("issued_on"), "issued_on", errors, required=kind != ChecklistKind.PASSPORT)
+    valid_until = _date(data.get("valid_until"), "valid_until", errors)
+    details = data.get("details") or {}
+    if not isinstance(details, dict):
+        errors["details"] = [_("Must be an object.")]
+        details = {}
+    if issued_on and issued_on > _today():
+        errors["issued_on"] = [_("The date cannot be in the future.")]
+    if kind == ChecklistKind.PLACEMENT_AGREEMENT and not _text(details.get("witnessed_by")):
+        errors["details.witnessed_by"] = [_("Name the Disnaker official who witnessed the signing.")]
+    if kind == ChecklistKind.EMPLOYMENT_CONTRACT:
+        _date(details.get("verified_on"), "details.verified_on", errors, required=True)
+    if kind == ChecklistKind.BPJS_MEMBERSHIP:
+        programmes = {str(p).lower() for p in details.get("programmes", ["jkk", "jkm"])}
+        if not {"jkk", "jkm"} <= programmes:
+            errors["details.programmes"] = [_("JKK and JKM are both mandatory.")]
+    if kind == ChecklistKind.MEDICAL_FITNESS and str(details.get("result", "fit")).lower() != "fit":
+        errors["details.result"] = [_("Only a 'fit' certificate is recorded here; an unfit result ends the "
+                                      "placement (failed medical).")]
+    with transaction.atomic():
+        placement = _placement_for_write(actor, placement_id)
+        if placement.state in states.TERMINAL:
+            raise Conflict(_("This placement is closed."))
+        if kind == ChecklistKind.PASSPORT:
+            passports = Passport.objects.filter(person_id=placement.person_id)
+            passport = passports.filter(number=reference.upper()).first() if reference else \
+                passports.filter(is_current=True).first()
+            if passport is None:
+                errors["reference_number"] = [_("No such passport is on the person's record.")]
+            else:
+                reference = passport.number
+                issued_on = issued_on or passport.issue_date
+                valid_until = passport.expiry_date
+        _raise_if(errors)
+        if valid_until is None:
+            valid_until = default_valid_until(kind, issued_on)
+        if valid_until is not None and valid_until < issued_on:
+            raise ValidationFailed.from_fields({"valid_until": _("Must not be before the issue date.")})
+        item = ChecklistItem.objects.create(placement=placement, kind=kind, reference_number=reference,
+                                            issued_on=issued_on, valid_until=valid_until, details=details,
+                                            recorded_by=actor)
+        audit_record(actor=actor, action="placement.checklist_recorded", obj=placement, via=via,
+                     changes={kind: [None, {"reference_number": reference, "issued_on": issued_on.isoformat(),
+                                            "valid_until": valid_until.isoformat() if valid_until else None}]})
+    return item
+
+
+def checklist_void(*, actor, placement_id: int, item_id: int, reason: str, voided_on=None,
+                   via: str = "web") -> ChecklistItem:
+    """Void an item (e.g. a medical certificate when the worker is found pregnant)."""
+    _require(actor, Perm.PLACEMENT_WRITE)
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("A reason is required.")]
+    day = _date(voided_on, "voided_on", errors) or _today()
+    _raise_if(errors)
+    with transaction.atomic():
+        placement = _placement_for_write(actor, placement_id)
+        item = placement.checklist_items.filter(pk=item_id).first()
+        if item is None:
+            raise NotFound(_("Checklist item not found."))
+        if item.voided_on is not None:
+            raise Conflict(_("This item is already voided."))
+        item.voided_on = day
+        item.void_reason = reason
+        item.save(update_fields=["voided_on", "void_reason"])
+        audit_record(actor=actor, action="placement.checklist_voided", obj=placement, via=via, reason=reason,
+                     changes={item.kind: [item.reference_number, None], "voided_on": [None, day.isoformat()]})
+    return item
