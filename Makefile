@@ -35,7 +35,7 @@ run: demo
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n 2 -p no:randomly
+	$(VENV)/bin/pytest -n 2 -q
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

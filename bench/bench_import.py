@@ -9,20 +9,22 @@ import sys
 import time
 
 from bench.common import DATA, PY, ROOT, backend_env, manage, reset_database, save
+from lindungi.demo.generator import COLUMNS, PersonRowGenerator
 
 
 def make_csv(rows: int) -> str:
+    """Generate the file once; the generator needs no database (regencies come from the shipped CSV)."""
     path = DATA / f"persons-{rows}.csv"
     if not path.exists():
-        manage("sqlite", "shell", "-c", (
-            "import csv\nfrom lindungi.demo.generator import COLUMNS, PersonRowGenerator\n"
-            "from lindungi.reference.models import Regency\n"
-            "regs = {}\n"
-            "for c in Regency.objects.filter(valid_to__isnull=True).values_list('code', flat=True):\n"
-            "    regs.setdefault(c[:2], []).append(c)\n"
-            f"w = csv.DictWriter(open('{path}', 'w', newline=''), fieldnames=COLUMNS); w.writeheader()\n"
-            f"w.writerows(PersonRowGenerator(regs, seed=11).rows({rows}))\n"
-        ), quiet=True)
+        regencies: dict[str, list[str]] = {}
+        with open(ROOT / "lindungi/reference/data/regencies.csv") as handle:
+            for record in csv.DictReader(handle):
+                code = record["code"].replace(".", "")
+                regencies.setdefault(code[:2], []).append(code)
+        with open(path, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(PersonRowGenerator(regencies, seed=11).rows(rows))
     return str(path)
 
 

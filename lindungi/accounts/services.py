@@ -2,7 +2,8 @@
 go through ``user_authenticate`` so lockout counts failures from either door."""
 
 import secrets
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -54,13 +55,30 @@ def api_token_issue(*, user: User, name: str = "", via: str = "api") -> tuple[Ap
     return token, raw
 
 
+# Resolved tokens are remembered per worker process for API_TOKEN_CACHE_SECONDS, so a partner's
+# burst of lookups costs one token query, not one per request. Revocation and deactivation
+# therefore reach other worker processes within that many seconds (the revoking process forgets
+# at once).
+_resolved: dict[str, tuple[float, User, datetime]] = {}
+
+
 def api_token_resolve(raw: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    key = hash_token(raw)
+    ttl = settings.API_TOKEN_CACHE_SECONDS
+    cached = _resolved.get(key)
+    if cached and time.monotonic() - cached[0] < ttl and cached[2] > timezone.now():
+        return cached[1]
+    token = ApiToken.objects.select_related("user").filter(key_hash=key).first()
     if token is None or not token.is_active or not token.user.is_active:
+        _resolved.pop(key, None)
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if ttl > 0:
+        if len(_resolved) > 10_000:
+            _resolved.clear()
+        _resolved[key] = (time.monotonic(), token.user, token.expires_at)
     return token.user
 
 
@@ -73,6 +91,7 @@ def api_token_revoke(*, actor: User, token_id: int, via: str) -> ApiToken:
             raise PermissionDenied(_("Token already revoked."))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _resolved.pop(token.key_hash, None)
         audit_record(actor=actor, action="token.revoked", obj=token, via=via,
                      changes={"revoked_at": [None, token.revoked_at.isoformat()]})
     return token

@@ -1,12 +1,16 @@
 """Audit writes. Services call these inside their own transaction so the record and the change
 commit or fail together."""
 
+import atexit
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connections, models
+from django.utils import timezone
 
 from lindungi.audit.models import AccessLog, AuditEvent
 
@@ -49,8 +53,59 @@ def audit_record(
     )
 
 
+class _AccessLogBuffer:
+    """Access-log rows are written in small batches: one insert per request on the partner lookup
+    path would serialise every request on SQLite's single writer. Rows are kept in memory for at
+    most ``ACCESS_LOG_FLUSH_SECONDS`` (a background timer flushes them; so do process exit and any
+    read of the log). With the setting at 0 every row is written at once, inside the caller's
+    transaction (tests, and installs that want that)."""
+
+    def __init__(self):
+        self.rows: list[AccessLog] = []
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+
+    def add(self, row: AccessLog) -> None:
+        delay = settings.ACCESS_LOG_FLUSH_SECONDS
+        if delay <= 0:
+            row.save()
+            return
+        with self.lock:
+            self.rows.append(row)
+            full = len(self.rows) >= 500
+            if self.timer is None and not full:
+                self.timer = threading.Timer(delay, self.flush_from_timer)
+                self.timer.daemon = True
+                self.timer.start()
+        if full:
+            self.flush()
+
+    def flush_from_timer(self) -> None:
+        try:
+            self.flush()
+        finally:
+            connections.close_all()
+
+    def flush(self) -> None:
+        with self.lock:
+            rows, self.rows = self.rows, []
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+        if rows:
+            AccessLog.objects.bulk_create(rows)
+
+
+_access_buffer = _AccessLogBuffer()
+atexit.register(_access_buffer.flush)
+
+
+def flush_access_log() -> None:
+    _access_buffer.flush()
+
+
 def access_log(*, actor, kind: str, object_type: str, object_id: int | None, via: str = "", detail: str = "") -> None:
-    AccessLog.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind, object_type=object_type, object_id=object_id, via=via, detail=detail[:255],
-    )
+    _access_buffer.add(AccessLog(
+        at=timezone.now(), actor_id=getattr(actor, "pk", None), kind=kind, object_type=object_type,
+        object_id=object_id, via=via, detail=detail[:255],
+    ))

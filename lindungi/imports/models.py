@@ -22,6 +22,7 @@ class ImportBatch(TimeStamped):
     sha256 = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     via = models.CharField(max_length=10, blank=True, default="web", help_text=_("web, api or command"))
+    language = models.CharField(max_length=10, blank=True, help_text=_("Language of the row error messages"))
     expected_rows = models.PositiveIntegerField(
         default=0, help_text=_("Data rows estimated when the file was received, for the progress bar")
     )

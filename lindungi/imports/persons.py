@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +31,7 @@ from lindungi.accounts.roles import NATIONAL_ROLES, Role
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.text import name_key, search_tokens
+from lindungi.imports.bulk import FastInsert
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.registry.models import Passport, Person, PersonNameToken
 from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
@@ -240,7 +242,7 @@ class _Chunk:
     last_line: int = 0
     lines: int = 0
     rows: list[_Row] = field(default_factory=list)
-    errors: list[ImportRowError] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # ImportRowError columns
     error_lines: int = 0
 
 
@@ -267,6 +269,7 @@ class PersonImporter:
         self.seen_nik: dict[int, int] = {}  # NIK → first line (valid rows only)
         self.seen_passport: dict[str, int] = {}
         self.rows_this_run = 0
+        self.inserts = {model: FastInsert(model) for model in (Person, PersonNameToken, Passport, ImportRowError)}
 
     def _allowed_regency_ids(self) -> set[int] | None:
         """None means every regency; the same scope as ``Person.objects.visible_to``."""
@@ -362,8 +365,8 @@ class PersonImporter:
                 index = self.mapping.get(column)
                 value = _cell_text(cells[index]) if index is not None and index < width else ""
                 for message in messages:
-                    chunk.errors.append(ImportRowError(batch_id=self.batch.pk, line=line, field=column[:60],
-                                                       message=message[:500], value=value[:255]))
+                    chunk.errors.append({"batch_id": self.batch.pk, "line": line, "field": column[:60],
+                                         "message": message[:500], "value": value[:255]})
             return
         self.seen_nik[int(cleaned["nik"])] = line
         if passport:
@@ -412,11 +415,11 @@ class PersonImporter:
             kept = []
             for r in new_rows:
                 if r.passport and r.passport["number"] in taken:
-                    errors.append(ImportRowError(
-                        batch_id=batch.pk, line=r.line, field="passport_number", value=r.passport["number"],
-                        message=_("Passport %(n)s is already on record for another person.")
+                    errors.append({
+                        "batch_id": batch.pk, "line": r.line, "field": "passport_number", "value": r.passport["number"],
+                        "message": _("Passport %(n)s is already on record for another person.")
                         % {"n": r.passport["number"]},
-                    ))
+                    })
                     error_lines += 1
                     dropped.append(r)
                 else:
@@ -424,26 +427,10 @@ class PersonImporter:
             new_rows = kept
 
         if new_rows:
-            people = [
-                Person(**r.cleaned, name_key=name_key(r.cleaned["full_name"]), nik_warnings=r.warnings,
-                       agency_id=self.agency_id, created_by_id=self.actor.pk, import_batch_id=batch.pk)
-                for r in new_rows
-            ]
-            Person.objects.bulk_create(people)
-            if any(p.pk is None for p in people):  # backends that do not return ids from bulk inserts
-                ids = dict(Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "id"))
-                for p in people:
-                    p.pk = ids[p.nik]
-            PersonNameToken.objects.bulk_create(
-                [PersonNameToken(person_id=p.pk, token=t[:60]) for p in people for t in search_tokens(p.full_name)]
-            )
-            passports = [Passport(person_id=p.pk, **r.passport)
-                         for p, r in zip(people, new_rows, strict=True) if r.passport]
-            if passports:
-                Passport.objects.bulk_create(passports)
+            self._insert_people(new_rows)
         if errors:
-            errors.sort(key=lambda e: e.line)
-            ImportRowError.objects.bulk_create(errors)
+            errors.sort(key=lambda e: e["line"])
+            self.inserts[ImportRowError].insert(errors)
 
         imported, skipped = len(new_rows), len(existing)
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -452,10 +439,34 @@ class PersonImporter:
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + skipped + error_lines,
             last_line_done=chunk.last_line,
+            updated_at=timezone.now(),
         )
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
                               "existing": skipped, "errors": error_lines})
         return _Written(imported=imported, existing=skipped, error_lines=error_lines, dropped=dropped)
+
+    def _insert_people(self, rows: list[_Row]) -> None:
+        """Person rows, then (with their ids, looked up by NIK) name tokens and passports."""
+        common = {"agency_id": self.agency_id, "created_by_id": self.actor.pk, "import_batch_id": self.batch.pk}
+        people = []
+        for r in rows:
+            values = dict(r.cleaned, **common)
+            values["regency_id"] = values.pop("regency").pk
+            if "village" in values:
+                village = values.pop("village")
+                values["village_id"] = village.pk if village is not None else None
+            values["name_key"] = name_key(values["full_name"])
+            values["nik_warnings"] = r.warnings
+            people.append(values)
+        self.inserts[Person].insert(people)
+        ids = dict(Person.objects.filter(nik__in=[p["nik"] for p in people]).values_list("nik", "id"))
+        self.inserts[PersonNameToken].insert([
+            {"person_id": ids[p["nik"]], "token": token[:60]}
+            for p in people for token in search_tokens(p["full_name"])
+        ])
+        passports = [dict(r.passport, person_id=ids[r.cleaned["nik"]]) for r in rows if r.passport]
+        if passports:
+            self.inserts[Passport].insert(passports)
 

@@ -5,22 +5,26 @@ import logging
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Perm
 from lindungi.audit.services import audit_record
-from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.imports import persons
 from lindungi.imports.models import ImportBatch
 
 logger = logging.getLogger(__name__)
 
 _READ_BLOCK = 1024 * 1024
+# A running batch that has committed nothing for this long is taken to be interrupted (worker killed).
+STALE_AFTER = timedelta(minutes=10)
 
 
 def _require(actor, perm: str) -> None:
@@ -73,7 +77,8 @@ def import_batch_create(
             expected = max(0, newlines + (0 if ends_with_newline else 1) - 1)
         handle.seek(0)
         batch = ImportBatch(kind=kind, filename=filename[:255], sha256=sha256, via=via, expected_rows=expected,
-                            created_by=actor, file_path=str(path) if path is not None else "")
+                            created_by=actor, file_path=str(path) if path is not None else "",
+                            language=translation.get_language() or settings.LANGUAGE_CODE)
         with transaction.atomic():
             if uploaded_file is not None:
                 batch.file.save(get_valid_filename(filename) or f"import.{fmt}", handle, save=False)
@@ -113,25 +118,57 @@ def _same_file(batch: ImportBatch, handle) -> bool:
     return sha256 == batch.sha256
 
 
+def import_batch_resume(*, actor, batch: ImportBatch, via: str = "web") -> ImportBatch:
+    """Queue a failed or interrupted batch again; it continues after its last committed line."""
+    _require(actor, Perm.IMPORT_RUN)
+    if batch.created_by_id != actor.pk and not actor.is_national:
+        raise PermissionDenied(_("Only the person who started this import can resume it."))
+    stale = timezone.now() - STALE_AFTER
+    with transaction.atomic():
+        claimed = (ImportBatch.objects.filter(pk=batch.pk)
+                   .filter(models.Q(status=ImportBatch.Status.FAILED)
+                           | models.Q(status=ImportBatch.Status.RUNNING, updated_at__lt=stale))
+                   .update(status=ImportBatch.Status.QUEUED, message="", updated_at=timezone.now()))
+        if not claimed:
+            raise Conflict(_("Only a failed or interrupted import can be resumed."))
+        audit_record(actor=actor, action="import.resumed", obj=batch, via=via,
+                     changes={"status": [batch.status, ImportBatch.Status.QUEUED]},
+                     reason=f"after line {batch.last_line_done}")
+        import_batch_enqueue(batch=batch)
+    batch.refresh_from_db()
+    return batch
+
+
 def import_batch_run(
     *, batch_id: int, chunk_size: int = persons.DEFAULT_CHUNK_SIZE,
-    on_progress: Callable[[ImportBatch], None] | None = None,
+    on_progress: Callable[[ImportBatch], None] | None = None, takeover: bool = False,
 ) -> ImportBatch:
     """Import the batch's file from its resume point. Safe to call again after an interruption or a
-    failure: committed chunks are kept and skipped, and a finished batch is left alone."""
+    failure: committed chunks are kept and skipped, and a finished batch is left alone.
+
+    A batch another process is running is left alone too, unless ``takeover`` (the command's
+    ``--resume``, for a worker that died without marking its batch)."""
     batch = ImportBatch.objects.select_related("created_by").filter(pk=batch_id).first()
     if batch is None:
         raise NotFound(_("Import not found."))
-    if batch.status == ImportBatch.Status.DONE:
-        return batch
-    actor = batch.created_by
+    startable = [ImportBatch.Status.QUEUED, ImportBatch.Status.FAILED]
+    if takeover:
+        startable.append(ImportBatch.Status.RUNNING)
     now = timezone.now()
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=startable).update(
+        status=ImportBatch.Status.RUNNING, message="", finished_at=None, updated_at=now,
+        started_at=batch.started_at or now)
+    if not claimed:
+        return batch  # finished, or running elsewhere
     batch.status, batch.message, batch.finished_at = ImportBatch.Status.RUNNING, "", None
     batch.started_at = batch.started_at or now
-    ImportBatch.objects.filter(pk=batch.pk).update(status=batch.status, message="", finished_at=None,
-                                                   started_at=batch.started_at, updated_at=now)
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        return _run(batch, chunk_size=chunk_size, on_progress=on_progress)
+
+
+def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
     try:
-        _require(actor, Perm.IMPORT_RUN)
+        _require(batch.created_by, Perm.IMPORT_RUN)
         with _open_source(batch) as handle:
             if batch.last_line_done and not _same_file(batch, handle):
                 raise ValidationFailed.from_fields({"file": _(

@@ -1,20 +1,23 @@
 """Scoped reads of the people registry. Detail reads and lookups write the access log."""
 
 import re
+import threading
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Perm
 from lindungi.audit.models import AccessLog, AuditEvent
-from lindungi.audit.services import access_log
+from lindungi.audit.services import access_log, flush_access_log
 from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.pagination import Page, paginate
 from lindungi.common.text import fold
-from lindungi.registry.models import DuplicateCandidate, Person, PersonNameToken
+from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonNameToken
 
 NIK_RE = re.compile(r"^\d{16}$")
-PASSPORT_QUERY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{6,8}$")
+PASSPORT_QUERY_RE = re.compile(r"^[A-Za-z](?=[A-Za-z]*\d)[A-Za-z0-9]{6,8}$")  # a letter, then digits somewhere
 
 
 def _can_view(actor) -> None:
@@ -102,21 +105,77 @@ def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> P
     return person
 
 
-def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api") -> Person:
-    """Exact lookup by NIK or passport number, for every role that may view people."""
+# Columns of the lookup answer: output key -> ORM path.
+LOOKUP_COLUMNS = {
+    "pk": "id", "id": "public_id", "nik": "nik", "full_name": "full_name", "sex": "sex",
+    "birth_date": "birth_date", "birth_place": "birth_place", "nik_warnings": "nik_warnings",
+    "regency_code": "regency__code", "regency_name": "regency__name", "agency": "agency__public_id",
+    "agency_name": "agency__legal_name", "merged_into": "merged_into__public_id",
+    "passport_number": "passport_number", "passport_expiry": "passport_expiry",
+}
+_SENTINEL = "\x00lookup-key\x00"
+_prepared = threading.local()
+
+
+def _lookup_queryset(actor, *, by: str, value: str) -> QuerySet:
+    current = Passport.objects.filter(person=OuterRef("pk"), is_current=True).order_by("-issue_date")
+    qs = (Person.objects.visible_to(actor).order_by()
+          .annotate(passport_number=Subquery(current.values("number")[:1]),
+                    passport_expiry=Subquery(current.values("expiry_date")[:1])))
+    if by == "nik":
+        qs = qs.filter(nik=value)
+    else:
+        qs = qs.filter(pk__in=Passport.objects.filter(number=value).values("person_id"))
+    return qs.values(*LOOKUP_COLUMNS.values())[:1]
+
+
+def _run_prepared_lookup(actor, *, by: str, value: str) -> dict | None:
+    """Runs the scoped lookup query compiled once per scope and day, then cached per connection.
+
+    The query is built with the same ``visible_to(actor)`` scoping as every other read; only its
+    SQL text is reused, with the identifier swapped in as a parameter. Compiling the ORM query
+    cost more than running it on this hot path."""
+    connection = connections[Person.objects.db]
+    key = (by, actor.role, actor.unit_id, actor.agency_id, timezone.localdate(), id(connection))
+    cache = getattr(_prepared, "statements", None)
+    if cache is None:
+        cache = _prepared.statements = {}
+    entry = cache.get(key)
+    if entry is None:
+        compiler = _lookup_queryset(actor, by=by, value=_SENTINEL).query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if params.count(_SENTINEL) != 1:  # a scope whose SQL cannot be reused safely: run it plainly
+            row = _lookup_queryset(actor, by=by, value=value).first()
+            return None if row is None else dict(zip(LOOKUP_COLUMNS, row.values(), strict=True))
+        converters = compiler.get_converters([item[0] for item in compiler.select[: compiler.col_count]])
+        entry = cache[key] = (compiler, sql, list(params), params.index(_SENTINEL), converters)
+    compiler, sql, params, position, converters = entry
+    params = list(params)
+    params[position] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (row,) = compiler.apply_converters([row], converters) if converters else [row]
+    return dict(zip(LOOKUP_COLUMNS, row, strict=True))
+
+
+def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api") -> dict:
+    """Exact lookup by NIK or passport number, for every role that may view people: identity, region,
+    P3MI and current passport in one query (the partner and checkpoint hot path). Logged."""
     _can_view(actor)
     nik, passport = nik.strip(), passport.strip().upper()
     if not nik and not passport:
         raise ValidationFailed.from_fields({"nik": _("Give a NIK or a passport number.")})
     if nik and not NIK_RE.match(nik):
         raise ValidationFailed.from_fields({"nik": _("NIK must be exactly 16 digits.")})
-    qs = Person.objects.visible_to(actor).select_related("regency", "regency__province", "agency")
-    person = qs.filter(nik=nik).first() if nik else qs.filter(passports__number=passport).first()
-    if person is None:
+    found = _run_prepared_lookup(actor, by="nik" if nik else "passport", value=nik or passport)
+    if found is None:
         raise NotFound(_("Person not found."))
-    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person", object_id=person.pk, via=via,
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person", object_id=found["pk"], via=via,
                detail=f"nik={nik}" if nik else f"passport={passport}")
-    return person
+    return found
 
 
 def person_history(person: Person) -> QuerySet:
@@ -128,6 +187,7 @@ def person_history(person: Person) -> QuerySet:
 
 
 def person_access_history(person: Person) -> QuerySet:
+    flush_access_log()
     return AccessLog.objects.filter(object_type="person", object_id=person.pk).select_related("actor")
 
 

@@ -110,7 +110,11 @@ def person_create(
             matches = duplicate_scan(person=person, actor=actor, via=via)
     except IntegrityError:
         raise Conflict(_("A person with this NIK or passport is already registered."))
-    return person, matches
+    # Every candidate is queued for the officers who may see both records; the registering actor
+    # is only told about the ones in their own scope.
+    visible = set(Person.objects.visible_to(actor).filter(pk__in=[m.other_id for m in matches])
+                  .values_list("pk", flat=True))
+    return person, [m for m in matches if m.other_id in visible]
 
 
 def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = "", via: str = "web") -> Person:
@@ -237,7 +241,7 @@ def duplicate_scan(*, person: Person, actor, via: str = "web") -> list[duplicate
 
 
 def duplicate_rescan(*, actor, person_id: int, via: str = "web") -> list[duplicates.Match]:
-    _require(actor, Perm.PERSON_VIEW)
+    _require(actor, Perm.PERSON_MERGE)
     with transaction.atomic():
         person = _writable_person(actor, person_id)
         return duplicate_scan(person=person, actor=actor, via=via)
@@ -296,7 +300,7 @@ def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> P
         Person.objects.filter(pk=person.pk).update(merged_into=None, updated_at=timezone.now())
         a, b = sorted((person.pk, survivor_id))
         DuplicateCandidate.objects.filter(person_a_id=a, person_b_id=b).update(
-            status=DuplicateCandidate.Status.PENDING, decided_by=None, decided_at=None
+            status=DuplicateCandidate.Status.PENDING, decided_by=None, decided_at=None, note=""
         )
         audit_record(actor=actor, action="person.unmerged", obj=person, via=via, reason=reason,
                      changes={"merged_into": [survivor_id, None]})

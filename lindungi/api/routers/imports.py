@@ -102,6 +102,13 @@ def imports_detail(request, public_id: UUID):
     return selectors.import_batch_get_for(request.user, public_id)
 
 
+@router.post("/{public_id}/resume", response={202: ImportBatchOut, **ERRORS}, operation_id="imports_resume")
+def imports_resume(request, public_id: UUID):
+    """Queue a failed or interrupted import again; it continues after its last committed line."""
+    batch = selectors.import_batch_get_for(request.user, public_id)
+    return Status(202, services.import_batch_resume(actor=request.user, batch=batch, via="api"))
+
+
 @router.get("/{public_id}/errors", response={200: ImportErrorPageOut, **ERRORS}, operation_id="imports_errors")
 def imports_errors(request, public_id: UUID, page: int = 1, page_size: int = 100):
     """The refused rows of an import, by line: one item per failing column."""

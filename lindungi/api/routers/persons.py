@@ -136,6 +136,23 @@ class PersonOut(PersonSummaryOut):
         return timezone.localtime(obj.updated_at).isoformat()
 
 
+class PersonLookupOut(Schema):
+    id: UUID
+    nik: str
+    full_name: str
+    sex: str
+    birth_date: date
+    birth_place: str
+    regency_code: str
+    regency_name: str
+    agency: UUID | None = None
+    agency_name: str | None = None
+    merged_into: UUID | None = None
+    nik_warnings: list[str]
+    passport_number: str | None = None
+    passport_expiry: date | None = None
+
+
 class PersonPageOut(Schema):
     items: list[PersonSummaryOut]
     total: int
@@ -264,10 +281,11 @@ def persons_create(request, payload: PersonIn):
     return Status(201, {"person": _detail(person), "possible_duplicates": _matches_out(matches)})
 
 
-@router.get("/lookup", response={200: PersonOut, **ERRORS}, operation_id="persons_lookup")
+@router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
 def persons_lookup(request, nik: str = "", passport: str = ""):
-    """Exact lookup by NIK or passport number (checkpoints and partners use this). Logged."""
-    return _detail(selectors.person_lookup(request.user, nik=nik, passport=passport, via="api"))
+    """Exact lookup by NIK or passport number (checkpoints and partners use this): identity, P3MI and
+    current passport. Every lookup is written to the access log. Full record: GET /persons/{id}."""
+    return selectors.person_lookup(request.user, nik=nik, passport=passport, via="api")
 
 
 @router.post("/duplicate-check", response={200: list[MatchOut], **ERRORS}, operation_id="persons_duplicate_check")

@@ -223,3 +223,52 @@ def test_template_file_imports_cleanly(admin_user):
     batch = run(admin_user, template_xlsx(), "template.xlsx")
     assert batch.imported_rows == 1, list(ImportRowError.objects.values_list("field", "message"))
     assert Passport.objects.count() == 1
+
+
+def test_rows_written_like_the_orm_would(admin_user):
+    batch = run(admin_user, csv_bytes([row(1), row(2, full_name="Hj. Nur  Aini")]))
+    assert batch.imported_rows == 2
+    people = list(Person.objects.order_by("nik"))
+    assert all(p.created_at and p.updated_at and p.public_id for p in people)
+    assert len({p.public_id for p in people}) == 2
+    assert people[1].full_name == "Hj. Nur Aini" and people[1].name_key == "nuraini"
+    assert people[1].religion == "" and people[1].village is None and people[1].merged_into is None
+    assert set(PersonNameToken.objects.filter(person=people[1]).values_list("token", flat=True)) == {"nur", "aini"}
+
+
+def test_messages_in_the_uploaders_language(admin_user):
+    with translation.override("en"):
+        batch = services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes([row(1, sex="X")])))
+    assert batch.language == "en"
+    with translation.override("id"):
+        services.import_batch_run(batch_id=batch.pk)
+    assert ImportRowError.objects.get().message == "Sex must be M (male) or F (female)."
+
+
+def test_running_batch_is_not_started_twice(admin_user):
+    batch = services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes([row(1)])))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    assert services.import_batch_run(batch_id=batch.pk).imported_rows == 0  # someone else runs it
+    assert Person.objects.count() == 0
+    assert services.import_batch_run(batch_id=batch.pk, takeover=True).imported_rows == 1
+
+
+def test_resume_refused_unless_failed_or_stale(admin_user, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lindungi.common.errors import Conflict
+
+    batch = run(admin_user, csv_bytes([row(1)]))
+    with pytest.raises(Conflict):
+        services.import_batch_resume(actor=admin_user, batch=batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, updated_at=timezone.now())
+    with pytest.raises(Conflict):
+        services.import_batch_resume(actor=admin_user, batch=batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_batch_resume(actor=admin_user, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE and batch.imported_rows == 1 and Person.objects.count() == 1
+    assert AuditEvent.objects.filter(action="import.resumed", object_id=batch.pk).exists()

@@ -128,3 +128,33 @@ def test_login_required(client, finished_batch):
     for name, args in [("web:import-list", []), ("web:import-detail", [finished_batch.public_id]),
                        ("web:import-errors-csv", [finished_batch.public_id]), ("web:import-template", [])]:
         assert client.get(reverse(name, args=args)).status_code == 302
+
+
+def test_failed_import_resumed_from_the_page(client, admin_user, monkeypatch, django_capture_on_commit_callbacks):
+    batch = services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes([row(n) for n in
+                                                                                            range(1, 8)])))
+    real_write = persons.PersonImporter._write
+    calls = {"n": 0}
+
+    def crashing_write(self, chunk):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker killed")
+        return real_write(self, chunk)
+
+    monkeypatch.setattr(persons.PersonImporter, "_write", crashing_write)
+    services.import_batch_run(batch_id=batch.pk, chunk_size=3)
+    monkeypatch.setattr(persons.PersonImporter, "_write", real_write)
+
+    client.force_login(admin_user)
+    url = reverse("web:import-detail", args=[batch.public_id])
+    html = client.get(url).content.decode()
+    resume_url = reverse("web:import-resume", args=[batch.public_id])
+    assert 'data-status="failed"' in html and resume_url in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resume_url)
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.imported_rows, batch.total_rows) == ("done", 7, 7)
+    assert Person.objects.count() == 7
+    assert client.post(resume_url).status_code == 302  # nothing to resume: a message, no error page

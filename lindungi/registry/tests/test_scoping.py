@@ -69,7 +69,7 @@ def test_lookup_only_roles_need_an_exact_identifier(population, role_fixture, re
         selectors.person_list_for(actor, q="Siti")
     target = population["jatim_none"]
     assert [p.pk for p in selectors.person_list_for(actor, nik=target.nik).items] == [target.pk]
-    assert selectors.person_lookup(actor, nik=target.nik).pk == target.pk
+    assert selectors.person_lookup(actor, nik=target.nik)["pk"] == target.pk
     with pytest.raises(NotFound):
         selectors.person_get_for(actor, target.public_id)
 
@@ -78,3 +78,23 @@ def test_inactive_user_sees_nothing(population, admin_user):
     admin_user.is_active = False
     with pytest.raises(PermissionDenied):
         selectors.person_list_for(admin_user)
+
+
+def test_prepared_lookup_reuses_sql_but_not_answers_or_scope(population, admin_user, unit_officer, p3mi_user):
+    from lindungi.registry.services import passport_add
+
+    passport_add(actor=admin_user, person_id=population["jabar_agency"].pk,
+                 data={"number": "B7654321", "issuing_office": "Kanim Bogor", "issue_date": "2024-02-01",
+                       "expiry_date": "2034-02-01"})
+    for person in population.values():  # same compiled statement, every answer its own
+        assert selectors.person_lookup(admin_user, nik=person.nik)["full_name"] == person.full_name
+    found = selectors.person_lookup(admin_user, passport="b7654321")
+    assert found["nik"] == population["jabar_agency"].nik and found["passport_number"] == "B7654321"
+    assert str(found["passport_expiry"]) == "2034-02-01" and found["regency_code"] == "3201"
+    # Each scope compiles its own statement: the unit officer and the P3MI keep their limits.
+    assert selectors.person_lookup(unit_officer, nik=population["jabar_other"].nik)["pk"]
+    with pytest.raises(NotFound):
+        selectors.person_lookup(unit_officer, nik=population["jatim_agency"].nik)
+    assert selectors.person_lookup(p3mi_user, nik=population["jatim_agency"].nik)["pk"]
+    with pytest.raises(NotFound):
+        selectors.person_lookup(p3mi_user, nik=population["jabar_other"].nik)

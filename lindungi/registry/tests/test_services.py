@@ -98,7 +98,7 @@ class TestDuplicates:
     def test_same_person_keyed_twice_is_flagged_with_reasons(self, admin_user):
         original = make_person(admin_user, full_name="Djoko Soesanto", sex="M", birth_date=date(1990, 3, 5))
         nik = original.nik
-        typo = nik[:-1] + str((int(nik[-1]) + 1) % 10)
+        typo = nik[:5] + str((int(nik[5]) + 1) % 10) + nik[6:]  # district digit mistyped
         data = person_data(full_name="Joko Susanto", sex="M", birth_date=date(1990, 3, 5))
         data["nik"] = typo
         person, matches = services.person_create(actor=admin_user, data=data, via="test")

@@ -88,23 +88,21 @@ class LookupForm(forms.Form):
 class PersonForm(forms.Form):
     nik = forms.CharField(label=_("NIK"), max_length=16, widget=forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{16}"}),
-        help_text=_("16 digits, as on the KTP or family card (KK)"))
+        help_text=_("16 digits, as on the KTP/KK"))
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     sex = forms.ChoiceField(label=_("Sex"), choices=BLANK + list(Sex.choices))
     birth_date = forms.CharField(label=_("Date of birth"), widget=DATE_WIDGET)
     birth_place = forms.CharField(label=_("Place of birth"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=255)
     regency_code = forms.ChoiceField(label=_("Regency/city"))
-    village_code = forms.CharField(label=_("Village code"), required=False, max_length=13,
-                                   help_text=_("Optional Kemendagri code of the desa/kelurahan"))
+    village_code = forms.CharField(label=_("Village code (Kemendagri)"), required=False, max_length=13)
     village_name = forms.CharField(label=_("Village (desa/kelurahan)"), required=False, max_length=100)
     education = forms.ChoiceField(label=_("Education"), choices=BLANK + list(Education.choices))
     marital_status = forms.ChoiceField(label=_("Marital status"), choices=BLANK + list(MaritalStatus.choices))
     religion = forms.ChoiceField(label=_("Religion"), required=False, choices=BLANK + list(Religion.choices))
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    agency = forms.ChoiceField(label=_("P3MI"), required=False,
-                               help_text=_("The placement company handling this candidate"))
+    agency = forms.ChoiceField(label=_("P3MI"), required=False)
     reason = forms.CharField(label=_("Reason for change"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when correcting a NIK; kept in the change history."))

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lindungi.accounts.roles import Perm
-from lindungi.common.errors import PermissionDenied, ValidationFailed
+from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lindungi.imports import persons, reports, selectors, services
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 
@@ -74,10 +75,26 @@ def import_list(request):
 def import_detail(request, public_id):
     batch = selectors.import_batch_get_for(request.user, public_id)
     context = {"batch": batch, "errors": selectors.import_errors_preview(batch),
-               "preview_limit": selectors.ERROR_PREVIEW}
+               "preview_limit": selectors.ERROR_PREVIEW,
+               "can_resume": batch.status == batch.Status.FAILED and request.user.has_role_perm(Perm.IMPORT_RUN)
+               and (batch.created_by_id == request.user.pk or request.user.is_national)}
     if request.htmx:
         return render(request, "web/imports/_progress.html", context)
     return render(request, "web/imports/detail.html", context)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def import_resume(request, public_id):
+    batch = selectors.import_batch_get_for(request.user, public_id)
+    try:
+        services.import_batch_resume(actor=request.user, batch=batch, via="web")
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The import will continue after line %(line)d.") % {"line": batch.last_line_done})
+    return redirect("web:import-detail", public_id=batch.public_id)
 
 
 @login_required
@@ -108,6 +125,7 @@ urlpatterns = [
     path("imports/", import_list, name="import-list"),
     path("imports/template.xlsx", import_template, name="import-template"),
     path("imports/<uuid:public_id>/", import_detail, name="import-detail"),
+    path("imports/<uuid:public_id>/resume/", import_resume, name="import-resume"),
     path("imports/<uuid:public_id>/errors.csv", import_errors_csv, name="import-errors-csv"),
     path("imports/<uuid:public_id>/errors.xlsx", import_errors_xlsx, name="import-errors-xlsx"),
 ]

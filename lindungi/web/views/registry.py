@@ -267,10 +267,7 @@ def _warn_duplicates(request, count: int) -> None:
 def person_duplicate_check(request):
     """htmx: score the unsaved form against the registry and return a partial (no writes)."""
     user = request.user
-    form = PersonForm(request.POST, actor=user)
-    passport_form = PassportForm(request.POST)
-    form.is_valid()
-    passport_form.is_valid()
+    form = PersonForm(request.POST, actor=user)  # for its field labels
     data = {name: request.POST.get(name, "") for name in PersonForm.SERVICE_FIELDS}
     context = {"matches": None, "errors": {}}
     try:
@@ -368,15 +365,15 @@ def _history_rows(user, events) -> list[dict]:
         "agency": {pk: a.legal_name for pk, a in Agency.objects.in_bulk(ids["agency"]).items()},
         "person": {pk: p for pk, p in Person.objects.visible_to(user).in_bulk(ids["person"]).items()},
     }
-    sex_labels = dict(Person._meta.get_field("sex").choices)
+    choice_labels = {f.name: dict(f.choices) for f in Person._meta.concrete_fields if f.choices}
 
     def show(name, value):
         if value is None or value == "" or value == []:
             return ""
         if name in kinds:
             return names[kinds[name]].get(value, f"#{value}")
-        if name == "sex":
-            return sex_labels.get(value, value)
+        if name in choice_labels:
+            return choice_labels[name].get(value, value)
         if isinstance(value, list):
             return "; ".join(str(v) for v in value)
         return value
@@ -386,7 +383,10 @@ def _history_rows(user, events) -> list[dict]:
         changes = []
         for name, pair in (ev.changes or {}).items():
             old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            changes.append({"field": _field_label(name), "old": show(name, old), "new": show(name, new)})
+            old, new = show(name, old), show(name, new)
+            if old == "" and new == "":
+                continue  # e.g. an optional field left empty at registration
+            changes.append({"field": _field_label(name), "old": old, "new": new})
         label = ACTION_LABELS.get(ev.action)
         rows.append({"event": ev, "action": str(label) if label else ev.action, "changes": changes})
     return rows

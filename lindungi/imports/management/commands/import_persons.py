@@ -65,7 +65,8 @@ class Command(BaseCommand):
 
         self.stderr.write(f"Batch {batch.pk} ({batch.public_id}): {batch.filename}")
         try:
-            batch = services.import_batch_run(batch_id=batch.pk, chunk_size=chunk, on_progress=progress)
+            batch = services.import_batch_run(batch_id=batch.pk, chunk_size=chunk, on_progress=progress,
+                                             takeover=bool(resume))
         except KeyboardInterrupt:
             if show:
                 self.stderr.write("")
