@@ -20,7 +20,7 @@ def run(backend: str, queries: int = 400) -> dict:
     names = json.loads(manage(backend, "shell", "-c", (
         "import json\nfrom lindungi.registry.models import Person\n"
         "print(json.dumps(list(Person.objects.order_by('?').values_list('full_name', flat=True)[:2000])))"
-    ), quiet=True))
+    ), quiet=True).strip().splitlines()[-1])
     rng = random.Random(7)
     fragments = []
     for name in names:

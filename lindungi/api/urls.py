@@ -2,7 +2,7 @@ from ninja import NinjaAPI
 
 from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
-from lindungi.api.routers import auth
+from lindungi.api.routers import agencies, auth, imports, job_orders, persons, placements, public, reference
 
 api = NinjaAPI(
     title="Lindungi API",
@@ -18,28 +18,11 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/auth", auth.router)
-
-
-def _register_optional_routers() -> None:
-    """Domain routers are added here as their modules land."""
-    import importlib
-
-    for prefix, module in [
-        ("/persons", "lindungi.api.routers.persons"),
-        ("/agencies", "lindungi.api.routers.agencies"),
-        ("/public", "lindungi.api.routers.public"),
-        ("/imports", "lindungi.api.routers.imports"),
-        ("/reference", "lindungi.api.routers.reference"),
-        ("/placements", "lindungi.api.routers.placements"),
-        ("/job-orders", "lindungi.api.routers.job_orders"),
-    ]:
-        try:
-            router_module = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(prefix, router_module.router)
-
-
-_register_optional_routers()
+api.add_router("/persons", persons.router)
+api.add_router("/agencies", agencies.router)
+api.add_router("/public/job-orders", job_orders.public_router)
+api.add_router("/public", public.router)
+api.add_router("/imports", imports.router)
+api.add_router("/reference", reference.router)
+api.add_router("/placements", placements.router)
+api.add_router("/job-orders", job_orders.router)

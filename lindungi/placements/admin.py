@@ -4,7 +4,13 @@ permits are shown read-mostly; their changes go through the services (state chan
 from django.contrib import admin
 
 from lindungi.placements.models import (
-    ChecklistItem, DestinationRule, JobOrder, Placement, PlacementTransition, Scheme, Sip2mi,
+    ChecklistItem,
+    DestinationRule,
+    JobOrder,
+    Placement,
+    PlacementTransition,
+    Scheme,
+    Sip2mi,
 )
 
 

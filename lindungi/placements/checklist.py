@@ -44,10 +44,12 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "medical_fitness": ("surat keterangan sehat (medical)", "medical fitness certificate"),
     "competency_certificate": ("sertifikat kompetensi", "competency certificate"),
     "passport": ("paspor", "passport"),
-    "bpjs_membership": ("kepesertaan BPJS Ketenagakerjaan (JKK dan JKM)", "BPJS Ketenagakerjaan membership (JKK and JKM)"),
+    "bpjs_membership": ("kepesertaan BPJS Ketenagakerjaan (JKK dan JKM)",
+                        "BPJS Ketenagakerjaan membership (JKK and JKM)"),
     "work_visa": ("visa kerja", "work visa"),
     "employment_contract": ("Perjanjian Kerja (PK) yang sudah diverifikasi", "verified employment contract (PK)"),
-    "opp_attendance": ("kehadiran Orientasi Pra Pemberangkatan (OPP)", "attendance at the pre-departure orientation (OPP)"),
+    "opp_attendance": ("kehadiran Orientasi Pra Pemberangkatan (OPP)",
+                       "attendance at the pre-departure orientation (OPP)"),
     "epmi_card": ("kartu E-PMI", "E-PMI card"),
 }
 

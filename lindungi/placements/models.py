@@ -35,7 +35,8 @@ class Scheme(EffectiveDated):
     min_education = models.CharField(_("minimum education"), max_length=10, choices=Education.choices, blank=True)
     required_items = models.JSONField(
         _("required checklist items"), default=list, blank=True,
-        help_text=_("Checklist kinds a placement under this scheme must hold, e.g. [\"medical_fitness\", \"passport\"]"),
+        help_text=_("Checklist kinds a placement under this scheme must hold, "
+                    "e.g. [\"medical_fitness\", \"passport\"]"),
     )
     requires_p3mi = models.BooleanField(_("requires a P3MI"), default=True)
     requires_job_order = models.BooleanField(_("requires a verified job order"), default=True)

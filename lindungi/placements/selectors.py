@@ -17,10 +17,20 @@ from lindungi.common.pagination import Page, paginate
 from lindungi.placements import states
 from lindungi.placements.checklist import checklist_status
 from lindungi.placements.models import (
-    ChecklistItem, DestinationRule, JobOrder, Placement, PlacementTransition, Scheme, Sip2mi,
+    DestinationRule,
+    JobOrder,
+    Placement,
+    PlacementTransition,
+    Scheme,
+    Sip2mi,
 )
 from lindungi.placements.states import (
-    AgencyFacts, DestinationRuleFacts, PersonFacts, PlacementFacts, Sip2miFacts, TransitionContext,
+    AgencyFacts,
+    DestinationRuleFacts,
+    PersonFacts,
+    PlacementFacts,
+    Sip2miFacts,
+    TransitionContext,
 )
 
 

@@ -20,7 +20,13 @@ from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDe
 from lindungi.placements import selectors, states
 from lindungi.placements.checklist import ChecklistKind, default_valid_until
 from lindungi.placements.models import (
-    ChecklistItem, JobOrder, Placement, PlacementTransition, Scheme, Sector, Sip2mi,
+    ChecklistItem,
+    JobOrder,
+    Placement,
+    PlacementTransition,
+    Scheme,
+    Sector,
+    Sip2mi,
 )
 from lindungi.placements.states import PlacementState, Unmet
 from lindungi.reference.models import Country, Occupation, OrgUnit
@@ -189,7 +195,8 @@ def job_order_create(*, actor, data: dict[str, Any], via: str = "web") -> JobOrd
     title = _text(data.get("position_title"))[:150]
     if not title:
         errors["position_title"] = [_("This field is required.")]
-    counts = {k: _int(data.get(k), k, errors, default=0) for k in ("headcount_male", "headcount_female", "headcount_any")}
+    counts = {k: _int(data.get(k), k, errors, default=0)
+              for k in ("headcount_male", "headcount_female", "headcount_any")}
     if not errors and sum(v or 0 for v in counts.values()) <= 0:
         errors["headcount_any"] = [_("At least one worker must be requested.")]
     try:
@@ -652,7 +659,8 @@ def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any
     _require(actor, Perm.PLACEMENT_WRITE)
     errors: dict[str, list[str]] = {}
     if kind not in ChecklistKind.values:
-        raise ValidationFailed.from_fields({"kind": _("Must be one of: %(c)s.") % {"c": ", ".join(ChecklistKind.values)}})
+        raise ValidationFailed.from_fields(
+            {"kind": _("Must be one of: %(c)s.") % {"c": ", ".join(ChecklistKind.values)}})
     reference = _text(data.get("reference_number"))[:120]
     issued_on = _date(data.get("issued_on"), "issued_on", errors, required=kind != ChecklistKind.PASSPORT)
     valid_until = _date(data.get("valid_until"), "valid_until", errors)

@@ -329,7 +329,8 @@ def guard_destination_open(ctx: TransitionContext) -> list[Unmet]:
         basis = f" ({block.legal_basis})" if block.legal_basis else ""
         out.append(Unmet(
             "destination_closed",
-            f"Penempatan ke {block.country} untuk jabatan dan jenis pemberi kerja ini ditutup{basis}. {block.note_id}".strip(),
+            f"Penempatan ke {block.country} untuk jabatan dan jenis pemberi kerja ini ditutup{basis}. "
+            f"{block.note_id}".strip(),
             f"Placement to {block.country} for this job and employer type is closed{basis}. {block.note_en}".strip(),
         ))
     return out
@@ -362,7 +363,8 @@ def guard_agency(ctx: TransitionContext) -> list[Unmet]:
     if not ctx.agency.good_standing:
         return [Unmet(
             "agency_not_in_good_standing",
-            f"P3MI {ctx.agency.name} tidak dalam keadaan baik pada tanggal ini (izin {_standing_id(ctx.agency.reason)}).",
+            f"P3MI {ctx.agency.name} tidak dalam keadaan baik pada tanggal ini "
+            f"(izin {_standing_id(ctx.agency.reason)}).",
             f"P3MI {ctx.agency.name} is not in good standing on this day (licence {_standing_en(ctx.agency.reason)}).",
         )]
     return []
@@ -443,7 +445,8 @@ def item_unmet(kind: str, status: KindStatus, *, today: date) -> Unmet | None:
     if status.status == ItemState.MISSING:
         if status.voided_on:
             return Unmet(f"{kind}_voided",
-                         f"{name_id[0].upper()}{name_id[1:]} dibatalkan pada {date_id(status.voided_on)}; diperlukan yang baru.",
+                         f"{name_id[0].upper()}{name_id[1:]} dibatalkan pada {date_id(status.voided_on)}; "
+                         f"diperlukan yang baru.",
                          f"The {name_en} was voided on {date_en(status.voided_on)}; a new one is needed.")
         return Unmet(f"{kind}_missing", f"{name_id[0].upper()}{name_id[1:]} belum dicatat.",
                      f"The {name_en} is not recorded.")
@@ -501,7 +504,8 @@ def guard_extension(ctx: TransitionContext) -> list[Unmet]:
     if status is None or not status.usable or status.valid_until is None or (end and status.valid_until <= end):
         return [Unmet(
             "extension_contract_missing",
-            "Perpanjangan Perjanjian Kerja yang diverifikasi Perwakilan RI dan berlaku melewati akhir kontrak belum dicatat.",
+            "Perpanjangan Perjanjian Kerja yang diverifikasi Perwakilan RI dan berlaku melewati akhir kontrak "
+            "belum dicatat.",
             "No extended employment contract, verified by the Indonesian mission and running beyond the current "
             "contract end, is recorded.",
         )]
@@ -559,7 +563,8 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
         "sign_agreement", STEP_AGENCY,
         (guard_agency, guard_sip2mi_not_revoked, requires_items(ChecklistKind.PLACEMENT_AGREEMENT)),
     ),
-    (S.AGREEMENT_SIGNED, S.DOCUMENTS_VERIFIED): Rule("verify_documents", STEP_OFFICER, (guard_contract_dates, DOCUMENTS)),
+    (S.AGREEMENT_SIGNED, S.DOCUMENTS_VERIFIED): Rule(
+        "verify_documents", STEP_OFFICER, (guard_contract_dates, DOCUMENTS)),
     (S.DOCUMENTS_VERIFIED, S.ORIENTATION_DONE): Rule(
         "record_orientation", STEP_OFFICER, (requires_items(ChecklistKind.OPP_ATTENDANCE),)),
     (S.ORIENTATION_DONE, S.READY_TO_DEPART): Rule(

@@ -127,8 +127,7 @@ def score(profile: Profile, other: Profile) -> Match:
         match.add("province_same", 5, _("Same province of origin"))
     if profile.sex != other.sex:
         match.add("sex_differs", -20, _("Different sex"))
-    if match.score > 100:
-        match.score = 100
-    if match.score < 0:
-        match.score = 0
+    # 100 is kept for an identical NIK or passport; anything else tops out at 99.
+    exact = any(r["code"] in ("nik_exact", "passport_exact") for r in match.reasons)
+    match.score = max(0, min(match.score, 100 if exact else 99))
     return match

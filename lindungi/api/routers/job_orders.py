@@ -6,7 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.utils.translation import get_language
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from lindungi.api.schemas import ERRORS
 from lindungi.placements import selectors, services
@@ -228,7 +228,7 @@ def job_orders_create(request, payload: JobOrderIn):
     data = payload.dict()
     for name in ("agency", "employer", "foreign_agency"):
         data[name] = _ref(data[name])
-    return 201, _reload(services.job_order_create(actor=request.user, data=data, via="api"))
+    return Status(201, _reload(services.job_order_create(actor=request.user, data=data, via="api")))
 
 
 @public_router.get("", response={200: PublicJobOrderPageOut, **ERRORS}, operation_id="public_job_orders", auth=None)
@@ -236,11 +236,6 @@ def public_job_orders(request, country: str = "", occupation: str = "", page: in
     """Verified job orders still recruiting: an SIP2MI in force with openings left. No login needed."""
     result = selectors.public_job_order_list(country=country, occupation=occupation, page=page, page_size=page_size)
     return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
-
-
-# Until /api/v1/public mounts ``public_router``, the same list is also served here.
-router.add_api_operation("/public", ["GET"], public_job_orders, response={200: PublicJobOrderPageOut, **ERRORS},
-                         operation_id="job_orders_public", auth=None, tags=["public"])
 
 
 @router.get("/{public_id}", response={200: JobOrderDetailOut, **ERRORS}, operation_id="job_orders_detail")
@@ -263,12 +258,14 @@ def job_orders_reject(request, public_id: UUID, payload: RejectIn):
 @router.post("/{public_id}/permits", response={201: Sip2miOut, **ERRORS}, operation_id="job_orders_sip2mi_issue")
 def job_orders_sip2mi_issue(request, public_id: UUID, payload: Sip2miIn):
     """Issue an SIP2MI against a verified job order (quota at most the workers still uncovered)."""
-    return 201, services.sip2mi_issue(actor=request.user, job_order_public_id=public_id, number=payload.number,
-                                      quota=payload.quota, valid_from=payload.valid_from,
-                                      valid_until=payload.valid_until, via="api")
+    permit = services.sip2mi_issue(actor=request.user, job_order_public_id=public_id, number=payload.number,
+                                   quota=payload.quota, valid_from=payload.valid_from,
+                                   valid_until=payload.valid_until, via="api")
+    return Status(201, permit)
 
 
-@router.post("/permits/{public_id}/revoke", response={200: Sip2miOut, **ERRORS}, operation_id="job_orders_sip2mi_revoke")
+@router.post("/permits/{public_id}/revoke", response={200: Sip2miOut, **ERRORS},
+             operation_id="job_orders_sip2mi_revoke")
 def job_orders_sip2mi_revoke(request, public_id: UUID, payload: RevokeIn):
     return services.sip2mi_revoke(actor=request.user, public_id=public_id, reason=payload.reason,
                                   revoked_on=payload.revoked_on, via="api")

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.utils.translation import get_language
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from lindungi.api.schemas import ERRORS, ErrorOut
 from lindungi.placements import selectors, services
@@ -314,7 +314,7 @@ def placements_create(request, payload: PlacementIn):
         if data[name] in (None, ""):
             data.pop(name)
     placement, warnings = services.placement_create(actor=request.user, data=data, via="api")
-    return 201, {"placement": _reload(placement), "warnings": _unmet_out(warnings)}
+    return Status(201, {"placement": _reload(placement), "warnings": _unmet_out(warnings)})
 
 
 @router.get("/schemes", response={200: list[SchemeOut], **ERRORS}, operation_id="placements_schemes", auth=None)
@@ -358,17 +358,20 @@ def placements_transition(request, public_id: UUID, payload: TransitionIn):
             actor=request.user, placement_id=placement.pk, to_state=payload.to_state, reason=payload.reason,
             expected_version=payload.expected_version, via="api")
     except services.TransitionRefused as exc:
-        return 422, {"code": exc.code, "message": exc.message, "fields": exc.fields, "unmet": _unmet_out(exc.unmet)}
+        return Status(422, {"code": exc.code, "message": exc.message, "fields": exc.fields,
+                            "unmet": _unmet_out(exc.unmet)})
     return _detail(request, _reload(placement))
 
 
-@router.post("/{public_id}/checklist", response={201: ChecklistItemOut, **ERRORS}, operation_id="placements_checklist_add")
+@router.post("/{public_id}/checklist", response={201: ChecklistItemOut, **ERRORS},
+             operation_id="placements_checklist_add")
 def placements_checklist_add(request, public_id: UUID, payload: ChecklistItemIn):
     """Record a readiness document (medical, passport, visa, …)."""
     placement = selectors.placement_get_for(request.user, public_id, via="api", log=False)
     data = payload.dict(exclude={"kind"})
-    return 201, services.checklist_record(actor=request.user, placement_id=placement.pk, kind=payload.kind, data=data,
-                                          via="api")
+    item = services.checklist_record(actor=request.user, placement_id=placement.pk, kind=payload.kind, data=data,
+                                     via="api")
+    return Status(201, item)
 
 
 @router.post("/{public_id}/checklist/{item_id}/void", response={200: ChecklistItemOut, **ERRORS},

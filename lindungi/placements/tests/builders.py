@@ -5,7 +5,12 @@ import datetime as dt
 
 from lindungi.placements.checklist import ALL_KINDS, ItemFacts, checklist_status
 from lindungi.placements.states import (
-    AgencyFacts, PersonFacts, PlacementFacts, SchemeFacts, Sip2miFacts, TransitionContext,
+    AgencyFacts,
+    PersonFacts,
+    PlacementFacts,
+    SchemeFacts,
+    Sip2miFacts,
+    TransitionContext,
 )
 
 DAY = dt.date(2025, 6, 2)
@@ -43,8 +48,8 @@ def context(*, state: str = "verified", day: dt.date = DAY, items: list[ItemFact
     if agency is True:
         agency = AgencyFacts(name="PT Contoh", good_standing=True)
     if sip2mi is True:
-        sip2mi = Sip2miFacts(number="SIP2MI/1", status="active", quota=5, used=1, valid_from=day - dt.timedelta(days=30),
-                             valid_until=day + dt.timedelta(days=120))
+        sip2mi = Sip2miFacts(number="SIP2MI/1", status="active", quota=5, used=1,
+                             valid_from=day - dt.timedelta(days=30), valid_until=day + dt.timedelta(days=120))
     items = good_items(day) if items is None else items
     placement = PlacementFacts(
         state=state, contract_start=contract_start, contract_end=contract_end, has_agency=agency is not None,

@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 
 from lindungi.placements.checklist import (
-    ALL_KINDS, EXPIRING_SOON_DAYS, ItemFacts, ItemState, add_months, checklist_status, default_valid_until, problems,
+    ALL_KINDS,
+    EXPIRING_SOON_DAYS,
+    ItemFacts,
+    ItemState,
+    add_months,
+    checklist_status,
+    default_valid_until,
+    problems,
 )
 
 D = dt.date

@@ -12,8 +12,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from lindungi.placements import states
 from lindungi.placements.checklist import ALL_KINDS, ItemFacts, checklist_status
 from lindungi.placements.states import (
-    TRANSITIONS, AgencyFacts, DestinationBlock, PersonFacts, PlacementFacts, Sip2miFacts, TransitionContext, evaluate,
-    quota_effect, targets_from,
+    TRANSITIONS,
+    AgencyFacts,
+    DestinationBlock,
+    PersonFacts,
+    PlacementFacts,
+    Sip2miFacts,
+    TransitionContext,
+    evaluate,
+    quota_effect,
+    targets_from,
 )
 from lindungi.placements.states import PlacementState as S
 from lindungi.placements.tests.builders import KOREA, P_TO_P, PERSEORANGAN
@@ -211,6 +219,7 @@ class PlacementMachine(RuleBasedStateMachine):
 
 
 PlacementMachine.TestCase.settings = settings(
-    max_examples=200, stateful_step_count=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],
+    max_examples=200, stateful_step_count=60, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 TestPlacementMachine = PlacementMachine.TestCase

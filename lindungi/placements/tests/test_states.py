@@ -8,12 +8,28 @@ import pytest
 
 from lindungi.placements import states
 from lindungi.placements.states import (
-    TRANSITIONS, AgencyFacts, DestinationBlock, DestinationRuleFacts, Sip2miFacts, age_on, destination_blocks,
-    evaluate, quota_effect, targets_from,
+    TRANSITIONS,
+    AgencyFacts,
+    DestinationBlock,
+    DestinationRuleFacts,
+    Sip2miFacts,
+    age_on,
+    destination_blocks,
+    evaluate,
+    quota_effect,
+    targets_from,
 )
 from lindungi.placements.states import PlacementState as S
 from lindungi.placements.tests.builders import (
-    CONTRACT_END, DAY, KOREA, P_TO_P, PERSEORANGAN, context, good_items, replace_item, without,
+    CONTRACT_END,
+    DAY,
+    KOREA,
+    P_TO_P,
+    PERSEORANGAN,
+    context,
+    good_items,
+    replace_item,
+    without,
 )
 
 
@@ -157,8 +173,9 @@ def test_korea_eps_age_40_refused_39_accepted():
     forty = context(state=S.VERIFIED, scheme=KOREA, birth_date=DAY.replace(year=DAY.year - 40), agency=None,
                     sip2mi=None, job_order_status=None)
     assert codes(evaluate(S.VERIFIED, S.SELECTED, forty)) == ["age_above_maximum"]
-    thirty_nine = context(state=S.VERIFIED, scheme=KOREA, birth_date=DAY.replace(year=DAY.year - 40) + dt.timedelta(days=1),
-                          agency=None, sip2mi=None, job_order_status=None)
+    born = DAY.replace(year=DAY.year - 40) + dt.timedelta(days=1)
+    thirty_nine = context(state=S.VERIFIED, scheme=KOREA, birth_date=born, agency=None, sip2mi=None,
+                          job_order_status=None)
     assert evaluate(S.VERIFIED, S.SELECTED, thirty_nine) == []
 
 
@@ -187,10 +204,12 @@ def test_perseorangan_needs_legal_entity_employer():
 
 def test_every_unmet_condition_reported_at_once():
     ctx = context(
-        state=S.VERIFIED, birth_date=DAY.replace(year=DAY.year - 17), scheme=dataclasses.replace(P_TO_P, min_education="sma"),
+        state=S.VERIFIED, birth_date=DAY.replace(year=DAY.year - 17),
+        scheme=dataclasses.replace(P_TO_P, min_education="sma"),
         education="sd", agency=AgencyFacts(name="PT X", good_standing=False, reason="suspended"),
         sip2mi=Sip2miFacts(number="S/1", status="active", quota=2, used=2, valid_from=DAY, valid_until=DAY),
-        blocks=[DestinationBlock(country="Arab Saudi", note_id="tutup", note_en="closed", legal_basis="Kepmenaker 260/2015")],
+        blocks=[DestinationBlock(country="Arab Saudi", note_id="tutup", note_en="closed",
+                                 legal_basis="Kepmenaker 260/2015")],
         job_order_status="draft",
     )
     assert codes(evaluate(S.VERIFIED, S.SELECTED, ctx)) == [
@@ -207,7 +226,8 @@ def test_every_unmet_condition_reported_at_once():
 @pytest.mark.parametrize(("sip2mi", "code"), [
     (None, "sip2mi_missing"),
     (Sip2miFacts("S/1", "revoked", 5, 0, DAY, DAY), "sip2mi_revoked"),
-    (Sip2miFacts("S/1", "active", 5, 0, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=9)), "sip2mi_not_yet_valid"),
+    (Sip2miFacts("S/1", "active", 5, 0, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=9)),
+     "sip2mi_not_yet_valid"),
     (Sip2miFacts("S/1", "active", 5, 0, DAY - dt.timedelta(days=9), DAY - dt.timedelta(days=1)), "sip2mi_expired"),
     (Sip2miFacts("S/1", "active", 5, 5, DAY, DAY), "sip2mi_quota_exhausted"),
 ])
@@ -336,7 +356,8 @@ def test_passport_must_be_valid_beyond_contract_end():
 
 
 def test_expired_medical_refused_with_its_date():
-    items = replace_item("medical_fitness", issued_on=DAY - dt.timedelta(days=100), valid_until=DAY - dt.timedelta(days=8))
+    items = replace_item("medical_fitness", issued_on=DAY - dt.timedelta(days=100),
+                         valid_until=DAY - dt.timedelta(days=8))
     unmet = evaluate(S.AGREEMENT_SIGNED, S.DOCUMENTS_VERIFIED, context(state=S.AGREEMENT_SIGNED, items=items))
     assert codes(unmet) == ["medical_fitness_expired"]
     assert "25 Mei 2025" in unmet[0].message_id and "25 May 2025" in unmet[0].message_en

@@ -8,6 +8,7 @@ register = template.Library()
 NAV = [
     ("web:person-list", "Registry", "person.view"),
     ("web:duplicate-list", "Duplicates", "person.merge"),
+    ("web:placement-list", "Placements", "placement.view"),
     ("web:agency-list", "P3MI", "agency.view"),
     ("web:import-list", "Imports", "import.run"),
 ]
