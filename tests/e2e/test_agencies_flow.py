@@ -54,8 +54,9 @@ def test_admin_suspends_a_company_from_its_page(page, login, admin_user, agency)
     assert page.locator("main p.standing.standing-ok").count() == 1
 
     # Open "Suspend licence" and fill the decree (start today, no end date).
-    suspend_form = page.locator(f"main form[action='/agencies/{agency.public_id}/suspend/']")
-    page.locator("main details", has=suspend_form).locator("summary").click()
+    action = f"/agencies/{agency.public_id}/suspend/"
+    suspend_form = page.locator(f"main form[action='{action}']")
+    page.locator(f"main details:has(> form[action='{action}']) > summary").click()
     today = timezone.localdate()
     suspend_form.locator("input[name=suspend-suspended_from]").fill(today.isoformat())
     suspend_form.locator("input[name=suspend-decree_number]").fill("KEP.77/BP2MI/2025")
