@@ -5,8 +5,43 @@ every test database already holds it; fixtures here only pick rows from it.
 """
 
 import pytest
+from django.utils import translation
 
 from lindungi.accounts.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service-level tests read messages in English; pages and the API pick their own language per
+    request (Indonesian by default), which tests of those check explicitly."""
+    with translation.override("en"):
+        yield
+
+
+def _reseed_reference_data() -> None:
+    """Data migrations again: a transactional test empties every table when it ends."""
+    import importlib
+
+    from django.apps import apps
+
+    from lindungi.reference.loading import load_all
+
+    load_all(lambda name: apps.get_model("reference", name), villages=False)
+    importlib.import_module("lindungi.placements.migrations.0002_seed_rules").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from lindungi.reference.models import Province
+
+    if not Province.objects.exists():
+        _reseed_reference_data()
+    yield
 
 
 @pytest.fixture
@@ -95,8 +130,8 @@ def api_client_for():
 
     from lindungi.accounts.services import api_token_issue
 
-    def make(user):
+    def make(user, language="en"):
         _, raw = api_token_issue(user=user)
-        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE=language)
 
     return make

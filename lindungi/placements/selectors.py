@@ -330,3 +330,124 @@ def _sum_remaining():
 
 def scheme_list() -> list[Scheme]:
     return list(Scheme.objects.order_by("code"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads for the web screens: a person's placements, dashboard figures, form choices
+# ---------------------------------------------------------------------------------------------
+
+
+def person_placements_for(actor, person, *, via: str = "web") -> list[Placement]:
+    """Every placement of one person that the actor may see (newest first), for the person page.
+    Logged: it shows where and for whom the person works."""
+    _can_view_placements(actor)
+    if actor.is_lookup_only:
+        raise PermissionDenied(_("Your role may look placements up by NIK or passport number only."))
+    placements = list(
+        Placement.objects.visible_to(actor).filter(person=person)
+        .select_related("scheme", "agency", "country", "occupation", "employer", "job_order", "sip2mi")
+        .order_by("-created_at", "-id")
+    )
+    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person_placements", object_id=person.pk,
+               via=via, detail=f"{len(placements)} placement(s)")
+    return placements
+
+
+# Stages of the pipeline summary (dashboard): label key -> states counted in it.
+PIPELINE_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("registered", (states.PlacementState.REGISTERED,)),
+    ("verified", (states.PlacementState.VERIFIED,)),
+    ("selected", (states.PlacementState.SELECTED,)),
+    ("agreement_signed", (states.PlacementState.AGREEMENT_SIGNED,)),
+    ("documents_verified", (states.PlacementState.DOCUMENTS_VERIFIED,)),
+    ("orientation_done", (states.PlacementState.ORIENTATION_DONE,)),
+    ("ready_to_depart", (states.PlacementState.READY_TO_DEPART,)),
+    ("abroad", tuple(sorted(states.ABROAD))),
+    ("returned", tuple(sorted(states.RETURN_STATES))),
+    ("returnee", (states.PlacementState.RETURNEE,)),
+    ("blocked_sanction", (states.PlacementState.BLOCKED_SANCTION,)),
+    ("ended", tuple(sorted((states.TERMINAL - {states.PlacementState.RETURNEE})))),
+)
+
+
+def placement_departed_count_for(actor, *, year: int | None = None) -> int:
+    """Placements in the actor's scope that departed (passed the exit check) in ``year``
+    (default: this year, in the local calendar)."""
+    _can_view_placements(actor)
+    year = year or today().year
+    visible = Placement.objects.visible_to(actor).values("id")
+    return (PlacementTransition.objects
+            .filter(to_state=states.PlacementState.DEPARTED, placement_id__in=visible,
+                    at__date__gte=date(year, 1, 1), at__date__lte=date(year, 12, 31))
+            .values("placement_id").distinct().count())
+
+
+def placement_pipeline_summary_for(actor) -> dict:
+    """Dashboard figures in the actor's scope: count per state and per stage, open placements,
+    and departures this year. Lookup-only roles get nothing (they may not browse)."""
+    _can_view_placements(actor)
+    if actor.is_lookup_only:
+        raise PermissionDenied(_("Your role may look placements up by NIK or passport number only."))
+    counts = placement_state_counts_for(actor)
+    stages = [{"key": key, "states": list(members), "count": sum(counts[s] for s in members)}
+              for key, members in PIPELINE_STAGES]
+    return {
+        "counts": counts,
+        "stages": stages,
+        "total": sum(counts.values()),
+        "in_preparation": sum(counts[s] for s in states.PRE_DEPARTURE),
+        "abroad": sum(counts[s] for s in states.ABROAD),
+        "departed_this_year": placement_departed_count_for(actor),
+        "year": today().year,
+    }
+
+
+def sip2mi_choices_for(actor, *, on: date | None = None) -> list[Sip2mi]:
+    """Active SIP2MI in force on the day, of verified job orders the actor sees, for the
+    placement form (each with its job order)."""
+    _require(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    day = on or today()
+    visible = JobOrder.objects.visible_to(actor).filter(status=JobOrder.Status.VERIFIED).values("id")
+    return list(Sip2mi.objects.filter(job_order_id__in=visible, status=Sip2mi.Status.ACTIVE, valid_from__lte=day,
+                                      valid_until__gte=day)
+                .select_related("job_order", "job_order__employer", "job_order__country")
+                .order_by("job_order__position_title", "job_order_id", "number"))
+
+
+def job_order_quota_summary(job_order: JobOrder, *, on: date | None = None) -> dict:
+    """How much of a job order the permits cover and how many workers may still be recruited:
+    ``requested`` workers; ``covered`` by permits (quota of active ones, used units of revoked
+    ones, as ``sip2mi_issue`` counts it); ``issuable`` = what a new SIP2MI may still grant;
+    ``used``; ``openings`` = quota left on active permits in force on the day."""
+    day = on or today()
+    permits = list(job_order.permits.all())
+    covered = sum(p.quota if p.status == Sip2mi.Status.ACTIVE else p.used for p in permits)
+    in_force = [p for p in permits if p.status == Sip2mi.Status.ACTIVE and p.valid_from <= day <= p.valid_until]
+    return {
+        "requested": job_order.headcount_total,
+        "covered": covered,
+        "issuable": max(0, job_order.headcount_total - covered),
+        "used": sum(p.used for p in permits),
+        "openings": sum(p.remaining for p in in_force),
+        "permits_in_force": len(in_force),
+    }
+
+
+def public_job_order_countries(*, on: date | None = None) -> list:
+    """Countries that have at least one job order still recruiting (for the public filter)."""
+    from lindungi.reference.models import Country
+
+    ids = public_job_order_queryset(on=on).values("country_id")
+    return list(Country.objects.filter(id__in=ids).order_by("name_id"))
+
+
+def job_order_openings(job_orders, *, on: date | None = None) -> dict[int, int]:
+    """Quota left on active SIP2MI in force on the day, per job order id, in one query."""
+    from django.db.models import Sum
+
+    day = on or today()
+    ids = [j.pk for j in job_orders]
+    rows = (Sip2mi.objects.filter(job_order_id__in=ids, status=Sip2mi.Status.ACTIVE, valid_from__lte=day,
+                                  valid_until__gte=day)
+            .values("job_order_id").annotate(left=Sum(F("quota") - F("used"))).order_by())
+    return {row["job_order_id"]: row["left"] or 0 for row in rows}

@@ -100,3 +100,12 @@ def test_checkpoint_lookup_by_nik_is_logged(admin_user, checkpoint_officer, api_
     assert AccessLog.objects.filter(kind="lookup", object_id=person.pk, actor=checkpoint_officer).exists()
     assert client.get("/api/v1/persons?q=Siti").status_code == 403
     assert client.get("/api/v1/persons/lookup?nik=123").status_code == 422
+
+
+def test_errors_are_indonesian_by_default_and_english_on_request(admin_user, api_client_for):
+    body = person_data()
+    body["nik"] = "123"
+    indonesian = post_json(api_client_for(admin_user, language="id"), "/api/v1/persons", body).json()
+    english = post_json(api_client_for(admin_user), "/api/v1/persons", body).json()
+    assert "16 digits" in english["fields"]["nik"][0]
+    assert "16 digit" in indonesian["fields"]["nik"][0] and indonesian["fields"]["nik"][0] != english["fields"]["nik"][0]
