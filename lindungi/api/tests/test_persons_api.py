@@ -108,4 +108,5 @@ def test_errors_are_indonesian_by_default_and_english_on_request(admin_user, api
     indonesian = post_json(api_client_for(admin_user, language="id"), "/api/v1/persons", body).json()
     english = post_json(api_client_for(admin_user), "/api/v1/persons", body).json()
     assert "16 digits" in english["fields"]["nik"][0]
-    assert "16 digit" in indonesian["fields"]["nik"][0] and indonesian["fields"]["nik"][0] != english["fields"]["nik"][0]
+    assert "16 digit" in indonesian["fields"]["nik"][0]
+    assert indonesian["fields"]["nik"][0] != english["fields"]["nik"][0]
