@@ -121,3 +121,158 @@ class PersonRowGenerator:
 COLUMNS = ["nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency_code", "village_code",
            "village_name", "education", "marital_status", "religion", "phone", "passport_number",
            "passport_office", "passport_issue_date", "passport_expiry_date"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Placements
+# ---------------------------------------------------------------------------------------------
+
+# Scheme shares (domain.md §1.4 and §5): P to P about 80%, then perseorangan, SSW Japan, G to G Korea.
+SCHEME_WEIGHTS = {"p_to_p": 80, "perseorangan": 6, "ssw_japan": 4, "g_to_g_korea": 4, "ukps": 2, "g_to_g": 2,
+                  "g_to_p": 1, "special": 1}
+# Destinations per scheme, weighted (2023: Taiwan 83k, Malaysia 72k, Hong Kong 66k lead), and for each the
+# occupations (ISCO-08), weighted, with the employer type they go with.
+DESTINATIONS: dict[str, dict[str, int]] = {
+    "p_to_p": {"TW": 31, "MY": 27, "HK": 24, "SG": 8, "SA": 4, "BN": 2},
+    "perseorangan": {"TW": 25, "MY": 25, "JP": 20, "KR": 10, "SA": 10, "DE": 10},
+    "ssw_japan": {"JP": 1},
+    "g_to_g_korea": {"KR": 1},
+    "ukps": {"MY": 40, "SA": 30, "TW": 30},
+    "g_to_g": {"JP": 60, "DE": 40},
+    "g_to_p": {"TW": 50, "MY": 50},
+    "special": {"TW": 1},
+}
+OCCUPATIONS: dict[str, list[tuple[str, int, str]]] = {
+    "TW": [("5322", 45, "individual"), ("8212", 20, "legal_entity"), ("7223", 15, "legal_entity"),
+           ("9329", 10, "legal_entity"), ("6111", 10, "legal_entity")],
+    "HK": [("9111", 70, "individual"), ("5322", 30, "individual")],
+    "MY": [("9211", 40, "legal_entity"), ("8160", 20, "legal_entity"), ("8212", 20, "legal_entity"),
+           ("9111", 20, "individual")],
+    "SG": [("9111", 80, "individual"), ("5311", 20, "individual")],
+    "SA": [("9112", 50, "legal_entity"), ("5120", 50, "legal_entity")],
+    "BN": [("9111", 60, "individual"), ("9112", 40, "legal_entity")],
+    "KR": [("8121", 35, "legal_entity"), ("7223", 25, "legal_entity"), ("8212", 20, "legal_entity"),
+           ("9329", 20, "legal_entity")],
+    "JP": [("5321", 60, "legal_entity"), ("6111", 20, "legal_entity"), ("7212", 20, "legal_entity")],
+    "DE": [("5321", 100, "legal_entity")],
+}
+# States of historical records of a year two or three years back, weighted.
+HISTORICAL_STATES = {"working_abroad": 44, "extended": 4, "on_leave": 1, "departed": 1, "returned": 20,
+                     "returnee": 13, "repatriated": 2, "deported": 1, "deceased": 0.2, "withdrawn": 7,
+                     "failed_medical": 3.5, "failed_departure": 2, "intercepted_nonprocedural": 0.3}
+PLACEMENT_COLUMNS = ["legacy_id", "nik", "scheme", "p3mi", "employer", "country", "occupation", "contract_start",
+                     "contract_end", "state", "state_date", "departed_on", "returned_on", "medical_issued_on",
+                     "medical_number", "opp_issued_on", "epmi_number", "epmi_issued_on"]
+_SCHEMES_WITH_P3MI = {"p_to_p", "ssw_japan"}
+_LEGAL_ENTITY_ONLY = {"perseorangan", "g_to_p", "ukps", "g_to_g", "g_to_g_korea", "ssw_japan"}
+
+
+def _pick(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+class PlacementRowGenerator:
+    """Historical placement rows (the ``import_placements --mode historical`` columns) in realistic
+    proportions of scheme, destination, occupation and state, with dates in order and none after
+    ``today``. ``employers`` maps ISO2 → [(name, legal_type)]; ``agencies`` lists SIP3MI numbers."""
+
+    def __init__(self, *, employers: dict[str, list[tuple[str, str]]], agencies: list[str], seed: int = 2026,
+                 today: date | None = None):
+        self.rng = random.Random(seed)
+        self.today = today or date.today()
+        self.employers = employers
+        self.agencies = agencies
+        self.sequence = 0
+
+    def scheme(self) -> str:
+        return _pick(self.rng, SCHEME_WEIGHTS)
+
+    def destination(self, scheme: str) -> tuple[str, str, str | None]:
+        """(country, occupation, employer name or None) fitting the scheme's employer rules."""
+        rng = self.rng
+        for _attempt in range(20):
+            country = _pick(rng, DESTINATIONS[scheme])
+            options = OCCUPATIONS[country]
+            if scheme in _LEGAL_ENTITY_ONLY:
+                options = [o for o in options if o[2] == "legal_entity"] or options
+            isco, _weight, legal_type = rng.choices(options, [o[1] for o in options])[0]
+            names = [name for name, kind in self.employers.get(country, ()) if kind == legal_type]
+            if scheme == "g_to_g_korea" or names or scheme in ("g_to_g", "special", "ukps"):
+                return country, isco, (rng.choice(names) if names else None)
+        return country, isco, None
+
+    def historical(self, *, nik: str, year: int, scheme: str | None = None, state: str | None = None,
+                   agency: str | None = None, birth_date: date | None = None) -> dict:
+        rng = self.rng
+        scheme = scheme or self.scheme()
+        country, isco, employer = self.destination(scheme)
+        state = state or _pick(rng, HISTORICAL_STATES)
+        registered = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
+        if birth_date is not None:
+            registered = max(registered, birth_date + timedelta(days=18 * 366))
+        registered = min(registered, self.today - timedelta(days=30))
+        self.sequence += 1
+        row = dict.fromkeys(PLACEMENT_COLUMNS, "")
+        row.update(legacy_id=f"SISKO-{year}-{self.sequence:07d}", nik=nik, scheme=scheme, country=country,
+                   occupation=isco, employer=employer or "")
+        if scheme in _SCHEMES_WITH_P3MI:
+            row["p3mi"] = agency or rng.choice(self.agencies)
+        medical = registered + timedelta(days=rng.randint(10, 40))
+        departed = medical + timedelta(days=rng.randint(30, 80))
+        months = 36 if country in ("KR", "JP", "DE") else 24
+        start = departed + timedelta(days=rng.randint(0, 4))
+        end = _add_months(start, months) - timedelta(days=1)
+        early = state in ("withdrawn", "failed_medical", "failed_departure", "intercepted_nonprocedural")
+        if not early and departed > self.today:
+            state = "withdrawn"
+            early = True
+        if early:
+            day = min(registered + timedelta(days=rng.randint(7, 90)), self.today)
+            row.update(state=state, state_date=day.isoformat())
+            if state != "failed_medical" and medical <= day:
+                row.update(medical_issued_on=medical.isoformat(), medical_number=f"MCU/{self.sequence:07d}")
+            if state in ("failed_departure",):
+                row.update(contract_start=start.isoformat(), contract_end=end.isoformat())
+            return row
+        row.update(contract_start=start.isoformat(), contract_end=end.isoformat(), departed_on=departed.isoformat(),
+                   medical_issued_on=medical.isoformat(), medical_number=f"MCU/{self.sequence:07d}",
+                   opp_issued_on=(departed - timedelta(days=rng.randint(2, 10))).isoformat(),
+                   epmi_number=f"EPMI{year}{self.sequence:08d}",
+                   epmi_issued_on=(departed - timedelta(days=rng.randint(1, 5))).isoformat())
+        arrived = departed + timedelta(days=rng.randint(1, 5))
+        if state in ("returned", "returnee", "repatriated", "deported", "deceased"):
+            back = end + timedelta(days=rng.randint(0, 20)) if state in ("returned", "returnee") else \
+                departed + timedelta(days=rng.randint(60, max(61, (end - departed).days)))
+            if back > self.today:
+                state = "working_abroad"
+            elif state == "deceased":
+                row.update(state=state, state_date=back.isoformat())
+                return row
+            else:
+                row["returned_on"] = back.isoformat()
+                day = back + timedelta(days=rng.randint(5, 90)) if state == "returnee" else back
+                if day > self.today:
+                    day, state = back, ("returned" if state == "returnee" else state)
+                row.update(state=state, state_date=day.isoformat())
+                return row
+        if state == "extended" and end - timedelta(days=30) <= self.today:
+            day = end - timedelta(days=rng.randint(10, 30))
+        elif state == "on_leave" and arrived + timedelta(days=400) <= self.today:
+            day = arrived + timedelta(days=rng.randint(300, 400))
+        elif state == "departed":
+            day = departed
+        else:
+            state, day = "working_abroad", arrived
+        row.update(state=state, state_date=min(day, self.today).isoformat())
+        return row
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)

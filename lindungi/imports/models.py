@@ -8,6 +8,14 @@ from lindungi.common.models import TimeStamped
 class ImportBatch(TimeStamped):
     class Kind(models.TextChoices):
         PERSONS = "persons", _("People")
+        PLACEMENTS = "placements", _("Placements")
+
+    class Mode(models.TextChoices):
+        """Placements only: ``new`` placements start at the beginning of the lifecycle through the
+        normal services; ``historical`` records are migrated in the state they were recorded in."""
+
+        NEW = "new", _("New")
+        HISTORICAL = "historical", _("Historical (migration)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -16,6 +24,8 @@ class ImportBatch(TimeStamped):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    mode = models.CharField(max_length=12, choices=Mode.choices, blank=True,
+                            help_text=_("Placements: new or historical; empty for people"))
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     file_path = models.CharField(max_length=500, blank=True, help_text=_("Server-side path for command imports"))
     filename = models.CharField(max_length=255)
@@ -28,7 +38,8 @@ class ImportBatch(TimeStamped):
     )
     total_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
-    existing_rows = models.PositiveIntegerField(default=0, help_text=_("NIK already registered: skipped"))
+    existing_rows = models.PositiveIntegerField(
+        default=0, help_text=_("Already on record (people: NIK registered; placements: imported before): skipped"))
     error_rows = models.PositiveIntegerField(default=0)
     last_line_done = models.PositiveIntegerField(default=0, help_text=_("Resume point after an interruption"))
     message = models.TextField(blank=True)
@@ -41,6 +52,13 @@ class ImportBatch(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"
+
+    @property
+    def kind_label(self) -> str:
+        """"People", "Placements (new)", "Placements (historical)"."""
+        if self.kind == self.Kind.PLACEMENTS:
+            return str(_("Placements (historical)") if self.mode == self.Mode.HISTORICAL else _("Placements (new)"))
+        return str(self.get_kind_display())
 
     @property
     def processed_rows(self) -> int:

@@ -102,19 +102,24 @@ def file_format(filename: str) -> str | None:
     return next((fmt for ext, fmt in FORMATS.items() if name.endswith(ext)), None)
 
 
-def map_header(cells: Sequence[Any]) -> dict[str, int]:
-    """Column name → cell index. Unknown headers are ignored; missing or repeated ones refuse the file."""
+def map_header(cells: Sequence[Any], *, aliases: dict[str, str] | None = None,
+               required: Sequence[str] | None = None) -> dict[str, int]:
+    """Column name → cell index. Unknown headers are ignored; missing or repeated ones refuse the file.
+    ``aliases`` (normalised header → column name) and ``required`` default to the people columns;
+    other importers pass their own."""
+    aliases = _ALIASES if aliases is None else aliases
+    required = REQUIRED_COLUMNS if required is None else required
     mapping: dict[str, int] = {}
     repeated = []
     for index, cell in enumerate(cells):
-        name = _ALIASES.get(normalise_header(cell))
+        name = aliases.get(normalise_header(cell))
         if name is None:
             continue
         if name in mapping:
             repeated.append(str(cell))
             continue
         mapping[name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in mapping]
+    missing = [name for name in required if name not in mapping]
     if missing:
         raise ValidationFailed.from_fields({"file": _(
             "Required columns are missing: %(columns)s. The first row must hold the column names "
@@ -196,19 +201,20 @@ def open_rows(binary, fmt: str):
     return _csv_rows(binary) if fmt == "csv" else _xlsx_rows(binary)
 
 
-def _read_header(rows) -> tuple[int, dict[str, int]]:
+def _read_header(rows, mapper: Callable[[Sequence[Any]], dict[str, int]] = map_header) -> tuple[int, dict[str, int]]:
     for line, cells in rows:
         if not _is_blank(cells):
-            return line, map_header(cells)
+            return line, mapper(cells)
     raise ValidationFailed.from_fields({"file": _("The file is empty.")})
 
 
-def inspect_file(binary, fmt: str) -> int:
+def inspect_file(binary, fmt: str, *, mapper: Callable[[Sequence[Any]], dict[str, int]] = map_header) -> int:
     """Checks the header and that there is at least one data row; returns the data-row estimate
-    (0 when unknown). Raises ``ValidationFailed`` naming the problem."""
+    (0 when unknown). Raises ``ValidationFailed`` naming the problem. ``mapper`` checks the header
+    (default: the people columns)."""
     with open_rows(binary, fmt) as rows:
         try:
-            header_line, _mapping = _read_header(rows)
+            header_line, _mapping = _read_header(rows, mapper)
             if not any(not _is_blank(cells) for _line, cells in itertools.islice(rows, 1000)):
                 raise ValidationFailed.from_fields({"file": _("The file has column names but no data rows.")})
         except csv.Error as exc:

@@ -83,31 +83,53 @@ def error_report_xlsx(rows: Iterable[tuple]):
     return out
 
 
-def template_xlsx() -> bytes:
-    """The import template: the column names and one example row, plus a sheet explaining them."""
+def template_xlsx(kind: str = "persons") -> bytes:
+    """The import template of a kind (``persons`` or ``placements``): the column names and example
+    rows, plus a sheet explaining them."""
     import xlsxwriter
+
+    from lindungi.imports import placements
+
+    if kind == "placements":
+        columns, title = placements.COLUMNS, _("Placements")
+        examples = [[c.example for c in columns]]
+        historical = dict.fromkeys((c.name for c in columns), "")
+        historical.update(nik="3201014201900001", legacy_id="SISKO-2019-000123", scheme="p_to_p",
+                          p3mi="001/SIP3MI/2018", country="HK", occupation="9111", contract_start="2019-03-01",
+                          contract_end="2021-02-28", state="returnee", state_date="2021-04-10",
+                          departed_on="2019-02-25", returned_on="2021-03-01", medical_issued_on="2019-01-10",
+                          epmi_number="EPMI-2019-55", epmi_issued_on="2019-02-20")
+        examples.append([historical[c.name] for c in columns])
+        note_text = _("Only the first sheet is imported. Column names are not case-sensitive. Row 2 is a new "
+                      "placement, row 3 a historical record (historical imports are for central administrators). "
+                      "The people must be registered first. Rows already imported are skipped, so a file can be "
+                      "imported again safely.")
+    else:
+        columns, title = COLUMNS, _("People")
+        examples = [[c.example for c in columns]]
+        note_text = _("Only the first sheet is imported. Column names are not case-sensitive. "
+                      "A NIK already on record is skipped, so a file can be imported again safely.")
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#E8F0FE"})
     text = workbook.add_format({"num_format": "@"})
-    sheet = workbook.add_worksheet(_("People"))
-    for index, column in enumerate(COLUMNS):
+    sheet = workbook.add_worksheet(title)
+    for index, column in enumerate(columns):
         sheet.write_string(0, index, column.name, bold)
-        sheet.write_string(1, index, column.example, text)
+        for row, example in enumerate(examples, start=1):
+            sheet.write_string(row, index, example[index], text)
         sheet.set_column(index, index, max(14, len(column.name) + 2), text)
     sheet.freeze_panes(1, 0)
 
     guide = workbook.add_worksheet(_("Guide"))
     guide.write_row(0, 0, [_("column"), _("required"), _("also accepted"), _("content")], bold)
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         guide.write_row(index, 0, [column.name, _("yes") if column.required else _("no"), ", ".join(column.aliases),
                                    str(column.help)])
     guide.set_column(0, 0, 22)
     guide.set_column(2, 2, 45)
     guide.set_column(3, 3, 70)
-    note = len(COLUMNS) + 2
-    guide.write_string(note, 0, _("Only the first sheet is imported. Column names are not case-sensitive. "
-                                  "A NIK already on record is skipped, so a file can be imported again safely."))
+    guide.write_string(len(columns) + 2, 0, note_text)
     workbook.close()
     return buffer.getvalue()

@@ -13,11 +13,13 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from lindungi.accounts.roles import Perm
+from lindungi.accounts.roles import Perm, Role
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.imports import persons
+from lindungi.imports import placements as placement_rows
 from lindungi.imports.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,63 @@ STALE_AFTER = timedelta(minutes=10)
 def _require(actor, perm: str) -> None:
     if actor is None or not actor.has_role_perm(perm):
         raise PermissionDenied(_("You are not allowed to import data."))
+
+
+def _check_kind(kind: str, mode: str) -> tuple[str, str]:
+    """The (kind, mode) pair a batch is stored with; ``mode`` is for placements only. The web form's
+    single choice is accepted too: ``placements_new`` and ``placements_historical``."""
+    kind = (kind or ImportBatch.Kind.PERSONS).strip().lower()
+    mode = (mode or "").strip().lower()
+    for value in ImportBatch.Mode.values:
+        if kind == f"{ImportBatch.Kind.PLACEMENTS}_{value}" and mode in ("", value):
+            kind, mode = ImportBatch.Kind.PLACEMENTS, value
+    if kind not in ImportBatch.Kind.values:
+        raise ValidationFailed.from_fields({"kind": _("Unknown import kind. Allowed: %(k)s.")
+                                            % {"k": ", ".join(ImportBatch.Kind.values)}})
+    if kind == ImportBatch.Kind.PERSONS:
+        if mode:
+            raise ValidationFailed.from_fields({"mode": _("A mode is only given for placement imports.")})
+        return kind, ""
+    mode = mode or ImportBatch.Mode.NEW
+    if mode not in ImportBatch.Mode.values:
+        raise ValidationFailed.from_fields({"mode": _("Unknown mode. Allowed: %(m)s.")
+                                            % {"m": ", ".join(ImportBatch.Mode.values)}})
+    return kind, mode
+
+
+def require_import(actor, kind: str, mode: str = "") -> None:
+    """Who may import what: people and new placements need the import permission (placements also
+    the placement permission); historical placements are for central administrators only."""
+    _require(actor, Perm.IMPORT_RUN)
+    if kind == ImportBatch.Kind.PLACEMENTS:
+        _require(actor, Perm.PLACEMENT_WRITE)
+        if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
+            raise PermissionDenied(_("Only central administrators may import historical placements."))
+
+
+IMPORT_TYPES = (
+    # (form value, label) for the upload form; historical placements only for central administrators.
+    ("persons", ImportBatch.Kind.PERSONS.label),
+    ("placements_new", gettext_lazy("Placements (new)")),
+    ("placements_historical", gettext_lazy("Placements (historical)")),
+)
+
+
+def import_types_for(actor) -> list[tuple[str, str]]:
+    """The import types the actor may start, for the upload form."""
+    out = []
+    for value, label in IMPORT_TYPES:
+        kind, mode = _check_kind(value, "")
+        try:
+            require_import(actor, kind, mode)
+        except PermissionDenied:
+            continue
+        out.append((value, label))
+    return out
+
+
+def _header_mapper(kind: str):
+    return placement_rows.map_placement_header if kind == ImportBatch.Kind.PLACEMENTS else persons.map_header
 
 
 def _digest(binary) -> tuple[str, int, int, bool]:
@@ -47,13 +106,16 @@ def _digest(binary) -> tuple[str, int, int, bool]:
 
 def import_batch_create(
     *, actor, uploaded_file=None, path: str | os.PathLike | None = None, filename: str = "",
-    kind: str = ImportBatch.Kind.PERSONS, via: str = "web",
+    kind: str = ImportBatch.Kind.PERSONS, mode: str = "", via: str = "web",
 ) -> ImportBatch:
     """Receive a file (an upload, or a server-side path for the command), check its columns and
-    record a queued batch. Nothing is imported yet: see ``import_batch_run``."""
+    record a queued batch. Nothing is imported yet: see ``import_batch_run``.
+
+    ``kind`` is ``persons`` or ``placements``; placements take a ``mode``, ``new`` (default) or
+    ``historical`` (central administrators only)."""
     _require(actor, Perm.IMPORT_RUN)
-    if kind != ImportBatch.Kind.PERSONS:
-        raise ValidationFailed.from_fields({"kind": _("Unknown import kind.")})
+    kind, mode = _check_kind(kind, mode)
+    require_import(actor, kind, mode)
     if (uploaded_file is None) == (path is None):
         raise ValueError("Give either uploaded_file or path.")
     filename = os.path.basename(filename or (uploaded_file.name if uploaded_file is not None else str(path)))
@@ -72,11 +134,12 @@ def import_batch_create(
         sha256, size, newlines, ends_with_newline = _digest(handle)
         if size == 0:
             raise ValidationFailed.from_fields({"file": _("The file is empty.")})
-        expected = persons.inspect_file(handle, fmt)
+        expected = persons.inspect_file(handle, fmt, mapper=_header_mapper(kind))
         if fmt == "csv":
             expected = max(0, newlines + (0 if ends_with_newline else 1) - 1)
         handle.seek(0)
-        batch = ImportBatch(kind=kind, filename=filename[:255], sha256=sha256, via=via, expected_rows=expected,
+        batch = ImportBatch(kind=kind, mode=mode, filename=filename[:255], sha256=sha256, via=via,
+                            expected_rows=expected,
                             created_by=actor, file_path=str(path) if path is not None else "",
                             language=translation.get_language() or settings.LANGUAGE_CODE)
         with transaction.atomic():
@@ -85,7 +148,7 @@ def import_batch_create(
             batch.save()
             audit_record(actor=actor, action="import.started", obj=batch, via=via,
                          changes={"filename": [None, batch.filename], "sha256": [None, sha256],
-                                  "size": [None, size]})
+                                  "size": [None, size], "kind": [None, kind], "mode": [None, mode]})
     finally:
         if path is not None:
             handle.close()
@@ -120,7 +183,7 @@ def _same_file(batch: ImportBatch, handle) -> bool:
 
 def import_batch_resume(*, actor, batch: ImportBatch, via: str = "web") -> ImportBatch:
     """Queue a failed or interrupted batch again; it continues after its last committed line."""
-    _require(actor, Perm.IMPORT_RUN)
+    require_import(actor, batch.kind, batch.mode)
     if batch.created_by_id != actor.pk and not actor.is_national:
         raise PermissionDenied(_("Only the person who started this import can resume it."))
     stale = timezone.now() - STALE_AFTER
@@ -166,16 +229,20 @@ def import_batch_run(
         return _run(batch, chunk_size=chunk_size, on_progress=on_progress)
 
 
+def _importer_class(batch: ImportBatch):
+    return placement_rows.PlacementImporter if batch.kind == ImportBatch.Kind.PLACEMENTS else persons.PersonImporter
+
+
 def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
     try:
-        _require(batch.created_by, Perm.IMPORT_RUN)
+        require_import(batch.created_by, batch.kind, batch.mode)
         with _open_source(batch) as handle:
             if batch.last_line_done and not _same_file(batch, handle):
                 raise ValidationFailed.from_fields({"file": _(
                     "The file has changed since this import started, so it cannot be resumed. "
                     "Start a new import instead.")})
             handle.seek(0)
-            persons.PersonImporter(batch, chunk_size=chunk_size, on_progress=on_progress).run(
+            _importer_class(batch)(batch, chunk_size=chunk_size, on_progress=on_progress).run(
                 handle, persons.file_format(batch.filename))
     except BaseException as exc:
         if isinstance(exc, DomainError):
@@ -189,9 +256,12 @@ def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
         if not isinstance(exc, Exception):
             raise  # KeyboardInterrupt, SystemExit: recorded above, then let them through
         return batch
-    _finish(batch, ImportBatch.Status.DONE, _(
-        "%(imported)d imported, %(existing)d already registered, %(errors)d rows with errors."
-    ) % {"imported": batch.imported_rows, "existing": batch.existing_rows, "errors": batch.error_rows})
+    if batch.kind == ImportBatch.Kind.PLACEMENTS:
+        summary = _("%(imported)d imported, %(existing)d already imported before, %(errors)d rows with errors.")
+    else:
+        summary = _("%(imported)d imported, %(existing)d already registered, %(errors)d rows with errors.")
+    _finish(batch, ImportBatch.Status.DONE, summary % {
+        "imported": batch.imported_rows, "existing": batch.existing_rows, "errors": batch.error_rows})
     return batch
 
 

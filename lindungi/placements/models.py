@@ -276,6 +276,9 @@ class Placement(TimeStamped):
     state_changed_at = models.DateTimeField(default=timezone.now)
     quota_held = models.BooleanField(default=False, help_text=_("Holds one unit of its SIP2MI quota"))
     migrated = models.BooleanField(default=False, help_text=_("Imported from a historical system"))
+    legacy_id = models.CharField(
+        _("legacy id"), max_length=64, null=True, blank=True,
+        help_text=_("The record's id in the system it was imported from; unique when present"))
     unit = models.ForeignKey("reference.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -299,6 +302,8 @@ class Placement(TimeStamped):
                 fields=["person"], condition=~models.Q(state__in=sorted(CLOSED)) & models.Q(migrated=False),
                 name="one_open_placement_per_person",
             ),
+            models.UniqueConstraint(fields=["legacy_id"], condition=models.Q(legacy_id__isnull=False),
+                                    name="placement_legacy_id_unique"),
         ]
 
     def __str__(self) -> str:

@@ -366,7 +366,7 @@ PIPELINE_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("returned", tuple(sorted(states.RETURN_STATES))),
     ("returnee", (states.PlacementState.RETURNEE,)),
     ("blocked_sanction", (states.PlacementState.BLOCKED_SANCTION,)),
-    ("ended", tuple(sorted((states.TERMINAL - {states.PlacementState.RETURNEE})))),
+    ("ended", tuple(sorted(states.TERMINAL - {states.PlacementState.RETURNEE}))),
 )
 
 

@@ -732,3 +732,82 @@ def checklist_void(*, actor, placement_id: int, item_id: int, reason: str, voide
         audit_record(actor=actor, action="placement.checklist_voided", obj=placement, via=via, reason=reason,
                      changes={item.kind: [item.reference_number, None], "voided_on": [None, day.isoformat()]})
     return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk and import helpers (used by lindungi.imports; they change nothing above)
+# ---------------------------------------------------------------------------------------------
+
+# States a migrated placement may carry a departure date / a return date in.
+HAS_DEPARTED: frozenset[str] = states.ABROAD | states.RETURN_STATES | {PlacementState.RETURNEE,
+                                                                       PlacementState.DECEASED}
+HAS_RETURNED: frozenset[str] = states.RETURN_STATES | {PlacementState.RETURNEE}
+
+
+def placement_register_with_items(
+    *, actor, data: dict[str, Any], items: list[tuple[str, dict[str, Any]]] = (), refuse_warnings: bool = True,
+    via: str = "import",
+) -> tuple[Placement, list[ChecklistItem]]:
+    """One row of a bulk file of *new* placements, all or nothing: ``placement_create`` (state
+    ``registered``) and then ``checklist_record`` for each ``(kind, data)`` item.
+
+    With ``refuse_warnings`` the eligibility conditions that the single form only shows as warnings
+    (age, education, destination, employer type, P3MI standing, job order, SIP2MI) refuse the row
+    with ``TransitionRefused``: nobody reads warnings in a file of thousands of rows, and such a
+    placement would be stopped at selection anyway. A refused checklist item raises
+    ``ValidationFailed`` with its fields prefixed by the kind (``medical_fitness.issued_on``)."""
+    with transaction.atomic():
+        placement, warnings = placement_create(actor=actor, data=data, via=via)
+        if warnings and refuse_warnings:
+            raise TransitionRefused(
+                _("The placement does not meet the conditions of its scheme: %(n)s condition(s) unmet.")
+                % {"n": len(warnings)}, unmet=warnings, to_state=PlacementState.SELECTED)
+        recorded = []
+        for kind, item_data in items:
+            try:
+                recorded.append(checklist_record(actor=actor, placement_id=placement.pk, kind=kind, data=item_data,
+                                                 via=via))
+            except ValidationFailed as exc:
+                raise ValidationFailed.from_fields(
+                    {f"{kind}.{name}": messages for name, messages in exc.fields.items()} or {kind: exc.message})
+    return placement, recorded
+
+
+def historical_state_errors(*, state: str, state_date: dt.date | None, departed_on: dt.date | None,
+                            returned_on: dt.date | None) -> dict[str, str]:
+    """What is wrong with the state and dates of a record migrated from another system, by field.
+    The state must exist; the departure and return dates must fit the state and come in order."""
+    errors: dict[str, str] = {}
+    if state not in PlacementState.values:
+        errors["state"] = _("Unknown state. Allowed: %(s)s.") % {"s": ", ".join(PlacementState.values)}
+        return errors
+    if departed_on and state not in HAS_DEPARTED:
+        errors["departed_on"] = _("A placement in state %(s)s has not departed.") % {"s": state}
+    if returned_on and state not in HAS_RETURNED:
+        errors["returned_on"] = _("A placement in state %(s)s has not returned.") % {"s": state}
+    if departed_on and returned_on and returned_on < departed_on:
+        errors["returned_on"] = _("Must not be before the departure date.")
+    if state_date:
+        for name, day in (("departed_on", departed_on), ("returned_on", returned_on)):
+            if day and day > state_date and name not in errors:
+                errors["state_date"] = _("The state date must not be before %(f)s.") % {"f": name}
+    return errors
+
+
+def historical_timeline(*, state: str, state_date: dt.date, departed_on: dt.date | None = None,
+                        returned_on: dt.date | None = None) -> list[tuple[str, str, dt.date]]:
+    """The transitions that record a migrated placement's known history, oldest first, as
+    ``(from_state, to_state, day)``: its departure and its return when their dates are known and
+    they are not the recorded state itself, then the recorded state on its date. The first step
+    starts from ``registered``; there is always at least one step (even ``registered → registered``,
+    which records when and in what state the record was migrated)."""
+    steps: list[tuple[str, str, dt.date]] = []
+    current = PlacementState.REGISTERED.value
+    if departed_on and state != PlacementState.DEPARTED:
+        steps.append((current, PlacementState.DEPARTED.value, departed_on))
+        current = PlacementState.DEPARTED.value
+    if returned_on and state not in states.RETURN_STATES:
+        steps.append((current, PlacementState.RETURNED.value, returned_on))
+        current = PlacementState.RETURNED.value
+    steps.append((current, state, state_date))
+    return steps

@@ -1,10 +1,33 @@
 """Dashboard figures for the signed-in actor, always through scoped selectors."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from lindungi.accounts.roles import Perm
 from lindungi.agencies.models import Agency, AgencyStatus
 from lindungi.agencies.rules import standing_on
+from lindungi.placements.selectors import placement_pipeline_summary_for
+from lindungi.placements.states import PlacementState
 from lindungi.registry.models import DuplicateCandidate, Person
+
+# Labels of the pipeline stages (keys of ``placements.selectors.PIPELINE_STAGES``).
+STAGE_LABELS = {
+    "abroad": _("Abroad (working, extended, on leave)"),
+    "returned": _("Returned, repatriated or deported"),
+    "ended": _("Ended (withdrawn, failed, intercepted, deceased)"),
+}
+
+
+def _placement_figures(actor) -> dict | None:
+    if not actor.has_role_perm(Perm.PLACEMENT_VIEW) or actor.is_lookup_only:
+        return None
+    summary = placement_pipeline_summary_for(actor)
+    for stage in summary["stages"]:
+        key = stage["key"]
+        stage["label"] = STAGE_LABELS.get(key) or PlacementState(key).label
+        # The board filters on one state; a grouped stage links to the board unfiltered.
+        stage["state"] = key if len(stage["states"]) == 1 else ""
+    return summary
 
 
 def dashboard_summary_for(actor) -> dict:
@@ -20,4 +43,6 @@ def dashboard_summary_for(actor) -> dict:
                  .exclude(status=AgencyStatus.REVOKED)]
     summary["agencies_active"] = sum(standings)
     summary["agencies_suspended"] = len(standings) - summary["agencies_active"]
+    summary["placements"] = _placement_figures(actor)
+    summary["can_view_job_orders"] = actor.has_role_perm(Perm.JOB_ORDER_VIEW)
     return summary

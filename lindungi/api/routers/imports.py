@@ -1,4 +1,4 @@
-"""Bulk imports of people: upload a CSV/XLSX file, follow its progress, read its row errors.
+"""Bulk imports of people and placements: upload a CSV/XLSX file, follow its progress, read its row errors.
 
 Thin: the file is checked and queued by ``lindungi.imports.services``; the import itself runs in the
 background worker, so the upload answers 202 at once.
@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from lindungi.api.schemas import ERRORS
@@ -24,14 +24,16 @@ def _iso(value):
 
 class ImportBatchOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    kind: str
+    kind: str = Field(..., description="persons or placements")
+    mode: str = Field(..., description="placements: new or historical; empty for persons")
     filename: str
     status: str = Field(..., description="queued, running, done or failed")
     message: str
     via: str
     total_rows: int = Field(..., description="data rows read so far (imported + existing + with errors)")
     imported_rows: int
-    existing_rows: int = Field(..., description="NIK already registered: skipped")
+    existing_rows: int = Field(..., description="already on record (people: NIK registered; placements: imported "
+                                                "before): skipped")
     error_rows: int = Field(..., description="rows refused; see /errors")
     last_line_done: int = Field(..., description="last spreadsheet line committed (header is line 1)")
     expected_rows: int = Field(..., description="data rows estimated on upload (0 if unknown)")
@@ -81,10 +83,17 @@ class ImportErrorPageOut(Schema):
 
 
 @router.post("", response={202: ImportBatchOut, **ERRORS}, operation_id="imports_create")
-def imports_create(request, file: File[UploadedFile]):
-    """Upload a CSV or XLSX file of people (multipart field `file`). The columns are checked at once;
-    the rows are imported in the background: poll `GET /imports/{id}`."""
-    batch = services.import_batch_create(actor=request.user, uploaded_file=file, filename=file.name, via="api")
+def imports_create(
+    request, file: File[UploadedFile],
+    kind: Form[str] = "persons", mode: Form[str] = "",
+):
+    """Upload a CSV or XLSX file (multipart field `file`) of people or, with `kind=placements`, of
+    placements and their checklist items (`mode=new`, the default: registered through every rule;
+    `mode=historical`, central administrators only: migrated in the recorded state). `kind` also takes
+    `placements_new` and `placements_historical`. The columns are checked at once; the rows are imported
+    in the background: poll `GET /imports/{id}`."""
+    batch = services.import_batch_create(actor=request.user, uploaded_file=file, filename=file.name, kind=kind,
+                                         mode=mode, via="api")
     services.import_batch_enqueue(batch=batch)
     return Status(202, batch)
 

@@ -271,6 +271,10 @@ class ChecklistForm(forms.Form):
     def kind_label(self) -> str:
         return ChecklistKind(self.kind).label
 
+    @property
+    def kind_value(self) -> str:
+        return self.kind
+
     def service_data(self) -> dict:
         data = self.cleaned_data
         details = {}

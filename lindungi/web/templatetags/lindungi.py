@@ -9,6 +9,7 @@ NAV = [
     ("web:person-list", "Registry", "person.view"),
     ("web:duplicate-list", "Duplicates", "person.merge"),
     ("web:placement-list", "Placements", "placement.view"),
+    ("web:job-order-list", "Job orders", "job_order.view"),
     ("web:agency-list", "P3MI", "agency.view"),
     ("web:import-list", "Imports", "import.run"),
 ]

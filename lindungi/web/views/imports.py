@@ -18,17 +18,30 @@ from django.views.decorators.vary import vary_on_headers
 from lindungi.accounts.roles import Perm
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lindungi.imports import persons, reports, selectors, services
+from lindungi.imports import placements as placement_rows
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 
 BATCH_PAGE_SIZE = 25
 
 
 class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"), initial="persons", required=False,
+        help_text=gettext_lazy("New placements start at registration and go through every rule; historical "
+                               "placements are migrated in the state they were recorded in."),
+    )
     file = forms.FileField(
         label=gettext_lazy("File (.csv or .xlsx)"),
         help_text=gettext_lazy("The first row holds the column names; see the template."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds)
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or "persons"
 
 
 def _page_number(request) -> int:
@@ -43,7 +56,8 @@ def _page_number(request) -> int:
 def import_list(request):
     user = request.user
     can_import = user.has_role_perm(Perm.IMPORT_RUN)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    kinds = services.import_types_for(user) if can_import else []
+    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     status = 200
     if request.method == "POST":
         if not can_import:
@@ -52,7 +66,7 @@ def import_list(request):
             upload = form.cleaned_data["file"]
             try:
                 batch = services.import_batch_create(actor=user, uploaded_file=upload, filename=upload.name,
-                                                     via="web")
+                                                     kind=form.cleaned_data["kind"], via="web")
             except ValidationFailed as exc:
                 apply_domain_error(form, exc)
                 status = exc.status_code
@@ -64,8 +78,11 @@ def import_list(request):
         else:
             status = 400
     page = selectors.import_batch_list_for(user, page=_page_number(request), page_size=BATCH_PAGE_SIZE)
+    kind_values = {value for value, _label in kinds}
     return render(request, "web/imports/list.html", {
         "form": form, "page": page, "can_import": can_import, "columns": persons.COLUMNS,
+        "placement_columns": placement_rows.COLUMNS if kind_values - {"persons"} else (),
+        "historical_only": placement_rows.HISTORICAL_ONLY,
     }, status=status)
 
 
@@ -116,8 +133,10 @@ def import_errors_xlsx(request, public_id):
 
 @login_required
 def import_template(request):
-    response = HttpResponse(reports.template_xlsx(), content_type=reports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="lindungi-import-template.xlsx"'
+    kind = "placements" if request.GET.get("kind") == "placements" else "persons"
+    response = HttpResponse(reports.template_xlsx(kind), content_type=reports.XLSX_CONTENT_TYPE)
+    name = "lindungi-placements-template.xlsx" if kind == "placements" else "lindungi-import-template.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -13,6 +13,9 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).select_related("unit", "agency").first()
             if user is None:
                 continue
-            scope = user.unit.name if user.unit_id else (user.agency.legal_name if user.agency_id else "nasional")
+            if user.is_lookup_only:
+                scope = "cari per NIK/paspor saja (lookup by NIK/passport only)"
+            else:
+                scope = user.unit.name if user.unit_id else (user.agency.legal_name if user.agency_id else "nasional")
             self.stdout.write(f"  {username:<20} {user.get_role_display():<32} {scope}")
         self.stdout.write("")

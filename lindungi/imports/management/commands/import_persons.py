@@ -13,6 +13,16 @@ from lindungi.imports.models import ImportBatch
 class Command(BaseCommand):
     help = ("Import people from a CSV or XLSX file. Safe to run again (a NIK already on record is skipped); "
             "--resume continues an interrupted batch after its last committed line.")
+    # Subclasses (import_placements) change these.
+    kind = ImportBatch.Kind.PERSONS
+    existing_label = "already registered"
+
+    def batch_options(self, options) -> dict:
+        """Extra arguments for ``import_batch_create``."""
+        return {"kind": self.kind}
+
+    def command_name(self) -> str:
+        return "import_persons"
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="CSV or XLSX file")
@@ -25,6 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="do not print the progress line")
 
     def handle(self, *args, path, user, chunk, resume, errors, no_progress, **options):
+        name = self.command_name()
+        again = f"manage.py {name} {path} --user {user}" + "".join(
+            f" --{key} {value}" for key, value in self.batch_options(options).items() if key not in ("kind",))
         actor = get_user_model().objects.filter(username=user).first()
         if actor is None:
             raise CommandError(f"Unknown user {user!r}.")
@@ -34,10 +47,13 @@ class Command(BaseCommand):
             if resume:
                 batch = selectors.import_batch_get_for(
                     actor, ImportBatch.objects.filter(pk=resume).values_list("public_id", flat=True).first())
+                if batch.kind != self.kind:
+                    raise CommandError(f"Batch {batch.pk} is not a {self.kind} import.")
                 if batch.status == ImportBatch.Status.DONE:
                     self.stderr.write(f"Batch {batch.pk} is already finished.")
             else:
-                batch = services.import_batch_create(actor=actor, path=path, via="command")
+                batch = services.import_batch_create(actor=actor, path=path, via="command",
+                                                     **self.batch_options(options))
         except DomainError as exc:
             detail = "; ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message
             raise CommandError(detail)
@@ -59,8 +75,8 @@ class Command(BaseCommand):
             else:
                 head = ""
             self.stderr.write(f"\r{head}{current.processed_rows:,} rows · {current.imported_rows:,} imported · "
-                         f"{current.existing_rows:,} already registered · {current.error_rows:,} with errors · "
-                         f"{rate:,.0f} rows/s ", ending="")
+                              f"{current.existing_rows:,} {self.existing_label} · {current.error_rows:,} with errors · "
+                              f"{rate:,.0f} rows/s ", ending="")
             self.stderr.flush()
 
         self.stderr.write(f"Batch {batch.pk} ({batch.public_id}): {batch.filename}")
@@ -70,8 +86,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             if show:
                 self.stderr.write("")
-            raise CommandError(f"Interrupted. Continue with: manage.py import_persons {path} --user {user} "
-                               f"--resume {batch.pk}")
+            raise CommandError(f"Interrupted. Continue with: {again} --resume {batch.pk}")
         if show:
             self.stderr.write("")
         elapsed = max(time.monotonic() - started, 1e-6)
@@ -81,11 +96,10 @@ class Command(BaseCommand):
             with open(errors, "w", encoding="utf-8", newline="") as out:
                 for piece in reports.error_report_csv(report_rows):
                     out.write(piece)
-        summary = (f"imported {batch.imported_rows:,}, already registered {batch.existing_rows:,}, "
+        summary = (f"imported {batch.imported_rows:,}, {self.existing_label} {batch.existing_rows:,}, "
                    f"errors {batch.error_rows:,}, {elapsed:.1f} s, {rows / elapsed:,.0f} rows/s")
         if batch.status == ImportBatch.Status.FAILED:
-            raise CommandError(f"{batch.message}\n{summary}\nContinue with: manage.py import_persons {path} "
-                               f"--user {user} --resume {batch.pk}")
+            raise CommandError(f"{batch.message}\n{summary}\nContinue with: {again} --resume {batch.pk}")
         self.stdout.write(summary)
         if batch.error_rows and not errors:
             self.stdout.write(f"Rows with errors are listed at /imports/{batch.public_id}/ "
