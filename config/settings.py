@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lindungi.registry",
     "lindungi.agencies",
     "lindungi.imports",
+    "lindungi.exports",
     "lindungi.placements",
     "lindungi.demo",
     "lindungi.web",

@@ -2,7 +2,7 @@ from ninja import NinjaAPI
 
 from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
-from lindungi.api.routers import agencies, auth, imports, job_orders, persons, placements, public, reference
+from lindungi.api.routers import agencies, auth, exports, imports, job_orders, persons, placements, public, reference
 
 api = NinjaAPI(
     title="Lindungi API",
@@ -23,6 +23,7 @@ api.add_router("/agencies", agencies.router)
 api.add_router("/public/job-orders", job_orders.public_router)
 api.add_router("/public", public.router)
 api.add_router("/imports", imports.router)
+api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)
 api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)

@@ -36,6 +36,35 @@ FOREIGN_EMPLOYERS = [
     ("JP", "legal_entity", "Sakura Care Service K.K."), ("SA", "legal_entity", "Al Noor Hospitality Co."),
 ]
 
+# More employers so placements spread over realistic destinations and occupations (individual
+# household employers in Taiwan, Hong Kong, Malaysia, Singapore, Brunei; companies elsewhere).
+MORE_EMPLOYERS = [
+    ("TW", "individual", "Lin Mei-Hua"), ("TW", "individual", "Huang Chih-Ming"),
+    ("TW", "legal_entity", "Yong Feng Agricultural Cooperative"), ("HK", "individual", "Chan Tai Man"),
+    ("HK", "individual", "Cheung Wing Yee"), ("MY", "individual", "Ahmad bin Ismail"),
+    ("MY", "legal_entity", "Johor Food Industries Sdn. Bhd."), ("SG", "individual", "Lim Boon Keng"),
+    ("BN", "individual", "Haji Abdul Rahman"), ("BN", "legal_entity", "Seri Begawan Hotel Sdn. Bhd."),
+    ("KR", "legal_entity", "Daesung Plastics Co."), ("JP", "legal_entity", "Hokkaido Farm Cooperative"),
+    ("JP", "legal_entity", "Osaka Steel Works K.K."), ("SA", "legal_entity", "Riyadh Catering Co."),
+    ("DE", "legal_entity", "Klinikum Nord GmbH"),
+]
+
+
+def ensure_employers(actor: User) -> dict[str, list[tuple[str, str]]]:
+    """Every demo employer (created when missing), as {ISO2: [(name, legal type)]}."""
+    from lindungi.agencies.models import ForeignParty
+
+    have = set(ForeignParty.objects.filter(role=ForeignParty.Role.EMPLOYER).values_list("country__iso2", "name"))
+    for iso2, legal_type, name in [*FOREIGN_EMPLOYERS, *MORE_EMPLOYERS]:
+        if (iso2, name) not in have:
+            agency_services.foreign_party_create(actor=actor, role="employer", legal_type=legal_type, name=name,
+                                                 country_iso2=iso2, address="-", via="command", reason="Demo data")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for iso2, name, legal_type in (ForeignParty.objects.filter(role=ForeignParty.Role.EMPLOYER)
+                                   .values_list("country__iso2", "name", "legal_type").order_by("id")):
+        out.setdefault(iso2, []).append((name, legal_type))
+    return out
+
 
 def ensure_users(agency: Agency | None) -> list[User]:
     users = []

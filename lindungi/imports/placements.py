@@ -293,7 +293,9 @@ class _References:
         if key not in self._sip2mi:
             if len(self._sip2mi) > 50_000:
                 self._sip2mi.clear()
-            self._sip2mi[key] = (Sip2mi.objects.select_related("job_order").filter(number=key).first())
+            self._sip2mi[key] = (Sip2mi.objects.select_related("job_order__agency", "job_order__employer",
+                                                               "job_order__occupation", "job_order__country")
+                                 .filter(number=key).first())
         return self._sip2mi[key]
 
     def employer(self, value: str, country_id: int | None):

@@ -1,4 +1,4 @@
-from lindungi.web.views import agencies, core, imports, placements, registry
+from lindungi.web.views import agencies, core, exports, imports, placements, registry
 
 app_name = "web"
 
@@ -7,5 +7,6 @@ urlpatterns = [
     *registry.urlpatterns,
     *agencies.urlpatterns,
     *imports.urlpatterns,
+    *exports.urlpatterns,
     *placements.urlpatterns,
 ]

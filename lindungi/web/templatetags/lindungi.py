@@ -12,6 +12,7 @@ NAV = [
     ("web:job-order-list", "Job orders", "job_order.view"),
     ("web:agency-list", "P3MI", "agency.view"),
     ("web:import-list", "Imports", "import.run"),
+    ("web:export-list", "Exports", "person.export"),
 ]
 
 

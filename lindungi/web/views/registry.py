@@ -6,8 +6,6 @@ Thin adapters over ``lindungi.registry.services`` and ``selectors``, mirroring
 errors (``apply_domain_error``); NotFound is a 404 and PermissionDenied a 403.
 """
 
-import csv
-import re
 import tempfile
 from datetime import date
 
@@ -28,6 +26,8 @@ from lindungi.accounts.roles import Perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.exports import persons as person_format
+from lindungi.exports import services as export_services
 from lindungi.registry import selectors, services
 from lindungi.registry.models import DuplicateCandidate, Person
 from lindungi.web.forms.registry import (
@@ -44,7 +44,8 @@ from lindungi.web.forms.registry import (
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 
-EXPORT_MAX_ROWS = 100_000
+EXPORT_MAX_ROWS = export_services.MAX_ROWS
+DIRECT_EXPORT_MAX_ROWS = 10_000  # longer lists are exported in the background (lindungi.exports)
 PERSON_PAGE_SIZE = 25
 
 
@@ -117,65 +118,49 @@ def person_list(request):
     return render(request, "web/registry/person_list.html", context)
 
 
-def _export_queryset(request):
-    """The scoped, filtered queryset for an export, the row count (capped) and a description."""
-    if not request.user.has_role_perm(Perm.PERSON_EXPORT):
+def _export_rows_or_job(request, fmt: str):
+    """Start an export of the filtered person list: ``(rows, None)`` for a list of at most
+    ``DIRECT_EXPORT_MAX_ROWS`` people, downloaded at once (one AccessLog row, written here), or
+    ``(None, response)``: a redirect to the background export job that a longer list becomes
+    (``lindungi.exports``; it writes its own AccessLog row when the file is generated), or a 422
+    page when the filters are refused."""
+    user = request.user
+    if not user.has_role_perm(Perm.PERSON_EXPORT):
         raise PermissionDenied(_("You are not allowed to export people."))
     form = PersonSearchForm(request.GET)
-    filters = form.filters()
-    qs = selectors.person_search_queryset(request.user, **filters)
-    count = min(qs.count(), EXPORT_MAX_ROWS)
-    used = ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "-"
-    access_log(actor=request.user, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
-               via="web", detail=f"{count} rows: {used}")
-    return qs[:EXPORT_MAX_ROWS], count
-
-
-def _export_headers() -> list[str]:
-    return [_("NIK"), _("Full name"), _("Sex"), _("Date of birth"), _("Place of birth"), _("Address"),
-            _("Regency/city code"), _("Regency/city"), _("Province"), _("Village (desa/kelurahan)"),
-            _("Education"), _("Marital status"), _("Religion"), _("Phone"), _("P3MI"), _("NIK warnings")]
-
-
-def _export_row(p: Person) -> list:
-    return [p.nik, p.full_name, p.get_sex_display(), p.birth_date, p.birth_place, p.address, p.regency.code,
-            p.regency.name, p.regency.province.name, p.village_name, p.get_education_display(),
-            p.get_marital_status_display(), p.get_religion_display() if p.religion else "", p.phone,
-            p.agency.legal_name if p.agency_id else "", "; ".join(p.nik_warnings or [])]
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBERISH = re.compile(r"^\+?[0-9]+$")
-
-
-def _cell(value):
-    """Neutralise text a spreadsheet would run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBERISH.match(value):
-        return "'" + value
-    return value
+    query = request.GET.copy()
+    query.pop("page", None)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed.from_fields({name: list(errors) for name, errors in form.errors.items()})
+        filters = form.filters()
+        qs = selectors.person_search_queryset(user, **filters)
+        count = qs.count()
+        if count > DIRECT_EXPORT_MAX_ROWS:
+            job = export_services.export_request(actor=user, kind="persons", fmt=fmt, filters=filters, via="web")
+            messages.info(request, _("This list has %(n)s rows, so it is exported in the background. The file "
+                                     "can be downloaded here when it is ready.") % {"n": f"{count:,}"})
+            return None, redirect("web:export-detail", public_id=job.public_id)
+    except ValidationFailed as exc:
+        return None, render(request, "web/exports/request_error.html",
+                            {"error": exc, "query": query.urlencode()}, status=exc.status_code)
+    access_log(actor=user, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
+               via="web", detail=f"{min(count, EXPORT_MAX_ROWS)} rows: {export_services.filters_text(filters)}")
+    return qs[:EXPORT_MAX_ROWS], None
 
 
 def _export_filename(ext: str) -> str:
     return f"lindungi-persons-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @domain_errors_to_http
 def person_export_csv(request):
-    qs, _count = _export_queryset(request)
-
-    def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(_export_headers())  # BOM so spreadsheet programs read UTF-8
-        for person in qs.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(v.isoformat() if isinstance(v, date) else v) for v in _export_row(person)])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    qs, response = _export_rows_or_job(request, "csv")
+    if response is not None:
+        return response
+    response = StreamingHttpResponse(person_format.csv_lines(qs.iterator(chunk_size=2000)),
+                                     content_type=person_format.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
     return response
 
@@ -183,31 +168,14 @@ def person_export_csv(request):
 @login_required
 @domain_errors_to_http
 def person_export_xlsx(request):
-    import xlsxwriter
-
-    qs, _count = _export_queryset(request)
+    qs, response = _export_rows_or_job(request, "xlsx")
+    if response is not None:
+        return response
     out = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
-    sheet = workbook.add_worksheet(_("People"))
-    bold = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    headers = _export_headers()
-    for col, title in enumerate(headers):
-        sheet.write_string(0, col, title, bold)
-    sheet.set_column(0, 0, 18)
-    sheet.set_column(1, 1, 28)
-    sheet.set_column(2, len(headers) - 1, 14)
-    for row, person in enumerate(qs.iterator(chunk_size=2000), start=1):
-        for col, value in enumerate(_export_row(person)):
-            if isinstance(value, date):
-                sheet.write_datetime(row, col, value, date_format)
-            else:
-                sheet.write_string(row, col, str(value or ""))
-    workbook.close()
+    person_format.write_xlsx(qs.iterator(chunk_size=2000), out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=_export_filename("xlsx"),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        content_type=person_format.XLSX_CONTENT_TYPE)
 
 
 # --- register and edit ------------------------------------------------------------------------------

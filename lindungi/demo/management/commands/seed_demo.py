@@ -2,6 +2,7 @@ import csv
 import random
 import sys
 import tempfile
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
+from lindungi.demo.placements import seed_placements
 from lindungi.demo.seed import DEMO_PASSWORD, bootstrap_admin, ensure_users, seed_agencies
 from lindungi.reference.models import Regency
 from lindungi.registry.models import Person
@@ -25,12 +27,15 @@ def progress(done: int, total: int, label: str) -> None:
 
 
 class Command(BaseCommand):
-    help = "Generate a realistic synthetic population (users for every role, P3MI, people) for demos and benchmarks."
+    help = ("Generate a realistic synthetic population (users for every role, P3MI, people, job orders with SIP2MI "
+            "and placements at every stage) for demos and benchmarks.")
 
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, default=2000)
         parser.add_argument("--if-empty", action="store_true", help="do nothing when people are already on record")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--placement-share", type=float, default=0.6,
+                            help="share of the people who get a placement (default %(default)s; 0: none)")
 
     def handle(self, *args, **opts):
         rng = random.Random(opts["seed"])
@@ -71,4 +76,11 @@ class Command(BaseCommand):
             for username in owners:
                 call_command("import_persons", str(Path(tmp) / f"{username}.csv"), user=username, stdout=self.stdout)
         call_command("scan_duplicates", user="admin", stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {Person.objects.count():,} people."))
+        states = Counter()
+        if opts["placement_share"] > 0:
+            states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
+                                     stdout=self.stdout)
+        summary = ", ".join(f"{state} {count:,}" for state, count in states.most_common())
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {Person.objects.count():,} people, {sum(states.values()):,} placements"
+            + (f" ({summary})." if summary else ".")))

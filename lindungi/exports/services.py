@@ -1,0 +1,217 @@
+"""Writes of the exports app: requesting an export, running it in the background, purging old files.
+
+An export is requested with the same filters as the list it comes from. The request runs the same
+scoped selector (``registry.selectors.person_search_queryset``) so a bad filter fails at once with the
+list's own errors; the job then re-builds the queryset with its creator as the actor, so the file holds
+exactly what that user may see when it is generated.
+"""
+
+import logging
+import tempfile
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Perm
+from lindungi.audit.models import AccessLog
+from lindungi.audit.services import access_log, audit_record
+from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.exports import persons as person_format
+from lindungi.exports.models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+EXPIRES_AFTER = timedelta(days=7)
+# The immediate download and the background job share this cap (the person list says so).
+MAX_ROWS = 100_000
+PERSON_FILTERS = {"q": str, "nik": str, "passport": str, "regency": str, "province": str, "sex": str,
+                  "agency": str, "include_merged": bool}
+_MAX_FILTER_LENGTH = 150
+
+
+def _require_export(actor) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(Perm.PERSON_EXPORT):
+        raise PermissionDenied(_("You are not allowed to export people."))
+
+
+def _check_kind(kind: str) -> str:
+    kind = (kind or ExportJob.Kind.PERSONS).strip().lower()
+    if kind not in ExportJob.Kind.values:
+        raise ValidationFailed.from_fields({"kind": _("Unknown export kind. Allowed: %(k)s.")
+                                            % {"k": ", ".join(ExportJob.Kind.values)}})
+    return kind
+
+
+def _check_format(fmt: str) -> str:
+    fmt = (fmt or ExportJob.Format.CSV).strip().lower()
+    if fmt not in ExportJob.Format.values:
+        raise ValidationFailed.from_fields({"format": _("Unknown format. Allowed: %(f)s.")
+                                            % {"f": ", ".join(ExportJob.Format.values)}})
+    return fmt
+
+
+def clean_filters(filters) -> dict:
+    """The person-list filters, checked for names and types; empty values are dropped. Errors are
+    keyed by the filter name, like the selector's own."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise ValidationFailed.from_fields({"filters": _("Filters must be an object of name: value.")})
+    cleaned, errors = {}, {}
+    for name, value in filters.items():
+        kind = PERSON_FILTERS.get(name)
+        if kind is None:
+            errors[str(name)] = [_("Unknown filter. Allowed: %(f)s.") % {"f": ", ".join(PERSON_FILTERS)}]
+        elif value is None or value == "" or value is False:
+            continue
+        elif kind is bool:
+            if not isinstance(value, bool):
+                errors[name] = [_("Must be true or false.")]
+            else:
+                cleaned[name] = value
+        elif not isinstance(value, str):
+            errors[name] = [_("Must be text.")]
+        elif len(value) > _MAX_FILTER_LENGTH:
+            errors[name] = [_("At most %(n)d characters.") % {"n": _MAX_FILTER_LENGTH}]
+        elif value.strip():
+            cleaned[name] = value.strip()
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return cleaned
+
+
+def export_queryset(actor, *, kind: str, filters: Mapping) -> QuerySet:
+    """The scoped, filtered rows of an export: the list's own selector, with its errors."""
+    from lindungi.registry.selectors import person_search_queryset
+
+    if kind == ExportJob.Kind.PERSONS:
+        return person_search_queryset(actor, **filters)
+    raise ValidationFailed.from_fields({"kind": _("Unknown export kind.")})  # pragma: no cover
+
+
+def filters_text(filters: Mapping) -> str:
+    return ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "-"
+
+
+def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = ExportJob.Format.CSV,
+                   filters: Mapping | None = None, via: str = "web") -> ExportJob:
+    """Record a queued export and hand it to the background worker once the transaction commits.
+
+    Needs ``person.export``. The filters are checked by running the list's scoped selector, so a bad
+    filter fails here (422) rather than in the worker."""
+    _require_export(actor)
+    kind, fmt, cleaned = _check_kind(kind), _check_format(fmt), clean_filters(filters)
+    export_queryset(actor, kind=kind, filters=cleaned)  # raises ValidationFailed / PermissionDenied
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            kind=kind, format=fmt, filters=cleaned, created_by=actor, via=via,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            expires_at=timezone.now() + EXPIRES_AFTER,
+        )
+        audit_record(actor=actor, action="export.requested", obj=job, via=via,
+                     changes={"kind": [None, kind], "format": [None, fmt], "filters": [None, cleaned]})
+        export_enqueue(job=job)
+    job.refresh_from_db()  # an immediate backend has already run it
+    return job
+
+
+def export_enqueue(*, job: ExportJob) -> None:
+    from lindungi.exports.tasks import run_export
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_export.enqueue(job_id))
+
+
+def export_run(*, job_id: int) -> ExportJob:
+    """Generate the file of a queued job (the worker calls this). The rows are read with the job's
+    creator as the actor, so the scope is the creator's scope now. Writes one AccessLog row (kind
+    ``export``) for the whole file: downloads of the finished file are not logged again.
+
+    A job that is not queued (finished, failed or running elsewhere) is left alone."""
+    job = ExportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("Export not found."))
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, started_at=now, updated_at=now, message="")
+    if not claimed:
+        return job
+    job.status, job.started_at = ExportJob.Status.RUNNING, now
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            _generate(job)
+        except Exception as exc:
+            if isinstance(exc, DomainError):
+                message = exc.message
+            else:
+                logger.exception("Export job %s failed", job.pk)
+                message = _("The export failed (%(error)s). Request it again.") % {
+                    "error": str(exc) or type(exc).__name__}
+            _fail(job, message)
+    return job
+
+
+def _generate(job: ExportJob) -> None:
+    actor = job.created_by
+    if not actor.is_active:
+        raise PermissionDenied(_("The account that requested this export is no longer active."))
+    _require_export(actor)
+    qs = export_queryset(actor, kind=job.kind, filters=clean_filters(job.filters))
+    total = qs.count()
+    with tempfile.TemporaryFile() as out:
+        people = qs[:MAX_ROWS].iterator(chunk_size=2000)
+        if job.format == ExportJob.Format.XLSX:
+            written = person_format.write_xlsx(people, out)
+        else:
+            written = person_format.write_csv(people, out)
+        out.seek(0)
+        name = f"{job.kind}-{job.public_id.hex[:12]}.{job.format}"
+        job.file.save(name, File(out, name=name), save=False)
+    message = _("%(n)d rows.") % {"n": written}
+    if total > written:
+        message = _("The first %(n)d of %(total)d rows (exports are limited to %(max)d rows).") % {
+            "n": written, "total": total, "max": MAX_ROWS}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, row_count=written,
+                                                       file=job.file.name, message=message, finished_at=now,
+                                                       updated_at=now)
+            access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
+                       via=job.via, detail=f"{written} rows: {filters_text(job.filters)}")
+            audit_record(actor=actor, action="export.finished", obj=job, via=job.via,
+                         changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.DONE],
+                                  "row_count": [None, written]})
+    except BaseException:
+        job.file.delete(save=False)
+        raise
+    job.status, job.row_count, job.message, job.finished_at = ExportJob.Status.DONE, written, message, now
+
+
+def _fail(job: ExportJob, message: str) -> None:
+    now = timezone.now()
+    if job.file:
+        job.file.delete(save=False)
+    job.status, job.message, job.finished_at = ExportJob.Status.FAILED, message, now
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, file="", message=message,
+                                                   finished_at=now, updated_at=now)
+        audit_record(actor=job.created_by, action="export.failed", obj=job, via=job.via,
+                     changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.FAILED]}, reason=message)
+
+
+def export_purge_expired(*, now=None) -> int:
+    """Delete the files of expired exports (the job rows stay, as a record). Returns how many."""
+    now = now or timezone.now()
+    purged = 0
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="", updated_at=now)
+        purged += 1
+    return purged
