@@ -61,9 +61,10 @@ def _setup(n: int):
                                    quota=2 * n, valid_from=today - dt.timedelta(days=20),
                                    valid_until=today + dt.timedelta(days=300), via="bench")
     regency = Regency.objects.get(code="3201")
-    birth = dt.date(1996, 4, 5)
-    people = [Person(nik=nik_for(regency_code="3201", district="01", birth_date=birth, sex="F", sequence=i + 1),
-                     full_name=f"Pekerja Uji {i}", name_key=f"pekerja uji {i}", sex="F", birth_date=birth,
+    births = [dt.date(1996, 4, 5) + dt.timedelta(days=i // 9000) for i in range(3 * n)]
+    people = [Person(nik=nik_for(regency_code="3201", district="01", birth_date=births[i], sex="F",
+                                 sequence=i % 9000 + 1),
+                     full_name=f"Pekerja Uji {i}", name_key=f"pekerja uji {i}", sex="F", birth_date=births[i],
                      birth_place="Bogor", address="Jl. Uji", regency=regency, education="sma",
                      marital_status="single") for i in range(3 * n)]
     Person.objects.bulk_create(people, batch_size=2000)

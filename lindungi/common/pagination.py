@@ -14,6 +14,7 @@ class Page:
     total: int
     page: int
     page_size: int
+    total_capped: bool = False  # True when there are more than ``total`` rows (counting stopped)
 
     @property
     def pages(self) -> int:
@@ -28,7 +29,9 @@ class Page:
         return self.page > 1
 
 
-def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25) -> Page:
+def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25, count_limit: int | None = None) -> Page:
+    """One page of a queryset. With ``count_limit`` counting stops there (large registries): the
+    page then reports ``total_capped`` and at most that many pages."""
     errors = {}
     if page < 1:
         errors["page"] = ["must be 1 or more"]
@@ -36,6 +39,13 @@ def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25) -> Page:
         errors["page_size"] = [f"must be between 1 and {MAX_PAGE_SIZE}"]
     if errors:
         raise ValidationFailed.from_fields(errors)
-    total = queryset.count()
+    capped = False
+    if count_limit is None:
+        total = queryset.count()
+    else:
+        total = queryset[: count_limit + 1].count()
+        capped = total > count_limit
+        total = min(total, count_limit)
     offset = (page - 1) * page_size
-    return Page(items=list(queryset[offset : offset + page_size]), total=total, page=page, page_size=page_size)
+    return Page(items=list(queryset[offset : offset + page_size]), total=total, page=page, page_size=page_size,
+                total_capped=capped)

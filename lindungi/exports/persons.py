@@ -33,7 +33,7 @@ def row(p) -> list:
     return [p.nik, p.full_name, p.get_sex_display(), p.birth_date, p.birth_place, p.address, p.regency.code,
             p.regency.name, p.regency.province.name, p.village_name, p.get_education_display(),
             p.get_marital_status_display(), p.get_religion_display() if p.religion else "", p.phone,
-            p.agency.legal_name if p.agency_id else "", "; ".join(p.nik_warnings or [])]
+            p.agency.legal_name if p.agency_id else "", "; ".join(p.nik_warning_texts)]
 
 
 def safe_cell(value):

@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.roles import NATIONAL_ROLES, Role
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import ValidationFailed
-from lindungi.common.text import name_key, search_tokens
+from lindungi.common.text import name_key
 from lindungi.imports.bulk import FastInsert
 from lindungi.imports.models import ImportBatch, ImportRowError
-from lindungi.registry.models import Passport, Person, PersonNameToken
+from lindungi.registry.models import Passport, Person, PersonNameToken, token_rows_for
 from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
 
 DEFAULT_CHUNK_SIZE = 2000
@@ -469,8 +469,9 @@ class PersonImporter:
         self.inserts[Person].insert(people)
         ids = dict(Person.objects.filter(nik__in=[p["nik"] for p in people]).values_list("nik", "id"))
         self.inserts[PersonNameToken].insert([
-            {"person_id": ids[p["nik"]], "token": token[:60]}
-            for p in people for token in search_tokens(p["full_name"])
+            row for p in people for row in token_rows_for(
+                person_id=ids[p["nik"]], full_name=p["full_name"], regency_id=p["regency_id"],
+                agency_id=p["agency_id"])
         ])
         passports = [dict(r.passport, person_id=ids[r.cleaned["nik"]]) for r in rows if r.passport]
         if passports:

@@ -341,9 +341,8 @@ class _References:
 class _Row:
     line: int
     nik: str
-    key: int
     legacy_id: str | None
-    values: dict  # Placement attnames (ids) for the historical insert; objects for the new mode
+    values: dict  # resolved references (model instances) and contract dates
     items: list  # (ItemColumns, dict) pairs
     history: dict  # state, state_date, departed_on, returned_on
     cells: Sequence[Any]
@@ -481,7 +480,6 @@ class PlacementImporter:
             err("scheme", _("Unknown scheme %(code)s. Allowed: %(all)s.") % {
                 "code": code or "-", "all": ", ".join(sorted(refs.schemes))})
 
-        values: dict[str, Any] = {}
         sip2mi = None
         number = get("sip2mi")
         if number:
@@ -590,7 +588,7 @@ class PlacementImporter:
         values = {"scheme": scheme, "agency": agency, "sip2mi": sip2mi, "job_order": job_order, "employer": employer,
                   "country": country, "occupation": occupation, "sector": sector, "unit": unit,
                   "contract_start": start, "contract_end": end}
-        chunk.rows.append(_Row(line, nik, key, legacy_id, values, items, history, cells))
+        chunk.rows.append(_Row(line, nik, legacy_id, values, items, history, cells))
 
     def _check_item(self, item: ItemColumns, cells, errors: dict, err, day) -> dict | None:
         """The item's columns, parsed; None when the row leaves them all empty."""

@@ -93,18 +93,49 @@ class Person(TimeStamped):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
 
+    @property
+    def nik_warning_texts(self) -> list[str]:
+        from lindungi.registry.nik import warning_texts
+
+        return warning_texts(self.nik_warnings)
+
 
 class PersonNameToken(models.Model):
-    """One row per distinct folded name word, for prefix search that uses an index on both backends."""
+    """One row per distinct folded name word of an active (not merged) person.
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    Name search runs on this table alone: a fragment is an indexed range scan on ``token``, the
+    page order comes from ``sort_name`` and the scope filter from ``regency`` and ``agency``, all
+    in one covering index, so a broad fragment over millions of people never touches the person
+    rows until the 25 on the page are known. The copies are rewritten by the registry services
+    whenever the name, region or company of a person changes, and removed when the person is
+    merged into another."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False)
     token = models.CharField(max_length=60)
+    sort_name = models.CharField(max_length=150, default="")
+    regency = models.ForeignKey("reference.Regency", null=True, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)
+    agency = models.ForeignKey("agencies.Agency", null=True, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
 
     class Meta:
-        indexes = [models.Index(fields=["token", "person"])]
+        indexes = [
+            models.Index(fields=["token", "sort_name", "person", "regency", "agency"], name="registry_token_search"),
+            # Checks "does this person also have a word starting with …" without reading the table.
+            models.Index(fields=["person", "token"], name="registry_token_by_person"),
+        ]
 
     def __str__(self) -> str:
         return self.token
+
+
+def token_rows_for(*, person_id: int, full_name: str, regency_id: int | None, agency_id: int | None) -> list[dict]:
+    """Column values of a person's name-token rows (used by the services and the importer)."""
+    from lindungi.common.text import search_tokens
+
+    sort_name = full_name.lower()[:150]
+    return [{"person_id": person_id, "token": token[:60], "sort_name": sort_name, "regency_id": regency_id,
+             "agency_id": agency_id} for token in search_tokens(full_name)]
 
 
 class Passport(models.Model):

@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -59,21 +60,37 @@ def parse_nik(nik: str, *, known_regency_codes, known_province_codes) -> tuple[N
     return NikInfo(province, regency, raw[4:6], day, month, year2, sex, raw[12:]), []
 
 
-def nik_warnings(info: NikInfo, *, sex: str | None, birth_date: date | None) -> list[str]:
-    """Mismatches between the NIK and the stated sex and date of birth, kept on the record."""
+def _in_both_languages(render) -> dict[str, str]:
+    texts = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            texts[language] = str(render())
+    return texts
+
+
+def nik_warnings(info: NikInfo, *, sex: str | None, birth_date: date | None) -> list[dict[str, str]]:
+    """Mismatches between the NIK and the stated sex and date of birth, kept on the record.
+
+    Each warning is stored with a code and its sentence in Indonesian and English, so it reads in
+    whichever language the viewer uses (see ``warning_texts``)."""
     warnings = []
     if sex and sex != info.sex:
-        warnings.append(
+        warnings.append({"code": "sex_mismatch", **_in_both_languages(lambda: (
             _("NIK encodes sex %(nik_sex)s but the record says %(sex)s.")
             % {"nik_sex": _("female") if info.sex == "F" else _("male"),
-               "sex": _("female") if sex == "F" else _("male")}
-        )
+               "sex": _("female") if sex == "F" else _("male")}))})
     if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (info.day, info.month, info.year2):
-        warnings.append(
+        warnings.append({"code": "birth_date_mismatch", **_in_both_languages(lambda: (
             _("NIK encodes date of birth %(nik_dob)s but the record says %(dob)s.")
-            % {"nik_dob": f"{info.day:02d}-{info.month:02d}-{info.year2:02d}", "dob": birth_date.strftime("%d-%m-%y")}
-        )
+            % {"nik_dob": f"{info.day:02d}-{info.month:02d}-{info.year2:02d}",
+               "dob": birth_date.strftime("%d-%m-%y")}))})
     return warnings
+
+
+def warning_texts(warnings) -> list[str]:
+    """The stored warnings as sentences in the active language (older plain-text entries as they are)."""
+    language = "en" if (translation.get_language() or "id").startswith("en") else "id"
+    return [w.get(language) or w.get("en", "") if isinstance(w, dict) else str(w) for w in (warnings or [])]
 
 
 def nik_for(*, regency_code: str, district: str, birth_date: date, sex: str, sequence: int) -> str:

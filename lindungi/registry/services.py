@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.roles import Perm, Role
 from lindungi.audit.services import audit_record, diff, snapshot
 from lindungi.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from lindungi.common.text import name_key, search_tokens
+from lindungi.common.text import name_key
 from lindungi.registry import duplicates
-from lindungi.registry.models import DuplicateCandidate, FamilyContact, Passport, Person, PersonNameToken
+from lindungi.registry.models import (
+    DuplicateCandidate,
+    FamilyContact,
+    Passport,
+    Person,
+    PersonNameToken,
+    token_rows_for,
+)
 from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
 
 AUDITED_FIELDS = ("nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency", "village",
@@ -65,14 +72,15 @@ def _check_in_scope(actor, person: Person) -> None:
 
 
 def _write_tokens(person: Person) -> None:
-    PersonNameToken.objects.filter(person=person).delete()
-    PersonNameToken.objects.bulk_create(
-        [PersonNameToken(person=person, token=t[:60]) for t in search_tokens(person.full_name)]
-    )
-
-
-def name_token_rows(person: Person) -> list[PersonNameToken]:
-    return [PersonNameToken(person_id=person.pk, token=t[:60]) for t in search_tokens(person.full_name)]
+    """Rewrite the search copies of a person's name, region and company (none while merged)."""
+    PersonNameToken.objects.filter(person_id=person.pk).delete()
+    if person.merged_into_id:
+        return
+    PersonNameToken.objects.bulk_create([
+        PersonNameToken(**row) for row in token_rows_for(
+            person_id=person.pk, full_name=person.full_name, regency_id=person.regency_id,
+            agency_id=person.agency_id)
+    ])
 
 
 def person_create(
@@ -141,7 +149,7 @@ def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = 
         person.save()
         _check_in_scope(actor, person)
         changes = diff(before, snapshot(person, AUDITED_FIELDS))
-        if "full_name" in changes:
+        if {"full_name", "regency", "agency"} & set(changes):
             _write_tokens(person)
         if changes:
             audit_record(actor=actor, action="person.updated", obj=person, changes=changes, reason=reason, via=via)
@@ -281,6 +289,7 @@ def _merge(*, actor, survivor_id: int, duplicate_id: int, reason: str, via: str)
     if Person.objects.filter(pk=survivor_id, merged_into__isnull=False).exists():
         raise Conflict(_("The surviving record is itself merged into another."))
     Person.objects.filter(pk=duplicate_id).update(merged_into_id=survivor_id, updated_at=timezone.now())
+    PersonNameToken.objects.filter(person_id=duplicate_id).delete()  # merged records leave name search
     audit_record(actor=actor, action="person.merged", obj=duplicate, via=via, reason=reason,
                  changes={"merged_into": [None, survivor_id]})
     audit_record(actor=actor, action="person.absorbed", object_type="person", object_id=survivor_id, via=via,
@@ -305,6 +314,7 @@ def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> P
         audit_record(actor=actor, action="person.unmerged", obj=person, via=via, reason=reason,
                      changes={"merged_into": [survivor_id, None]})
         person.refresh_from_db()
+        _write_tokens(person)
     return person
 
 

@@ -8,6 +8,7 @@ from ninja.responses import Status
 from lindungi.api.schemas import ERRORS
 from lindungi.registry import selectors, services
 from lindungi.registry.models import Person
+from lindungi.registry.nik import warning_texts
 
 router = Router(tags=["persons"])
 
@@ -107,6 +108,10 @@ class PersonOut(PersonSummaryOut):
     agency_name: str | None = None
     nik_warnings: list[str]
     passports: list[PassportOut]
+
+    @staticmethod
+    def resolve_nik_warnings(obj):
+        return obj.nik_warning_texts
     contacts: list[ContactOut]
     created_at: str
     updated_at: str
@@ -152,10 +157,15 @@ class PersonLookupOut(Schema):
     passport_number: str | None = None
     passport_expiry: date | None = None
 
+    @staticmethod
+    def resolve_nik_warnings(obj):
+        return warning_texts(obj["nik_warnings"])
+
 
 class PersonPageOut(Schema):
     items: list[PersonSummaryOut]
-    total: int
+    total: int = Field(..., description="number of matches; at most 10,000 (see total_capped)")
+    total_capped: bool = Field(False, description="true when there are more matches than total")
     page: int
     page_size: int
 
@@ -267,7 +277,8 @@ def persons_list(request, filters: Query[PersonFilter]):
     """List and search people in your scope. Lookup-only roles must give an exact NIK or passport."""
     data = filters.dict()
     page = selectors.person_list_for(request.user, via="api", **data)
-    return {"items": page.items, "total": page.total, "page": page.page, "page_size": page.page_size}
+    return {"items": page.items, "total": page.total, "total_capped": page.total_capped, "page": page.page,
+            "page_size": page.page_size}
 
 
 @router.post("", response={201: PersonCreatedOut, **ERRORS}, operation_id="persons_create")

@@ -72,8 +72,9 @@ def test_mismatched_birth_date_and_sex_are_warnings_only():
     info, errors = parse("3201012104950001")
     assert errors == []
     warnings = nik_warnings(info, sex="F", birth_date=date(1995, 4, 22))
-    assert len(warnings) == 2
-    assert any("sex" in w for w in warnings) and any("date of birth" in w for w in warnings)
+    assert [w["code"] for w in warnings] == ["sex_mismatch", "birth_date_mismatch"]
+    assert "sex" in warnings[0]["en"] and "date of birth" in warnings[1]["en"]
+    assert warnings[0]["id"] != warnings[0]["en"]  # kept in both languages
     assert nik_warnings(info, sex="M", birth_date=date(1995, 4, 21)) == []
 
 

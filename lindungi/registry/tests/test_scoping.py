@@ -98,3 +98,25 @@ def test_prepared_lookup_reuses_sql_but_not_answers_or_scope(population, admin_u
     assert selectors.person_lookup(p3mi_user, nik=population["jatim_agency"].nik)["pk"]
     with pytest.raises(NotFound):
         selectors.person_lookup(p3mi_user, nik=population["jabar_other"].nik)
+
+
+def test_name_search_follows_renames_moves_and_merges(population, admin_user, unit_officer):
+    from lindungi.registry import services
+
+    siti = population["jabar_agency"]
+    assert selectors.person_list_for(unit_officer, q="siti jab").total == 1
+    services.person_update(actor=admin_user, person_id=siti.pk, data={"full_name": "Sitti Rahmawati"})
+    assert selectors.person_list_for(unit_officer, q="siti jab").total == 0
+    assert [p.pk for p in selectors.person_list_for(unit_officer, q="rahma").items] == [siti.pk]
+    # Moving to a regency outside the unit's coverage takes the person out of its name search.
+    services.person_update(actor=admin_user, person_id=siti.pk, data={"regency_code": "3501"}, reason="pindah")
+    assert selectors.person_list_for(unit_officer, q="rahma").total == 0
+    assert selectors.person_list_for(admin_user, q="rahma").total == 1
+
+
+def test_capped_totals(population, admin_user, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    page = selectors.person_list_for(admin_user, q="ja", page_size=1)
+    assert page.total == 2 and page.total_capped
+    page = selectors.person_list_for(admin_user, province="35")
+    assert page.total == 2 and not page.total_capped

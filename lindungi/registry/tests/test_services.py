@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from lindungi.audit.models import AccessLog, AuditEvent
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
@@ -30,7 +31,10 @@ def test_birth_date_mismatch_is_kept_as_warning(admin_user):
     data = person_data(birth_date=date(1995, 4, 21))
     data["birth_date"] = "1995-04-23"
     person, _ = services.person_create(actor=admin_user, data=data, via="test")
-    assert len(person.nik_warnings) == 1 and "date of birth" in person.nik_warnings[0]
+    assert len(person.nik_warnings) == 1 and "date of birth" in person.nik_warning_texts[0]
+    assert person.nik_warnings[0]["code"] == "birth_date_mismatch"
+    with translation.override("id"):
+        assert "tanggal lahir" in person.nik_warning_texts[0].lower()
 
 
 def test_structural_errors_name_every_field_and_write_nothing(admin_user):
@@ -155,3 +159,15 @@ class TestDuplicates:
         matches = selectors.duplicate_check_for(admin_user, data=data)
         assert matches[0].score == 100 and matches[0].reasons[0]["code"] == "nik_exact"
         assert Person.objects.count() == 1
+
+
+def test_merged_record_leaves_name_search_and_returns_on_undo(admin_user):
+    a = make_person(admin_user, full_name="Tumini Sabu", birth_date=date(1988, 8, 8))
+    b, _ = services.person_create(actor=admin_user, data=person_data(full_name="Tumini Sabu",
+                                  birth_date=date(1988, 8, 8)), via="test")
+    assert selectors.person_list_for(admin_user, q="tumini").total == 2
+    candidate = DuplicateCandidate.objects.get()
+    services.duplicate_decide(actor=admin_user, candidate_id=candidate.pk, same_person=True, survivor_id=a.pk)
+    assert [p.pk for p in selectors.person_list_for(admin_user, q="tumini").items] == [a.pk]
+    services.person_unmerge(actor=admin_user, person_id=b.pk, reason="keliru")
+    assert selectors.person_list_for(admin_user, q="tumini").total == 2

@@ -1,0 +1,45 @@
+"""Smoke test of the demo data: a small population with job orders, SIP2MI and placements across
+schemes and stages, created through the real services and imports."""
+
+import io
+from collections import Counter
+
+from django.core.management import call_command
+
+from lindungi.accounts.models import User
+from lindungi.placements.models import ChecklistItem, JobOrder, Placement, PlacementTransition, Sip2mi
+from lindungi.registry.models import Person
+
+
+def test_seed_demo_with_placements(db):
+    out = io.StringIO()
+    call_command("seed_demo", persons=80, stdout=out, stderr=io.StringIO())
+    assert "Demo data ready" in out.getvalue()
+
+    people = Person.objects.count()
+    placed = Placement.objects.values("person").distinct().count()
+    assert people >= 75 and 0.45 * people <= placed <= 0.75 * people
+
+    states = Counter(Placement.objects.values_list("state", flat=True))
+    assert len(states) >= 6, states
+    abroad_or_back = sum(states[s] for s in ("departed", "working_abroad", "extended", "on_leave", "returned",
+                                             "returnee", "repatriated", "deported"))
+    assert abroad_or_back > sum(states.values()) / 3, states
+    assert any(states[s] for s in ("registered", "verified", "selected", "agreement_signed", "documents_verified",
+                                   "orientation_done", "ready_to_depart"))
+
+    schemes = Counter(Placement.objects.values_list("scheme__code", flat=True))
+    assert schemes["p_to_p"] / sum(schemes.values()) > 0.6, schemes
+
+    # Both paths: migrated records with their dated timeline, and new ones moved by real transitions.
+    assert Placement.objects.filter(migrated=True).exists() and Placement.objects.filter(migrated=False).exists()
+    assert PlacementTransition.objects.filter(via="migration").exists()
+    assert PlacementTransition.objects.filter(via="command").exists()
+    assert ChecklistItem.objects.exists()
+
+    demo_agency = User.objects.get(username="p3mi.demo").agency
+    countries = set(JobOrder.objects.filter(agency=demo_agency, status="verified").values_list("country__iso2",
+                                                                                                 flat=True))
+    assert {"TW", "HK", "MY", "SG", "JP", "SA"} <= countries
+    assert Sip2mi.objects.filter(job_order__agency=demo_agency, status="active").count() >= 6
+    assert Placement.objects.filter(agency=demo_agency).exists()
