@@ -57,15 +57,20 @@ LIVE_STAGES = {"registered": 16, "verified": 12, "selected": 11, "agreement_sign
                "orientation_done": 8, "ready_to_depart": 8, "departed": 6, "working_abroad": 8, "withdrawn": 5,
                "failed_medical": 4}
 LIVE_SCHEMES = {"p_to_p": 84, "g_to_g_korea": 6, "perseorangan": 5, "ssw_japan": 3, "ukps": 2}
-LIVE_SHARE = 0.25  # of placed people; the rest come from the historical system
+# Migrated records by how many years before this one they began (more of the recent years).
+HISTORY_YEARS_BACK = (6, 22, 22, 16, 12, 9, 7, 6)
+# Share of placed people whose placement is current (the rest come from the historical system); people
+# with a passport on record are likelier to be far along, as documents need it.
+LIVE_SHARE_WITH_PASSPORT = 0.4
+LIVE_SHARE_WITHOUT_PASSPORT = 0.12
 
 
-def _progress(done: int, total: int, label: str) -> None:
+def _progress(done: int, total: int, label: str, stderr) -> None:
     width = 30
     filled = int(width * done / max(total, 1))
-    sys.stderr.write(f"\r  {label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+    stderr.write(f"\r  {label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
     if done >= total:
-        sys.stderr.write("\n")
+        stderr.write("\n")
 
 
 def _age(birth: dt.date, day: dt.date) -> int:
@@ -153,8 +158,11 @@ def _items_for(stage: str, scheme_items: bool, today: dt.date, rng: random.Rando
     return out
 
 
-def seed_placements(*, admin: User, share: float = 0.6, rng: random.Random, stdout=None,
+def seed_placements(*, admin: User, share: float = 0.6, rng: random.Random, stdout=None, stderr=None,
                     today: dt.date | None = None) -> Counter:
+    """Job orders, then placements for ``share`` of the people who have none; returns the count per
+    state of every placement."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     today = today or dt.date.today()
     employers = ensure_employers(admin)
     staffed_ids = list(User.objects.filter(role=Role.P3MI_STAFF, agency__isnull=False)
@@ -179,19 +187,19 @@ def seed_placements(*, admin: User, share: float = 0.6, rng: random.Random, stdo
     history = PlacementRowGenerator(employers=employers, agencies=all_sip3mi, seed=rng.randint(1, 10**6), today=today)
     historical_rows, live_rows, plans = [], [], {}
     for n, (pk, nik, birth, education, agency_id, regency) in enumerate(chosen, start=1):
-        if rng.random() < LIVE_SHARE:
+        if rng.random() < (LIVE_SHARE_WITH_PASSPORT if pk in passports else LIVE_SHARE_WITHOUT_PASSPORT):
             row, plan = _live_row(n, nik, birth, education, agency_id, passports.get(pk), regency, rng, today,
                                   permits_by_agency, permits, legal)
             if row is not None:
                 live_rows.append(row)
                 plans[nik] = plan
-                if rng.random() < 0.15 and today.year - 2 >= birth.year + 19:  # went before, came back
+                if rng.random() < 0.15 and today.year - 3 >= birth.year + 19:  # went before, came back
                     historical_rows.append(history.historical(
                         nik=nik, year=rng.randint(max(birth.year + 19, today.year - 8), today.year - 3),
                         scheme="p_to_p", state="returnee", agency=sip3mi.get(agency_id), birth_date=birth))
                 continue
-        year = min(today.year - 1, max(birth.year + 19, today.year - int(rng.choices(range(8), [6, 22, 22, 16, 12,
-                                                                                              9, 7, 6])[0])))
+        years_back = rng.choices(range(len(HISTORY_YEARS_BACK)), HISTORY_YEARS_BACK)[0]
+        year = min(today.year - 1, max(birth.year + 19, today.year - years_back))
         scheme = history.scheme()
         historical_rows.append(history.historical(nik=nik, year=year, scheme=scheme, birth_date=birth,
                                                   agency=sip3mi.get(agency_id) if scheme in _SCHEMES_WITH_P3MI
@@ -202,13 +210,13 @@ def seed_placements(*, admin: User, share: float = 0.6, rng: random.Random, stdo
             path = Path(tmp) / "sisko-historical.csv"
             _write(path, PLACEMENT_COLUMNS, historical_rows)
             call_command("import_placements", str(path), user=admin.username, mode="historical",
-                         stdout=stdout or sys.stdout, stderr=sys.stderr)
+                         stdout=stdout, stderr=stderr)
         if live_rows:
             path = Path(tmp) / "new-placements.csv"
             _write(path, [c for c in IMPORT_COLUMNS if any(c in r for r in live_rows)], live_rows)
             call_command("import_placements", str(path), user=admin.username, mode="new",
-                         stdout=stdout or sys.stdout, stderr=sys.stderr)
-    _advance(plans, admin=admin, rng=rng)
+                         stdout=stdout, stderr=stderr)
+    _advance(plans, admin=admin, stderr=stderr)
     return Counter(Placement.objects.values_list("state", flat=True))
 
 
@@ -263,7 +271,7 @@ def _live_row(serial, nik, birth, education, agency_id, passport, regency, rng, 
     return row, {"stage": stage, "path_end": path_end, "province": regency[:2]}
 
 
-def _advance(plans: dict, *, admin: User, rng: random.Random) -> None:
+def _advance(plans: dict, *, admin: User, stderr) -> None:
     """Walk each new placement to its target stage through ``placement_transition``."""
     if not plans:
         return
@@ -291,6 +299,6 @@ def _advance(plans: dict, *, admin: User, rng: random.Random) -> None:
                 refused[f"{rule.name}: {exc.message[:80]}"] += 1
                 break
         if done % 50 == 0 or done == total:
-            _progress(done, total, "advancing placements")
+            _progress(done, total, "advancing placements", stderr)
     for message, count in refused.most_common(5):
-        sys.stderr.write(f"  {count} placement(s) stopped at {message}\n")
+        stderr.write(f"  {count} placement(s) stopped at {message}\n")

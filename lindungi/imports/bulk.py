@@ -79,6 +79,8 @@ class FastInsert:
             if not self.use_copy:
                 cursor.executemany(self.sql, params)
                 return
-            with cursor.cursor.copy(self.copy_sql) as copy:  # the psycopg cursor under Django's wrapper
+            # The psycopg cursor under Django's wrapper; errors still become django.db errors
+            # (IntegrityError on a duplicate key, which the importers retry).
+            with connection.wrap_database_errors, cursor.cursor.copy(self.copy_sql) as copy:
                 for values in params:
                     copy.write_row(values)

@@ -262,9 +262,11 @@ class UnmergeIn(Schema):
     reason: str
 
 
-def _matches_out(matches) -> list[dict]:
-    people = Person.objects.select_related("regency", "merged_into").in_bulk([m.other_id for m in matches])
-    return [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons} for m in matches]
+def _matches_out(actor, matches) -> list[dict]:
+    people = (Person.objects.visible_to(actor).select_related("regency", "merged_into")
+              .in_bulk([m.other_id for m in matches]))
+    return [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons} for m in matches
+            if m.other_id in people]
 
 
 def _detail(person: Person) -> Person:
@@ -289,7 +291,7 @@ def persons_create(request, payload: PersonIn):
         actor=request.user, data=data, passport=payload.passport.dict() if payload.passport else None,
         contacts=[c.dict() for c in payload.contacts], agency_public_id=payload.agency, via="api",
     )
-    return Status(201, {"person": _detail(person), "possible_duplicates": _matches_out(matches)})
+    return Status(201, {"person": _detail(person), "possible_duplicates": _matches_out(request.user, matches)})
 
 
 @router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
@@ -304,7 +306,7 @@ def persons_duplicate_check(request, payload: PersonIn):
     """Score proposed person data against the registry without saving anything."""
     data = payload.dict(exclude={"passport", "contacts", "agency"})
     number = payload.passport.number if payload.passport else ""
-    return _matches_out(selectors.duplicate_check_for(request.user, data=data, passport_number=number))
+    return _matches_out(request.user, selectors.duplicate_check_for(request.user, data=data, passport_number=number))
 
 
 @router.get("/duplicates", response={200: CandidatePageOut, **ERRORS}, operation_id="persons_duplicates")
@@ -320,8 +322,7 @@ def duplicates_decide(request, candidate_id: int, payload: DecisionIn):
     """Decide a pair: same person (merge, reversible) or different people (remembered)."""
     survivor_id = None
     if payload.survivor:
-        survivor = Person.objects.filter(public_id=payload.survivor).only("id").first()
-        survivor_id = survivor.id if survivor else -1
+        survivor_id = selectors.person_get_for(request.user, payload.survivor, via="api", log=False).pk
     return services.duplicate_decide(actor=request.user, candidate_id=candidate_id, same_person=payload.same_person,
                                      survivor_id=survivor_id, note=payload.note, via="api")
 

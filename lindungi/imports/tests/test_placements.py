@@ -246,7 +246,11 @@ def test_historical_resume_after_a_crash(admin_user, make_person, agency, monkey
     assert "line 4" in batch.message
 
     monkeypatch.setattr(placement_rows.PlacementImporter, "_write", real_write)
-    batch = services.import_batch_run(batch_id=batch.pk, chunk_size=3)
+    out = io.StringIO()
+    call_command("import_placements", "-", user=admin_user.username, resume=batch.pk, chunk=3, stdout=out,
+                 stderr=io.StringIO())
+    assert "imported 7, already imported 0, errors 1" in out.getvalue()
+    batch.refresh_from_db()
     assert batch.status == "done", batch.message
     assert (batch.imported_rows, batch.existing_rows, batch.error_rows) == (7, 0, 1)
     assert error_keys(batch) == {(5, "legacy_id")}

@@ -14,6 +14,7 @@ from lindungi.accounts.roles import Role
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
 from lindungi.demo.placements import seed_placements
 from lindungi.demo.seed import DEMO_PASSWORD, bootstrap_admin, ensure_users, seed_agencies
+from lindungi.placements.models import Placement
 from lindungi.reference.models import Regency
 from lindungi.registry.models import Person
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         agencies = seed_agencies(admin, rng=rng)
         ensure_users(agencies[0])
         if opts["if_empty"] and Person.objects.exists():
+            if opts["placement_share"] > 0 and not Placement.objects.exists():
+                # A database seeded before placements existed: add them to the people on record.
+                states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
+                                         stdout=self.stdout, stderr=self.stderr)
+                self.stdout.write(self.style.SUCCESS(f"Demo placements added: {sum(states.values()):,}."))
+                return
             self.stdout.write("People already on record: demo data left as it is.")
             return
         staff = []
@@ -79,7 +86,7 @@ class Command(BaseCommand):
         states = Counter()
         if opts["placement_share"] > 0:
             states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
-                                     stdout=self.stdout)
+                                     stdout=self.stdout, stderr=self.stderr)
         summary = ", ".join(f"{state} {count:,}" for state, count in states.most_common())
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Person.objects.count():,} people, {sum(states.values()):,} placements"
