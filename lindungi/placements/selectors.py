@@ -102,12 +102,16 @@ def sip2mi_facts(sip2mi: Sip2mi | None, *, held: bool = False) -> Sip2miFacts | 
                        valid_from=sip2mi.valid_from, valid_until=sip2mi.valid_until, held=held)
 
 
+# Relations the guards read; loaders that select these up front spare transition_context a query.
+CONTEXT_RELATIONS = ("person", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation")
+
+
 def transition_context(placement: Placement, *, on: date | None = None) -> TransitionContext:
     """Read everything the guards need, once, into plain frozen dataclasses."""
     day = on or today()
-    placement = (Placement.objects.select_related("person", "scheme", "agency", "job_order", "sip2mi", "employer",
-                                                  "country", "occupation")
-                 .get(pk=placement.pk))
+    if not all(placement._state.fields_cache.get(name, None) is not None or getattr(placement, f"{name}_id") is None
+               for name in CONTEXT_RELATIONS):
+        placement = Placement.objects.select_related(*CONTEXT_RELATIONS).get(pk=placement.pk)
     employer_type = placement.employer.legal_type if placement.employer_id else None
     agency = None
     if placement.agency_id:

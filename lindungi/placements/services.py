@@ -393,7 +393,7 @@ def sip2mi_release(*, sip2mi_id: int) -> bool:
 
 def _placement_for_write(actor, placement_id: int) -> Placement:
     placement = (Placement.objects.visible_to(actor).filter(pk=placement_id)
-                 .select_related("scheme", "agency", "person", "sip2mi", "job_order").first())
+                 .select_related(*selectors.CONTEXT_RELATIONS).first())
     if placement is None:
         raise NotFound(_("Placement not found."))
     return placement
@@ -610,8 +610,8 @@ def placement_transition(
                            code="stale_version")
         if rule.needs_reason and not reason:
             raise ValidationFailed.from_fields({"reason": _("A reason is required for this step.")})
-        ctx = selectors.transition_context(placement, on=day)
-        unmet = states.evaluate(from_state, to_state, ctx)
+        unmet = states.evaluate(from_state, to_state, selectors.transition_context(placement, on=day)) \
+            if rule.guards else []
         if unmet:
             raise TransitionRefused(
                 _("The placement cannot move to %(s)s yet: %(n)s condition(s) unmet.") % {
@@ -642,7 +642,10 @@ def placement_transition(
             changes["quota_held"] = [placement.quota_held, quota_held]
         audit_record(actor=actor, action="placement.transition", obj=placement, changes=changes, reason=reason,
                      via=via)
-        placement.refresh_from_db()
+        placement.state, placement.version, placement.state_changed_at = to_state, placement.version + 1, now
+        placement.quota_held, placement.updated_at = quota_held, now
+        if effect:
+            placement._state.fields_cache.pop("sip2mi", None)  # its quota counter moved in the database
     return placement
 
 
