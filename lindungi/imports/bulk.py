@@ -13,7 +13,9 @@ On PostgreSQL the rows go through ``COPY … FROM STDIN`` instead (psycopg's ``C
 fastest way into a PostgreSQL table; SQLite keeps ``executemany``, which reuses one prepared statement.
 """
 
-from django.db import connections, models
+from contextlib import contextmanager
+
+from django.db import connection, connections, models
 from django.utils import timezone
 
 _NO_CONVERSION = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
@@ -84,3 +86,25 @@ class FastInsert:
             with connection.wrap_database_errors, cursor.cursor.copy(self.copy_sql) as copy:
                 for values in params:
                     copy.write_row(values)
+
+
+@contextmanager
+def bulk_write_session():
+    """On SQLite, let the write-ahead log grow during an import and fold it back once at the end.
+
+    With the default (a checkpoint every 1,000 pages) every chunk's commit copied the same index
+    pages back into the database file again; deferring that cut the commit time of large imports
+    several-fold. Readers are unaffected (WAL); the log is checkpointed when the import ends."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint=50000")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(previous)}")
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")

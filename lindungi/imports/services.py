@@ -20,6 +20,7 @@ from lindungi.audit.services import audit_record
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.imports import persons
 from lindungi.imports import placements as placement_rows
+from lindungi.imports.bulk import bulk_write_session
 from lindungi.imports.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -242,8 +243,9 @@ def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
                     "The file has changed since this import started, so it cannot be resumed. "
                     "Start a new import instead.")})
             handle.seek(0)
-            _importer_class(batch)(batch, chunk_size=chunk_size, on_progress=on_progress).run(
-                handle, persons.file_format(batch.filename))
+            with bulk_write_session():
+                _importer_class(batch)(batch, chunk_size=chunk_size, on_progress=on_progress).run(
+                    handle, persons.file_format(batch.filename))
     except BaseException as exc:
         if isinstance(exc, DomainError):
             message = exc.message

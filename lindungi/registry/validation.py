@@ -80,6 +80,11 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = _text(value)
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
         try:
             return datetime.strptime(text, fmt).date()
