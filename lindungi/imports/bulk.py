@@ -95,12 +95,18 @@ def bulk_write_session():
     With the default (a checkpoint every 1,000 pages) every chunk's commit copied the same index
     pages back into the database file again; deferring that cut the commit time of large imports
     several-fold. Readers are unaffected (WAL); the log is checkpointed when the import ends."""
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        in_wal = cursor.fetchone()[0].lower() == "wal"
         cursor.execute("PRAGMA wal_autocheckpoint")
         (previous,) = cursor.fetchone()
+    if not in_wal:
+        yield
+        return
+    with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint=50000")
     try:
         yield
