@@ -260,6 +260,23 @@ class _Written:
     dropped: list[_Row]
 
 
+def feed_chunks(rows, *, chunk_size: int, check_row, commit, new_chunk) -> None:
+    """Validate lines into chunks of ``chunk_size`` and commit each chunk (shared by every importer)."""
+    chunk = new_chunk()
+    for line, cells in rows:
+        if not chunk.lines:
+            chunk.first_line = line
+        chunk.last_line = line
+        chunk.lines += 1
+        if not _is_blank(cells):
+            check_row(line, cells, chunk)
+        if chunk.lines >= chunk_size:
+            commit(chunk)
+            chunk = new_chunk()
+    if chunk.lines:
+        commit(chunk)
+
+
 class PersonImporter:
     """Runs one batch from its resume point to the end of the file."""
 
@@ -301,19 +318,8 @@ class PersonImporter:
                                    if name not in PASSPORT_COLUMNS]
             if resume_after:
                 self._replay(rows, resume_after)
-            chunk = _Chunk()
-            for line, cells in rows:
-                if not chunk.lines:
-                    chunk.first_line = line
-                chunk.last_line = line
-                chunk.lines += 1
-                if not _is_blank(cells):
-                    self._check_row(line, cells, chunk)
-                if chunk.lines >= self.chunk_size:
-                    self._commit(chunk)
-                    chunk = _Chunk()
-            if chunk.lines:
-                self._commit(chunk)
+            feed_chunks(rows, chunk_size=self.chunk_size, check_row=self._check_row, commit=self._commit,
+                        new_chunk=_Chunk)
         return self.batch
 
     def _replay(self, rows, resume_after: int) -> None:

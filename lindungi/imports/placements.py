@@ -53,7 +53,15 @@ from lindungi.audit.services import audit_record
 from lindungi.common.errors import DomainError
 from lindungi.imports.bulk import FastInsert
 from lindungi.imports.models import ImportBatch, ImportRowError
-from lindungi.imports.persons import Column, _cell_text, _is_blank, _read_header, map_header, open_rows
+from lindungi.imports.persons import (
+    Column,
+    _cell_text,
+    _is_blank,
+    _read_header,
+    feed_chunks,
+    map_header,
+    open_rows,
+)
 from lindungi.placements import services as placement_services
 from lindungi.placements.checklist import ChecklistKind, default_valid_until
 from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition, Scheme, Sector, Sip2mi
@@ -391,19 +399,8 @@ class PlacementImporter:
             self.items = [item for item in ITEM_COLUMNS if any(name in self.mapping for name in item.names)]
             if resume_after:
                 self._replay(rows, resume_after)
-            chunk = _Chunk()
-            for line, cells in rows:
-                if not chunk.lines:
-                    chunk.first_line = line
-                chunk.last_line = line
-                chunk.lines += 1
-                if not _is_blank(cells):
-                    self._check_row(line, cells, chunk)
-                if chunk.lines >= self.chunk_size:
-                    self._commit(chunk)
-                    chunk = _Chunk()
-            if chunk.lines:
-                self._commit(chunk)
+            feed_chunks(rows, chunk_size=self.chunk_size, check_row=self._check_row, commit=self._commit,
+                        new_chunk=_Chunk)
         return self.batch
 
     def _get(self, cells: Sequence[Any], name: str) -> str:
