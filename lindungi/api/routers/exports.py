@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, related
 from lindungi.exports import persons as person_format
 from lindungi.exports import selectors, services
 
@@ -48,9 +48,7 @@ class ExportJobOut(Schema):
     expires_at: str
     download_url: str | None = Field(None, description="set when the file can be downloaded")
 
-    @staticmethod
-    def resolve_created_by(obj):
-        return obj.created_by.username
+    resolve_created_by = related("created_by.username")
 
     @staticmethod
     def resolve_created_at(obj):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, related
 from lindungi.imports import reports, selectors, services
 
 router = Router(tags=["imports"])
@@ -44,9 +44,7 @@ class ImportBatchOut(Schema):
     started_at: str | None
     finished_at: str | None
 
-    @staticmethod
-    def resolve_created_by(obj):
-        return obj.created_by.username
+    resolve_created_by = related("created_by.username")
 
     @staticmethod
     def resolve_created_at(obj):

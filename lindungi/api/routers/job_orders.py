@@ -8,7 +8,7 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, related
 from lindungi.placements import selectors, services
 from lindungi.placements.models import JobOrder
 
@@ -97,37 +97,21 @@ class JobOrderOut(Schema):
     verification_reference: str
     rejection_reason: str
 
-    @staticmethod
-    def resolve_agency(obj):
-        return obj.agency.public_id
+    resolve_agency = related("agency.public_id")
 
-    @staticmethod
-    def resolve_agency_name(obj):
-        return obj.agency.legal_name
+    resolve_agency_name = related("agency.legal_name")
 
-    @staticmethod
-    def resolve_employer(obj):
-        return obj.employer.public_id
+    resolve_employer = related("employer.public_id")
 
-    @staticmethod
-    def resolve_employer_name(obj):
-        return obj.employer.name
+    resolve_employer_name = related("employer.name")
 
-    @staticmethod
-    def resolve_employer_legal_type(obj):
-        return obj.employer.legal_type
+    resolve_employer_legal_type = related("employer.legal_type")
 
-    @staticmethod
-    def resolve_foreign_agency(obj):
-        return obj.foreign_agency.public_id if obj.foreign_agency_id else None
+    resolve_foreign_agency = related("foreign_agency.public_id")
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.iso2
+    resolve_country = related("country.iso2")
 
-    @staticmethod
-    def resolve_occupation(obj):
-        return obj.occupation.isco_code
+    resolve_occupation = related("occupation.isco_code")
 
     @staticmethod
     def resolve_occupation_title(obj):
@@ -174,29 +158,21 @@ class PublicJobOrderOut(Schema):
     openings: int
     verified_on: date | None
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.iso2
+    resolve_country = related("country.iso2")
 
     @staticmethod
     def resolve_country_name(obj):
         return obj.country.name_en if _lang() == "en" else obj.country.name_id
 
-    @staticmethod
-    def resolve_occupation(obj):
-        return obj.occupation.isco_code
+    resolve_occupation = related("occupation.isco_code")
 
     @staticmethod
     def resolve_occupation_title(obj):
         return obj.occupation.title_en if _lang() == "en" else obj.occupation.title_id
 
-    @staticmethod
-    def resolve_employer_name(obj):
-        return obj.employer.name
+    resolve_employer_name = related("employer.name")
 
-    @staticmethod
-    def resolve_agency_name(obj):
-        return obj.agency.legal_name
+    resolve_agency_name = related("agency.legal_name")
 
 
 class PublicJobOrderPageOut(Schema):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, related
 from lindungi.registry import selectors, services
 from lindungi.registry.models import Person
 from lindungi.registry.nik import warning_texts
@@ -91,9 +91,7 @@ class PersonSummaryOut(Schema):
     regency_name: str = Field(..., alias="regency.name")
     merged_into: UUID | None = None
 
-    @staticmethod
-    def resolve_merged_into(obj):
-        return obj.merged_into.public_id if obj.merged_into_id else None
+    resolve_merged_into = related("merged_into.public_id")
 
 
 class PersonOut(PersonSummaryOut):
@@ -116,13 +114,9 @@ class PersonOut(PersonSummaryOut):
     created_at: str
     updated_at: str
 
-    @staticmethod
-    def resolve_agency(obj):
-        return obj.agency.public_id if obj.agency_id else None
+    resolve_agency = related("agency.public_id")
 
-    @staticmethod
-    def resolve_agency_name(obj):
-        return obj.agency.legal_name if obj.agency_id else None
+    resolve_agency_name = related("agency.legal_name")
 
     @staticmethod
     def resolve_passports(obj):
@@ -233,9 +227,7 @@ class AuditOut(Schema):
     def resolve_at(obj):
         return timezone.localtime(obj.at).isoformat()
 
-    @staticmethod
-    def resolve_actor(obj):
-        return obj.actor.username if obj.actor_id else None
+    resolve_actor = related("actor.username")
 
 
 class AccessOut(Schema):
@@ -248,9 +240,7 @@ class AccessOut(Schema):
     def resolve_at(obj):
         return timezone.localtime(obj.at).isoformat()
 
-    @staticmethod
-    def resolve_actor(obj):
-        return obj.actor.username if obj.actor_id else None
+    resolve_actor = related("actor.username")
 
 
 class HistoryOut(Schema):

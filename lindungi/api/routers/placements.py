@@ -8,7 +8,7 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS, ErrorOut
+from lindungi.api.schemas import ERRORS, ErrorOut, related
 from lindungi.placements import selectors, services
 from lindungi.placements.models import Placement
 from lindungi.placements.states import Unmet
@@ -93,53 +93,29 @@ class PlacementOut(Schema):
     quota_held: bool
     migrated: bool
 
-    @staticmethod
-    def resolve_person(obj):
-        return obj.person.public_id
+    resolve_person = related("person.public_id")
 
-    @staticmethod
-    def resolve_person_name(obj):
-        return obj.person.full_name
+    resolve_person_name = related("person.full_name")
 
-    @staticmethod
-    def resolve_person_nik(obj):
-        return obj.person.nik
+    resolve_person_nik = related("person.nik")
 
-    @staticmethod
-    def resolve_scheme(obj):
-        return obj.scheme.code
+    resolve_scheme = related("scheme.code")
 
-    @staticmethod
-    def resolve_agency(obj):
-        return obj.agency.public_id if obj.agency_id else None
+    resolve_agency = related("agency.public_id")
 
-    @staticmethod
-    def resolve_agency_name(obj):
-        return obj.agency.legal_name if obj.agency_id else None
+    resolve_agency_name = related("agency.legal_name")
 
-    @staticmethod
-    def resolve_job_order(obj):
-        return obj.job_order.public_id if obj.job_order_id else None
+    resolve_job_order = related("job_order.public_id")
 
-    @staticmethod
-    def resolve_sip2mi(obj):
-        return obj.sip2mi.number if obj.sip2mi_id else None
+    resolve_sip2mi = related("sip2mi.number")
 
-    @staticmethod
-    def resolve_employer(obj):
-        return obj.employer.public_id if obj.employer_id else None
+    resolve_employer = related("employer.public_id")
 
-    @staticmethod
-    def resolve_employer_name(obj):
-        return obj.employer.name if obj.employer_id else None
+    resolve_employer_name = related("employer.name")
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.iso2
+    resolve_country = related("country.iso2")
 
-    @staticmethod
-    def resolve_occupation(obj):
-        return obj.occupation.isco_code
+    resolve_occupation = related("occupation.isco_code")
 
     @staticmethod
     def resolve_occupation_title(obj):
@@ -209,9 +185,7 @@ class TimelineOut(Schema):
     reason: str
     via: str
 
-    @staticmethod
-    def resolve_actor(obj):
-        return obj.actor.username if obj.actor_id else None
+    resolve_actor = related("actor.username")
 
 
 class NextStepOut(Schema):
