@@ -1,18 +1,19 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 register = template.Library()
 
 # (url name, label, permission or None); entries whose view is not installed are skipped.
 NAV = [
-    ("web:person-list", "Registry", "person.view"),
-    ("web:duplicate-list", "Duplicates", "person.merge"),
-    ("web:placement-list", "Placements", "placement.view"),
-    ("web:job-order-list", "Job orders", "job_order.view"),
-    ("web:agency-list", "P3MI", "agency.view"),
-    ("web:import-list", "Imports", "import.run"),
-    ("web:export-list", "Exports", "person.export"),
+    ("web:person-list", gettext_noop("Registry"), "person.view"),
+    ("web:duplicate-list", gettext_noop("Duplicates"), "person.merge"),
+    ("web:placement-list", gettext_noop("Placements"), "placement.view"),
+    ("web:job-order-list", gettext_noop("Job orders"), "job_order.view"),
+    ("web:agency-list", gettext_noop("P3MI"), "agency.view"),
+    ("web:import-list", gettext_noop("Imports"), "import.run"),
+    ("web:export-list", gettext_noop("Exports"), "person.export"),
 ]
 
 
