@@ -14,10 +14,15 @@ from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import ApiToken, User, hash_token
 from lindungi.audit.services import audit_record
-from lindungi.common.errors import AccountLocked, AuthenticationFailed, NotFound, PermissionDenied
+from lindungi.common.errors import AccountLocked, AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
 
 
 def user_authenticate(*, username: str, password: str, via: str) -> User:
+    # The database cannot hold (or even compare against) a NUL character; no account has one.
+    nul = {name: [_("Null characters are not allowed.")] for name, value in (("username", username),
+           ("password", password)) if "\x00" in (value or "")}
+    if nul:
+        raise ValidationFailed.from_fields(nul)
     user = User.objects.filter(username=username).first()
     if user is not None and user.is_locked():
         raise AccountLocked(_("Account locked after repeated failed sign-ins. Try again later."))

@@ -44,10 +44,16 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _nul_message() -> str:
+    return _("Null characters are not allowed.")
+
+
 def _check_query(q: str | None, field: str = "q") -> str:
     q = re.sub(r"\s+", " ", q or "").strip()
     if len(q) > MAX_QUERY_LENGTH:
         raise ValidationFailed.from_fields({field: [_("At most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}]})
+    if "\x00" in q:
+        raise ValidationFailed.from_fields({field: [_nul_message()]})
     return q
 
 
@@ -152,6 +158,8 @@ def agency_public_search(q: str, limit: int = 20, *, page: int = 1, day: dt.date
         errors["q"] = [_("Type at least %(n)d characters of the name or SIP3MI number.") % {"n": PUBLIC_MIN_QUERY}]
     elif len(q) > MAX_QUERY_LENGTH:
         errors["q"] = [_("At most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}]
+    elif "\x00" in q:
+        errors["q"] = [_nul_message()]
     if not isinstance(limit, int) or not 1 <= limit <= PUBLIC_MAX_LIMIT:
         errors["limit"] = [_("Must be between 1 and %(n)d.") % {"n": PUBLIC_MAX_LIMIT}]
     if not isinstance(page, int) or page < 1:

@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from lindungi.common.errors import ValidationFailed
 
 MAX_PAGE_SIZE = 200
+# Far beyond any real list, and small enough that (page - 1) * page_size fits a 32-bit database integer.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25, count_li
     errors = {}
     if page < 1:
         errors["page"] = ["must be 1 or more"]
+    elif page > MAX_PAGE:
+        errors["page"] = [f"must be at most {MAX_PAGE}"]
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         errors["page_size"] = [f"must be between 1 and {MAX_PAGE_SIZE}"]
     if errors:

@@ -1,6 +1,7 @@
 """Scoped reads of placements, job orders and SIP2MI, and the one place that turns database rows
 into the plain facts the state machine's guards read (``transition_context``)."""
 
+import re
 import uuid
 from datetime import date
 
@@ -314,6 +315,14 @@ def public_job_order_queryset(*, country: str = "", occupation: str = "", on: da
 def public_job_order_list(*, page: int = 1, page_size: int = 25, country: str = "", occupation: str = "",
                           on: date | None = None) -> Page:
     day = on or today()
+    country, occupation = (country or "").strip(), (occupation or "").strip()
+    errors: dict[str, list[str]] = {}
+    if country and not re.fullmatch(r"[A-Za-z]{2}", country):
+        errors["country"] = [_("Give a two-letter ISO country code, e.g. TW.")]
+    if occupation and not re.fullmatch(r"\d{1,4}", occupation):
+        errors["occupation"] = [_("Give an ISCO-08 code of up to 4 digits, e.g. 5322.")]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
     result = paginate(public_job_order_queryset(country=country, occupation=occupation, on=day),
                       page=page, page_size=page_size)
     remaining = dict(

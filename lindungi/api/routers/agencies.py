@@ -15,7 +15,7 @@ from ninja.responses import Status
 from lindungi.agencies import selectors, services
 from lindungi.agencies.models import Agency, AgencyStatusChange, Branch, ForeignParty
 from lindungi.agencies.rules import standing_on
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, InputSchema
 
 router = Router(tags=["agencies"])
 
@@ -83,7 +83,7 @@ class AgencyPageOut(Schema):
     page_size: int
 
 
-class AgencyIn(Schema):
+class AgencyIn(InputSchema):
     legal_name: str
     sip3mi_number: str
     licence_issued_on: dt.date
@@ -101,7 +101,7 @@ class AgencyIn(Schema):
     reason: str = ""
 
 
-class AgencyPatch(Schema):
+class AgencyPatch(InputSchema):
     legal_name: str | None = None
     sip3mi_number: str | None = None
     licence_issued_on: dt.date | None = None
@@ -119,20 +119,20 @@ class AgencyPatch(Schema):
     reason: str = ""
 
 
-class SuspendIn(Schema):
+class SuspendIn(InputSchema):
     suspended_from: dt.date
     suspended_until: dt.date | None = None
     decree_number: str
     reason: str
 
 
-class LiftIn(Schema):
+class LiftIn(InputSchema):
     reason: str
     decree_number: str = ""
     lifted_on: dt.date | None = None
 
 
-class RevokeIn(Schema):
+class RevokeIn(InputSchema):
     decree_number: str
     reason: str
     revoked_on: dt.date | None = None
@@ -147,14 +147,14 @@ class BranchOut(Schema):
     is_open: bool
 
 
-class BranchIn(Schema):
+class BranchIn(InputSchema):
     regency_code: str
     address: str = ""
     registered_on: dt.date | None = None
     reason: str = ""
 
 
-class BranchCloseIn(Schema):
+class BranchCloseIn(InputSchema):
     reason: str
     closed_on: dt.date | None = None
 
@@ -180,7 +180,7 @@ class ForeignPartyPageOut(Schema):
     page_size: int
 
 
-class ForeignPartyIn(Schema):
+class ForeignPartyIn(InputSchema):
     role: Literal["employer", "agency"]
     legal_type: Literal["individual", "legal_entity", "government"]
     name: str
@@ -191,7 +191,7 @@ class ForeignPartyIn(Schema):
     reason: str = ""
 
 
-class ForeignPartyPatch(Schema):
+class ForeignPartyPatch(InputSchema):
     role: Literal["employer", "agency"] | None = None
     legal_type: Literal["individual", "legal_entity", "government"] | None = None
     name: str | None = None
@@ -204,7 +204,7 @@ class ForeignPartyPatch(Schema):
     reason: str = ""
 
 
-class AgencyFilters(Schema):
+class AgencyFilters(InputSchema):
     q: str = ""
     status: str = ""
     province: str = ""
@@ -212,7 +212,7 @@ class AgencyFilters(Schema):
     page_size: int = 25
 
 
-class ForeignPartyFilters(Schema):
+class ForeignPartyFilters(InputSchema):
     q: str = ""
     role: str = ""
     country: str = ""

@@ -3,12 +3,12 @@ from ninja.responses import Status
 
 from lindungi.accounts.services import api_token_issue, api_token_revoke, user_authenticate
 from lindungi.api.auth import API_AUTH
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, InputSchema
 
 router = Router(tags=["auth"])
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     username: str
     password: str
     name: str = ""

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS, related
+from lindungi.api.schemas import ERRORS, InputSchema, related
 from lindungi.exports import persons as person_format
 from lindungi.exports import selectors, services
 
@@ -24,7 +24,7 @@ def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-class ExportIn(Schema):
+class ExportIn(InputSchema):
     kind: str = Field("persons", description="what to export: persons")
     format: str = Field("csv", description="csv or xlsx")
     filters: dict[str, Any] = Field(

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS, related
+from lindungi.api.schemas import ERRORS, InputSchema, related
 from lindungi.placements import selectors, services
 from lindungi.placements.models import JobOrder
 
@@ -20,7 +20,7 @@ def _lang() -> str:
     return (get_language() or "id")[:2]
 
 
-class JobOrderIn(Schema):
+class JobOrderIn(InputSchema):
     agency: UUID | None = Field(None, description="public id of the P3MI (ignored for P3MI staff: their own)")
     employer: UUID = Field(..., description="public id of the foreign employer")
     foreign_agency: UUID | None = None
@@ -37,23 +37,23 @@ class JobOrderIn(Schema):
     destination_permit_number: str = ""
 
 
-class VerifyIn(Schema):
+class VerifyIn(InputSchema):
     verified_on: date
     verification_reference: str = Field(..., description="the Perwakilan's endorsement letter number")
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str
 
 
-class Sip2miIn(Schema):
+class Sip2miIn(InputSchema):
     number: str
     quota: int
     valid_from: date
     valid_until: date
 
 
-class RevokeIn(Schema):
+class RevokeIn(InputSchema):
     reason: str
     revoked_on: date | None = None
 
@@ -133,7 +133,7 @@ class JobOrderPageOut(Schema):
     page_size: int
 
 
-class JobOrderFilter(Schema):
+class JobOrderFilter(InputSchema):
     status: str = ""
     country: str = ""
     occupation: str = ""
@@ -175,6 +175,13 @@ class PublicJobOrderOut(Schema):
     resolve_agency_name = related("agency.legal_name")
 
 
+class PublicJobOrderFilter(InputSchema):
+    country: str = ""
+    occupation: str = ""
+    page: int = 1
+    page_size: int = 25
+
+
 class PublicJobOrderPageOut(Schema):
     items: list[PublicJobOrderOut]
     total: int
@@ -208,9 +215,9 @@ def job_orders_create(request, payload: JobOrderIn):
 
 
 @public_router.get("", response={200: PublicJobOrderPageOut, **ERRORS}, operation_id="public_job_orders", auth=None)
-def public_job_orders(request, country: str = "", occupation: str = "", page: int = 1, page_size: int = 25):
+def public_job_orders(request, filters: Query[PublicJobOrderFilter]):
     """Verified job orders still recruiting: an SIP2MI in force with openings left. No login needed."""
-    result = selectors.public_job_order_list(country=country, occupation=occupation, page=page, page_size=page_size)
+    result = selectors.public_job_order_list(**filters.dict())
     return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS, related
+from lindungi.api.schemas import ERRORS, InputSchema, related
 from lindungi.registry import selectors, services
 from lindungi.registry.models import Person
 from lindungi.registry.nik import warning_texts
@@ -13,14 +13,14 @@ from lindungi.registry.nik import warning_texts
 router = Router(tags=["persons"])
 
 
-class PassportIn(Schema):
+class PassportIn(InputSchema):
     number: str = Field(..., description="7–9 letters and digits, starting with a letter")
     issuing_office: str
     issue_date: str = Field(..., description="YYYY-MM-DD")
     expiry_date: str = Field(..., description="YYYY-MM-DD")
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str
     relationship: str = Field(..., description="spouse, parent, child, sibling, guardian or other")
     phone: str = ""
@@ -28,7 +28,7 @@ class ContactIn(Schema):
     is_heir: bool = False
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     nik: str = Field(..., description="16 digits")
     full_name: str
     sex: str = Field(..., description="M or F (L/P accepted)")
@@ -47,7 +47,7 @@ class PersonIn(Schema):
     contacts: list[ContactIn] = []
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     nik: str | None = None
     full_name: str | None = None
     sex: str | None = None
@@ -181,7 +181,7 @@ class PersonCreatedOut(Schema):
     possible_duplicates: list[MatchOut]
 
 
-class PersonFilter(Schema):
+class PersonFilter(InputSchema):
     q: str = Field("", description="name fragment, NIK (or its beginning) or passport number")
     nik: str = ""
     passport: str = ""
@@ -193,7 +193,18 @@ class PersonFilter(Schema):
     page_size: int = 25
 
 
-class DecisionIn(Schema):
+class LookupQuery(InputSchema):
+    nik: str = ""
+    passport: str = ""
+
+
+class DuplicateQueueFilter(InputSchema):
+    status: str = "pending"
+    page: int = 1
+    page_size: int = 25
+
+
+class DecisionIn(InputSchema):
     same_person: bool
     survivor: UUID | None = Field(None, description="which record survives a merge (default: the older)")
     note: str = ""
@@ -248,7 +259,7 @@ class HistoryOut(Schema):
     accesses: list[AccessOut]
 
 
-class UnmergeIn(Schema):
+class UnmergeIn(InputSchema):
     reason: str
 
 
@@ -285,10 +296,10 @@ def persons_create(request, payload: PersonIn):
 
 
 @router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
-def persons_lookup(request, nik: str = "", passport: str = ""):
+def persons_lookup(request, query: Query[LookupQuery]):
     """Exact lookup by NIK or passport number (checkpoints and partners use this): identity, P3MI and
     current passport. Every lookup is written to the access log. Full record: GET /persons/{id}."""
-    return selectors.person_lookup(request.user, nik=nik, passport=passport, via="api")
+    return selectors.person_lookup(request.user, nik=query.nik, passport=query.passport, via="api")
 
 
 @router.post("/duplicate-check", response={200: list[MatchOut], **ERRORS}, operation_id="persons_duplicate_check")
@@ -300,9 +311,10 @@ def persons_duplicate_check(request, payload: PersonIn):
 
 
 @router.get("/duplicates", response={200: CandidatePageOut, **ERRORS}, operation_id="persons_duplicates")
-def duplicates_list(request, status: str = "pending", page: int = 1, page_size: int = 25):
+def duplicates_list(request, filters: Query[DuplicateQueueFilter]):
     """The duplicate review queue (pairs in your scope)."""
-    result = selectors.duplicate_queue_for(request.user, status=status, page=page, page_size=page_size)
+    result = selectors.duplicate_queue_for(request.user, status=filters.status, page=filters.page,
+                                           page_size=filters.page_size)
     return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 

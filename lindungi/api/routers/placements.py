@@ -8,7 +8,7 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS, ErrorOut, related
+from lindungi.api.schemas import ERRORS, ErrorOut, InputSchema, related
 from lindungi.placements import selectors, services
 from lindungi.placements.models import Placement
 from lindungi.placements.states import Unmet
@@ -33,10 +33,11 @@ def _unmet_out(items: list[Unmet]) -> list[dict]:
 
 
 class TransitionRefusedOut(ErrorOut):
-    unmet: list[UnmetOut]
+    # Absent from a plain validation_error (bad id or body), which shares the 422 status.
+    unmet: list[UnmetOut] = []
 
 
-class PlacementIn(Schema):
+class PlacementIn(InputSchema):
     person: UUID = Field(..., description="public id of the person")
     scheme: str = Field(..., description="p_to_p, g_to_g, g_to_g_korea, g_to_p, ukps, perseorangan, ssw_japan, special")
     agency: UUID | None = Field(None, description="public id of the P3MI (ignored for P3MI staff: their own)")
@@ -52,7 +53,7 @@ class PlacementIn(Schema):
     unit: str = Field("", description="organisational unit code, e.g. BP3MI-JABAR")
 
 
-class PlacementPatch(Schema):
+class PlacementPatch(InputSchema):
     scheme: str | None = None
     agency: UUID | None = None
     job_order: UUID | None = None
@@ -149,7 +150,7 @@ class ChecklistStatusOut(Schema):
     voided_on: date | None
 
 
-class ChecklistItemIn(Schema):
+class ChecklistItemIn(InputSchema):
     kind: str = Field(..., description="placement_agreement, medical_fitness, competency_certificate, passport, "
                                        "bpjs_membership, work_visa, employment_contract, opp_attendance, epmi_card")
     reference_number: str = ""
@@ -172,7 +173,7 @@ class ChecklistItemOut(Schema):
     recorded_at: datetime
 
 
-class VoidIn(Schema):
+class VoidIn(InputSchema):
     reason: str
     voided_on: date | None = None
 
@@ -207,13 +208,13 @@ class PlacementDetailOut(Schema):
     next_steps: list[NextStepOut]
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to_state: str
     reason: str = ""
     expected_version: int | None = Field(None, description="the version you read; 409 if it changed since")
 
 
-class PlacementFilter(Schema):
+class PlacementFilter(InputSchema):
     state: str = ""
     scheme: str = ""
     country: str = Field("", description="ISO2")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from lindungi.agencies.selectors import agency_public_search
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, InputSchema
 from lindungi.common.errors import ValidationFailed
 
 router = Router(tags=["public"])
@@ -38,7 +38,7 @@ class PublicAgencyPageOut(Schema):
     page_size: int
 
 
-class PublicAgencyQuery(Schema):
+class PublicAgencyQuery(InputSchema):
     q: str = ""
     page: int = 1
     page_size: int = 20

@@ -4,7 +4,7 @@ from datetime import date
 
 from ninja import Query, Router, Schema
 
-from lindungi.api.schemas import ERRORS
+from lindungi.api.schemas import ERRORS, InputSchema
 from lindungi.reference import selectors
 
 router = Router(tags=["reference"])
@@ -79,14 +79,14 @@ class UnitOut(Schema):
         return [c.regency.code for c in obj.current_coverage if c.regency_id]
 
 
-class RegencyFilter(Schema):
+class RegencyFilter(InputSchema):
     province: str | None = None
     q: str = ""
     include_retired: bool = False
     limit: int = 600
 
 
-class OccupationFilter(Schema):
+class OccupationFilter(InputSchema):
     zero_cost: bool | None = None
     domestic_worker: bool | None = None
 
