@@ -260,6 +260,19 @@ class _Written:
     dropped: list[_Row]
 
 
+def record_progress(importer, written, *, last_line: int) -> None:
+    """Mirror a committed chunk's counts on the in-memory batch and report progress (every importer)."""
+    batch = importer.batch
+    batch.imported_rows += written.imported
+    batch.existing_rows += written.existing
+    batch.error_rows += written.error_lines
+    batch.total_rows = batch.processed_rows
+    batch.last_line_done = last_line
+    importer.rows_this_run += written.imported + written.existing + written.error_lines
+    if importer.on_progress:
+        importer.on_progress(batch)
+
+
 def feed_chunks(rows, *, chunk_size: int, check_row, commit, new_chunk) -> None:
     """Validate lines into chunks of ``chunk_size`` and commit each chunk (shared by every importer)."""
     chunk = new_chunk()
@@ -402,15 +415,7 @@ class PersonImporter:
                 del self.seen_nik[int(row.cleaned["nik"])]
             if row.passport and self.seen_passport.get(row.passport["number"]) == row.line:
                 del self.seen_passport[row.passport["number"]]
-        batch = self.batch
-        batch.imported_rows += written.imported
-        batch.existing_rows += written.existing
-        batch.error_rows += written.error_lines
-        batch.total_rows = batch.processed_rows
-        batch.last_line_done = chunk.last_line
-        self.rows_this_run += written.imported + written.existing + written.error_lines
-        if self.on_progress:
-            self.on_progress(batch)
+        record_progress(self, written, last_line=chunk.last_line)
 
     def _write(self, chunk: _Chunk) -> _Written:
         batch = self.batch

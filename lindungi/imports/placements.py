@@ -61,6 +61,7 @@ from lindungi.imports.persons import (
     feed_chunks,
     map_header,
     open_rows,
+    record_progress,
 )
 from lindungi.placements import services as placement_services
 from lindungi.placements.checklist import ChecklistKind, default_valid_until
@@ -635,15 +636,7 @@ class PlacementImporter:
                 # Another import wrote one of these legacy ids meanwhile: look again.
                 if attempt == 2:
                     raise
-        batch = self.batch
-        batch.imported_rows += written.imported
-        batch.existing_rows += written.existing
-        batch.error_rows += written.error_lines
-        batch.total_rows = batch.processed_rows
-        batch.last_line_done = chunk.last_line
-        self.rows_this_run += written.imported + written.existing + written.error_lines
-        if self.on_progress:
-            self.on_progress(batch)
+        record_progress(self, written, last_line=chunk.last_line)
 
     def _write(self, chunk: _Chunk) -> _Written:
         batch = self.batch
