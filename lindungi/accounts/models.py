@@ -5,7 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.accounts.roles import LOOKUP_ONLY_ROLES, NATIONAL_ROLES, ROLE_PERMS, Role
+from lindungi.accounts.permissions import has_perm
+from lindungi.accounts.roles import LOOKUP_ONLY_ROLES, NATIONAL_ROLES, Role
 
 
 class User(AbstractUser):
@@ -34,7 +35,7 @@ class User(AbstractUser):
         ]
 
     def has_role_perm(self, perm: str) -> bool:
-        return self.is_active and perm in ROLE_PERMS.get(self.role, frozenset())
+        return has_perm(self, perm)
 
     @property
     def is_national(self) -> bool:

@@ -9,9 +9,20 @@ with the names of its region and company columns; selectors never filter by role
 - anyone else (inactive, anonymous, unknown role) sees nothing.
 """
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 
 from lindungi.accounts.roles import LOOKUP_ONLY_ROLES, NATIONAL_ROLES, Role
+
+# unit id -> queryset of the regency ids the unit covers today; registered by the reference app
+# (``ReferenceConfig.ready``), which owns organisational units and their coverage.
+_unit_coverage: Callable[[int], QuerySet] | None = None
+
+
+def register_unit_coverage(resolver: Callable[[int], QuerySet]) -> None:
+    global _unit_coverage
+    _unit_coverage = resolver
 
 
 def scope_queryset(queryset: QuerySet, actor, *, regency_field: str | None, agency_field: str | None) -> QuerySet:
@@ -21,9 +32,7 @@ def scope_queryset(queryset: QuerySet, actor, *, regency_field: str | None, agen
     if role in NATIONAL_ROLES or role in LOOKUP_ONLY_ROLES:
         return queryset
     if role == Role.UNIT_OFFICER and actor.unit_id and regency_field:
-        from lindungi.reference.selectors import regency_ids_covered_by
-
-        return queryset.filter(**{f"{regency_field}__in": regency_ids_covered_by(actor.unit_id)})
+        return queryset.filter(**{f"{regency_field}__in": _unit_coverage(actor.unit_id)})
     if role == Role.P3MI_STAFF and actor.agency_id and agency_field:
         return queryset.filter(**{agency_field: actor.agency_id})
     return queryset.none()

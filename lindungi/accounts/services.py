@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import ApiToken, User, hash_token
+from lindungi.accounts.perms import USER_MANAGE
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import AccountLocked, AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
 
@@ -90,7 +91,7 @@ def api_token_resolve(raw: str) -> User | None:
 def api_token_revoke(*, actor: User, token_id: int, via: str) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.filter(pk=token_id).first()
-        if token is None or (token.user_id != actor.pk and not actor.has_role_perm("user.manage")):
+        if token is None or (token.user_id != actor.pk and not actor.has_role_perm(USER_MANAGE)):
             raise NotFound(_("Token not found."))
         if token.revoked_at is not None:
             raise PermissionDenied(_("Token already revoked."))

@@ -8,7 +8,6 @@ deposit, capital or contacts.
 
 import datetime as dt
 import re
-import uuid
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,10 +15,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm, Role
+from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
+from lindungi.agencies.perms import AGENCY_WRITE
 from lindungi.agencies.rules import standing_on, standing_text
 from lindungi.common.errors import NotFound, ValidationFailed
+from lindungi.common.inputs import parse_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.reference.models import Country, Province, Regency
 
@@ -29,15 +30,6 @@ PUBLIC_MAX_LIMIT = 50
 
 # Roles that see a company's paid-up capital, deposit and contacts (besides its own P3MI staff).
 FINANCIAL_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.UNIT_OFFICER})
-
-
-def parse_public_id(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
 
 
 def _today() -> dt.date:
@@ -130,7 +122,7 @@ def agency_financials_visible(actor, agency: Agency) -> bool:
     staff. Checkpoint officers and partner API clients see only the licence."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
-    if actor.role in FINANCIAL_ROLES or actor.has_role_perm(Perm.AGENCY_WRITE):
+    if actor.role in FINANCIAL_ROLES or actor.has_role_perm(AGENCY_WRITE):
         return True
     return actor.role == Role.P3MI_STAFF and actor.agency_id == agency.pk
 
@@ -276,7 +268,7 @@ def agency_export_table(actor, *, q: str = "", status: str = "", province_code: 
         open_branches=Count("branches", filter=Q(branches__closed_on__isnull=True))
     )
     with_money = actor is not None and getattr(actor, "is_authenticated", False) and (
-        actor.role in FINANCIAL_ROLES or actor.role == Role.P3MI_STAFF or actor.has_role_perm(Perm.AGENCY_WRITE)
+        actor.role in FINANCIAL_ROLES or actor.role == Role.P3MI_STAFF or actor.has_role_perm(AGENCY_WRITE)
     )
     header = [
         _("Legal name"), _("SIP3MI number"), _("Status"), _("In good standing"), _("Standing"),

@@ -17,12 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm
+from lindungi.accounts.permissions import require_perm
 from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
+from lindungi.agencies.perms import AGENCY_SANCTION, AGENCY_WRITE
 from lindungi.agencies.rules import format_rupiah, minimums_on
-from lindungi.agencies.selectors import parse_public_id
 from lindungi.audit.services import audit_record, diff
-from lindungi.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.errors import Conflict, NotFound, ValidationFailed
+from lindungi.common.inputs import clean_text, date_field, money_field, parse_public_id, raise_if_errors
 from lindungi.reference.models import Country, Regency
 
 # Fields an officer may set on a company through create/update (status has its own services).
@@ -43,56 +44,11 @@ FOREIGN_PARTY_EDITABLE = (
 )
 _FOREIGN_PARTY_TEXT = ("name", "name_local", "address", "registration_number")
 
-_MAX_MONEY = Decimal("9999999999999999.99")  # max_digits=18, decimal_places=2
 
 
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
-
-def _require(actor, perm: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _clean_text(value: Any) -> str:
-    return re.sub(r"\s+", " ", str(value or "")).strip()
-
-
-def _as_date(value: Any, field: str, errors: dict) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Enter a valid date (YYYY-MM-DD)."))
-        return None
-
-
-def _as_money(value: Any, field: str, errors: dict) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append(_("Enter an amount in rupiah."))
-        return None
-    if not amount.is_finite() or amount < 0:
-        errors.setdefault(field, []).append(_("Enter an amount of zero or more."))
-        return None
-    if amount > _MAX_MONEY:
-        errors.setdefault(field, []).append(_("This amount is too large."))
-        return None
-    return amount.quantize(Decimal("0.01"))
-
 
 def _regency(code: Any, field: str, errors: dict, *, allow_retired: bool = False) -> Regency | None:
     digits = re.sub(r"[\s.]", "", str(code or ""))
@@ -105,7 +61,7 @@ def _regency(code: Any, field: str, errors: dict, *, allow_retired: bool = False
             _("Unknown regency/city code “%(code)s” (use the Kemendagri code, e.g. 3201).") % {"code": code}
         )
         return None
-    if not allow_retired and regency.valid_to is not None and regency.valid_to < _today():
+    if not allow_retired and regency.valid_to is not None and regency.valid_to < timezone.localdate():
         if regency.successor_id:
             msg = _("Regency/city code %(code)s was retired; use %(successor)s.") % {
                 "code": regency.dotted_code, "successor": str(regency.successor)}
@@ -117,7 +73,7 @@ def _regency(code: Any, field: str, errors: dict, *, allow_retired: bool = False
 
 
 def _country(iso2: Any, field: str, errors: dict) -> Country | None:
-    code = _clean_text(iso2).upper()
+    code = clean_text(iso2).upper()
     if not code:
         errors.setdefault(field, []).append(_("This field is required."))
         return None
@@ -139,11 +95,6 @@ def _check_lengths(model, values: dict, names, errors: dict) -> None:
             errors.setdefault(name, []).append(
                 _("At most %(n)d characters (this has %(len)d).") % {"n": max_length, "len": len(value)}
             )
-
-
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed.from_fields(errors)
 
 
 def _require_reason(reason: str, errors: dict) -> str:
@@ -202,11 +153,11 @@ def _validate_agency(values: dict, *, changed: set[str], exclude_pk: int | None)
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     for name in _AGENCY_TEXT:
-        clean[name] = _clean_text(values.get(name))
-    clean["licence_issued_on"] = _as_date(values.get("licence_issued_on"), "licence_issued_on", errors)
-    clean["licence_expires_on"] = _as_date(values.get("licence_expires_on"), "licence_expires_on", errors)
-    clean["paid_up_capital"] = _as_money(values.get("paid_up_capital"), "paid_up_capital", errors)
-    clean["deposit_amount"] = _as_money(values.get("deposit_amount"), "deposit_amount", errors)
+        clean[name] = clean_text(values.get(name))
+    clean["licence_issued_on"] = date_field(values.get("licence_issued_on"), "licence_issued_on", errors)
+    clean["licence_expires_on"] = date_field(values.get("licence_expires_on"), "licence_expires_on", errors)
+    clean["paid_up_capital"] = money_field(values.get("paid_up_capital"), "paid_up_capital", errors)
+    clean["deposit_amount"] = money_field(values.get("deposit_amount"), "deposit_amount", errors)
 
     for name in _AGENCY_REQUIRED:
         if name == "head_office_regency_code":
@@ -221,14 +172,14 @@ def _validate_agency(values: dict, *, changed: set[str], exclude_pk: int | None)
         clean["head_office_regency_code"] = regency.code
 
     issued, expires = clean["licence_issued_on"], clean["licence_expires_on"]
-    if issued and "licence_issued_on" in changed and issued > _today():
+    if issued and "licence_issued_on" in changed and issued > timezone.localdate():
         errors.setdefault("licence_issued_on", []).append(_("The issue date cannot be in the future."))
     if issued and expires and expires < issued:
         errors.setdefault("licence_expires_on", []).append(
             _("The licence cannot expire before it was issued.")
         )
 
-    minimums = minimums_on(_today())
+    minimums = minimums_on(timezone.localdate())
     capital, deposit = clean["paid_up_capital"], clean["deposit_amount"]
     if capital is not None and "paid_up_capital" in changed and capital < minimums.paid_up_capital:
         errors.setdefault("paid_up_capital", []).append(
@@ -247,7 +198,7 @@ def _validate_agency(values: dict, *, changed: set[str], exclude_pk: int | None)
         except DjangoValidationError:
             errors.setdefault("email", []).append(_("Enter a valid email address."))
 
-    _raise_if(errors)
+    raise_if_errors(errors)
 
     if "sip3mi_number" in changed:
         clash = Agency.objects.filter(sip3mi_number__iexact=clean["sip3mi_number"])
@@ -275,7 +226,7 @@ def agency_create(
     deposit_holder: str = "", deposit_reference: str = "", responsible_officer: str = "", phone: str = "",
     email: str = "", reason: str = "", via: str = "",
 ) -> Agency:
-    _require(actor, Perm.AGENCY_WRITE)
+    require_perm(actor, AGENCY_WRITE)
     values = {
         "legal_name": legal_name, "sip3mi_number": sip3mi_number, "licence_issued_on": licence_issued_on,
         "licence_expires_on": licence_expires_on, "head_office_regency_code": head_office_regency_code,
@@ -306,7 +257,7 @@ def agency_create(
 def agency_update(*, actor, public_id, reason: str = "", via: str = "", **changes) -> Agency:
     """Change any of ``AGENCY_EDITABLE``; unknown names are refused. Status changes have their own
     services (suspend, lift, revoke)."""
-    _require(actor, Perm.AGENCY_WRITE)
+    require_perm(actor, AGENCY_WRITE)
     unknown = sorted(set(changes) - set(AGENCY_EDITABLE))
     if unknown:
         raise ValidationFailed.from_fields({name: [_("This field cannot be changed here.")] for name in unknown})
@@ -350,7 +301,7 @@ def _differs(old: Any, new: Any) -> bool:
     if isinstance(old, dt.date) and isinstance(new, str):
         return old.isoformat() != new
     if isinstance(old, str) and isinstance(new, str):
-        return _clean_text(old) != _clean_text(new)
+        return clean_text(old) != clean_text(new)
     return old != new
 
 
@@ -373,20 +324,20 @@ def agency_suspend(
 ) -> Agency:
     """Suspend a licence from ``suspended_from`` to ``suspended_until`` inclusive (no end date: until
     lifted). Suspending an already suspended company replaces the period (an extension)."""
-    _require(actor, Perm.AGENCY_SANCTION)
+    require_perm(actor, AGENCY_SANCTION)
     errors: dict[str, list[str]] = {}
-    start = _as_date(suspended_from, "suspended_from", errors)
-    end = _as_date(suspended_until, "suspended_until", errors)
+    start = date_field(suspended_from, "suspended_from", errors)
+    end = date_field(suspended_until, "suspended_until", errors)
     if start is None and "suspended_from" not in errors:
         errors.setdefault("suspended_from", []).append(_("This field is required."))
     if start and end and end < start:
         errors.setdefault("suspended_until", []).append(_("The suspension cannot end before it starts."))
-    decree = _clean_text(decree_number)
+    decree = clean_text(decree_number)
     if not decree:
         errors.setdefault("decree_number", []).append(_("Give the number of the suspension decree."))
     reason = _require_reason(reason, errors)
     _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id)
         if agency.status == AgencyStatus.REVOKED:
@@ -403,13 +354,13 @@ def agency_suspend(
 def agency_lift_suspension(
     *, actor, public_id, reason: str, decree_number: str = "", lifted_on=None, via: str = "",
 ) -> Agency:
-    _require(actor, Perm.AGENCY_SANCTION)
+    require_perm(actor, AGENCY_SANCTION)
     errors: dict[str, list[str]] = {}
-    day = _as_date(lifted_on, "lifted_on", errors) or _today()
+    day = date_field(lifted_on, "lifted_on", errors) or timezone.localdate()
     reason = _require_reason(reason, errors)
-    decree = _clean_text(decree_number)
+    decree = clean_text(decree_number)
     _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id)
         if agency.status == AgencyStatus.REVOKED:
@@ -429,19 +380,19 @@ def agency_revoke(
     *, actor, public_id, decree_number: str, reason: str, revoked_on=None, via: str = "",
 ) -> Agency:
     """Revoke a licence. Final: no service reinstates it."""
-    _require(actor, Perm.AGENCY_SANCTION)
+    require_perm(actor, AGENCY_SANCTION)
     errors: dict[str, list[str]] = {}
-    day = _as_date(revoked_on, "revoked_on", errors) or _today()
-    if day > _today():
+    day = date_field(revoked_on, "revoked_on", errors) or timezone.localdate()
+    if day > timezone.localdate():
         errors.setdefault("revoked_on", []).append(
             _("The revocation date cannot be in the future; record it on the day it takes effect.")
         )
-    decree = _clean_text(decree_number)
+    decree = clean_text(decree_number)
     if not decree:
         errors.setdefault("decree_number", []).append(_("Give the number of the revocation decree."))
     reason = _require_reason(reason, errors)
     _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id)
         if agency.status == AgencyStatus.REVOKED:
@@ -460,7 +411,7 @@ def agency_reinstate(*, actor, public_id, reason: str = "", via: str = "") -> Ag
     licence; the company must apply anew). This always refuses, with the reason, so callers get a
     clear answer instead of a missing operation. A suspension is ended with
     ``agency_lift_suspension``."""
-    _require(actor, Perm.AGENCY_SANCTION)
+    require_perm(actor, AGENCY_SANCTION)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id)
         if agency.status == AgencyStatus.REVOKED:
@@ -489,15 +440,15 @@ def branch_add(
     via: str = "",
 ) -> Branch:
     """Register a branch office in a regency (one per regency; a closed one there is reopened)."""
-    _require(actor, Perm.AGENCY_WRITE)
+    require_perm(actor, AGENCY_WRITE)
     errors: dict[str, list[str]] = {}
     regency = _regency(regency_code, "regency_code", errors)
-    day = _as_date(registered_on, "registered_on", errors)
-    address = _clean_text(address)
+    day = date_field(registered_on, "registered_on", errors)
+    address = clean_text(address)
     _check_lengths(Branch, {"address": address}, ["address"], errors)
-    if day and day > _today():
+    if day and day > timezone.localdate():
         errors.setdefault("registered_on", []).append(_("The registration date cannot be in the future."))
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id=agency_public_id)
         if agency.status == AgencyStatus.REVOKED:
@@ -514,7 +465,7 @@ def branch_add(
         else:
             old = _branch_snapshot(branch)
             action = "branch.reopen"
-        branch.address, branch.registered_on, branch.closed_on = address, day or _today(), None
+        branch.address, branch.registered_on, branch.closed_on = address, day or timezone.localdate(), None
         branch.save()
         audit_record(actor=actor, action=action, obj=branch, via=via, reason=(reason or "").strip(),
                      changes={"agency": [None, agency.pk]} | diff(old, _branch_snapshot(branch)))
@@ -524,11 +475,11 @@ def branch_add(
 def branch_close(
     *, actor, agency_public_id, branch_id: int, reason: str, closed_on=None, via: str = "",
 ) -> Branch:
-    _require(actor, Perm.AGENCY_WRITE)
+    require_perm(actor, AGENCY_WRITE)
     errors: dict[str, list[str]] = {}
-    day = _as_date(closed_on, "closed_on", errors) or _today()
+    day = date_field(closed_on, "closed_on", errors) or timezone.localdate()
     reason = _require_reason(reason, errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id=agency_public_id)
         branch = (Branch.objects.select_for_update().select_related("regency")
@@ -569,9 +520,9 @@ def foreign_party_snapshot(party: ForeignParty) -> dict[str, Any]:
 
 def _validate_foreign_party(values: dict) -> tuple[dict, Country | None]:
     errors: dict[str, list[str]] = {}
-    clean: dict[str, Any] = {name: _clean_text(values.get(name)) for name in _FOREIGN_PARTY_TEXT}
-    clean["role"] = _clean_text(values.get("role"))
-    clean["legal_type"] = _clean_text(values.get("legal_type"))
+    clean: dict[str, Any] = {name: clean_text(values.get(name)) for name in _FOREIGN_PARTY_TEXT}
+    clean["role"] = clean_text(values.get("role"))
+    clean["legal_type"] = clean_text(values.get("legal_type"))
     if clean["role"] not in ForeignParty.Role.values:
         errors.setdefault("role", []).append(
             _("Choose one of: %(choices)s.") % {"choices": ", ".join(ForeignParty.Role.values)}
@@ -586,14 +537,14 @@ def _validate_foreign_party(values: dict) -> tuple[dict, Country | None]:
     country = _country(values.get("country_iso2"), "country_iso2", errors)
     if country is not None:
         clean["country_iso2"] = country.iso2
-    clean["blacklisted_from"] = _as_date(values.get("blacklisted_from"), "blacklisted_from", errors)
-    clean["blacklisted_until"] = _as_date(values.get("blacklisted_until"), "blacklisted_until", errors)
+    clean["blacklisted_from"] = date_field(values.get("blacklisted_from"), "blacklisted_from", errors)
+    clean["blacklisted_until"] = date_field(values.get("blacklisted_until"), "blacklisted_until", errors)
     start, end = clean["blacklisted_from"], clean["blacklisted_until"]
     if end and not start:
         errors.setdefault("blacklisted_from", []).append(_("Give the start of the blacklisting."))
     if start and end and end < start:
         errors.setdefault("blacklisted_until", []).append(_("The blacklisting cannot end before it starts."))
-    _raise_if(errors)
+    raise_if_errors(errors)
     return clean, country
 
 
@@ -605,7 +556,7 @@ def foreign_party_create(
     *, actor, role: str, legal_type: str, name: str, country_iso2: str, name_local: str = "",
     address: str = "", registration_number: str = "", reason: str = "", via: str = "",
 ) -> ForeignParty:
-    _require(actor, Perm.AGENCY_WRITE)
+    require_perm(actor, AGENCY_WRITE)
     values = {"role": role, "legal_type": legal_type, "name": name, "country_iso2": country_iso2,
               "name_local": name_local, "address": address, "registration_number": registration_number}
     with transaction.atomic():
@@ -619,7 +570,7 @@ def foreign_party_create(
 def foreign_party_update(*, actor, public_id, reason: str = "", via: str = "", **changes) -> ForeignParty:
     """Change any of ``FOREIGN_PARTY_EDITABLE``. Setting or clearing a blacklisting is a sanction
     and needs ``agency.sanction`` and a reason."""
-    _require(actor, Perm.AGENCY_WRITE)
+    require_perm(actor, AGENCY_WRITE)
     unknown = sorted(set(changes) - set(FOREIGN_PARTY_EDITABLE))
     if unknown:
         raise ValidationFailed.from_fields({name: [_("This field cannot be changed here.")] for name in unknown})
@@ -635,8 +586,8 @@ def foreign_party_update(*, actor, public_id, reason: str = "", via: str = "", *
         if not changes_made:
             return party
         if {"blacklisted_from", "blacklisted_until"} & set(changes_made):
-            _require(actor, Perm.AGENCY_SANCTION)
-            _raise_if(_require_reason_errors(reason))
+            require_perm(actor, AGENCY_SANCTION)
+            raise_if_errors(_require_reason_errors(reason))
         for name, value in _foreign_party_fields(clean).items():
             setattr(party, name, value)
         party.country = country

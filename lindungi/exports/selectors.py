@@ -6,10 +6,11 @@ import uuid
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm, Role
+from lindungi.accounts.roles import Role
 from lindungi.common.errors import Conflict, NotFound, PermissionDenied
 from lindungi.common.pagination import Page, paginate
 from lindungi.exports.models import ExportJob
+from lindungi.registry.perms import PERSON_EXPORT
 
 
 def export_job_queryset_for(actor) -> QuerySet:
@@ -44,7 +45,7 @@ def export_file_for(actor, public_id) -> ExportJob:
     """A finished export whose file may be downloaded by the actor. The file was logged in the access
     log when it was generated (one row, with its row count); downloads are not logged again."""
     job = export_job_get_for(actor, public_id)
-    if not actor.has_role_perm(Perm.PERSON_EXPORT):
+    if not actor.has_role_perm(PERSON_EXPORT):
         raise PermissionDenied(_("You are not allowed to export people."))
     if job.is_active:
         raise Conflict(_("The export is not ready yet."))

@@ -18,12 +18,13 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm
+from lindungi.accounts.permissions import require_perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log, audit_record
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.exports import persons as person_format
 from lindungi.exports.models import ExportJob
+from lindungi.registry.perms import PERSON_EXPORT
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +34,6 @@ MAX_ROWS = 100_000
 PERSON_FILTERS = {"q": str, "nik": str, "passport": str, "regency": str, "province": str, "sex": str,
                   "agency": str, "include_merged": bool}
 _MAX_FILTER_LENGTH = 150
-
-
-def _require_export(actor) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(Perm.PERSON_EXPORT):
-        raise PermissionDenied(_("You are not allowed to export people."))
 
 
 def _check_kind(kind: str) -> str:
@@ -105,7 +101,7 @@ def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Expo
 
     Needs ``person.export``. The filters are checked by running the list's scoped selector, so a bad
     filter fails here (422) rather than in the worker."""
-    _require_export(actor)
+    require_perm(actor, PERSON_EXPORT, _("You are not allowed to export people."))
     kind, fmt, cleaned = _check_kind(kind), _check_format(fmt), clean_filters(filters)
     export_queryset(actor, kind=kind, filters=cleaned)  # raises ValidationFailed / PermissionDenied
     with transaction.atomic():
@@ -161,7 +157,7 @@ def _generate(job: ExportJob) -> None:
     actor = job.created_by
     if not actor.is_active:
         raise PermissionDenied(_("The account that requested this export is no longer active."))
-    _require_export(actor)
+    require_perm(actor, PERSON_EXPORT, _("You are not allowed to export people."))
     qs = export_queryset(actor, kind=job.kind, filters=clean_filters(job.filters))
     total = qs.count()
     with tempfile.TemporaryFile() as out:

@@ -51,6 +51,7 @@ from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import DomainError
+from lindungi.common.inputs import parse_date
 from lindungi.imports.bulk import FastInsert
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.imports.persons import (
@@ -70,7 +71,7 @@ from lindungi.placements.services import TransitionRefused
 from lindungi.reference.models import Country, Occupation, OrgUnit
 from lindungi.registry.models import Passport, Person
 from lindungi.registry.nik import parse_nik
-from lindungi.registry.validation import PASSPORT_RE, ReferenceIndex, parse_date
+from lindungi.registry.validation import PASSPORT_RE, ReferenceIndex
 
 DEFAULT_CHUNK_SIZE = 2000
 _TEXT_LIMIT = 120

@@ -15,24 +15,22 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindungi.accounts.roles import Perm, Role
+from lindungi.accounts.permissions import require_perm
+from lindungi.accounts.roles import Role
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.imports import persons
 from lindungi.imports import placements as placement_rows
 from lindungi.imports.bulk import bulk_write_session
 from lindungi.imports.models import ImportBatch
+from lindungi.imports.perms import IMPORT_RUN
+from lindungi.placements.perms import PLACEMENT_WRITE
 
 logger = logging.getLogger(__name__)
 
 _READ_BLOCK = 1024 * 1024
 # A running batch that has committed nothing for this long is taken to be interrupted (worker killed).
 STALE_AFTER = timedelta(minutes=10)
-
-
-def _require(actor, perm: str) -> None:
-    if actor is None or not actor.has_role_perm(perm):
-        raise PermissionDenied(_("You are not allowed to import data."))
 
 
 def _check_kind(kind: str, mode: str) -> tuple[str, str]:
@@ -60,9 +58,9 @@ def _check_kind(kind: str, mode: str) -> tuple[str, str]:
 def require_import(actor, kind: str, mode: str = "") -> None:
     """Who may import what: people and new placements need the import permission (placements also
     the placement permission); historical placements are for central administrators only."""
-    _require(actor, Perm.IMPORT_RUN)
+    require_perm(actor, IMPORT_RUN, _("You are not allowed to import data."))
     if kind == ImportBatch.Kind.PLACEMENTS:
-        _require(actor, Perm.PLACEMENT_WRITE)
+        require_perm(actor, PLACEMENT_WRITE, _("You are not allowed to import data."))
         if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
             raise PermissionDenied(_("Only central administrators may import historical placements."))
 
@@ -114,7 +112,7 @@ def import_batch_create(
 
     ``kind`` is ``persons`` or ``placements``; placements take a ``mode``, ``new`` (default) or
     ``historical`` (central administrators only)."""
-    _require(actor, Perm.IMPORT_RUN)
+    require_perm(actor, IMPORT_RUN, _("You are not allowed to import data."))
     kind, mode = _check_kind(kind, mode)
     require_import(actor, kind, mode)
     if (uploaded_file is None) == (path is None):

@@ -2,7 +2,6 @@
 into the plain facts the state machine's guards read (``transition_context``)."""
 
 import re
-import uuid
 from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
@@ -10,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm
+from lindungi.accounts.permissions import require_perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log
 from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.placements import states
 from lindungi.placements.checklist import checklist_status
@@ -25,6 +25,7 @@ from lindungi.placements.models import (
     Scheme,
     Sip2mi,
 )
+from lindungi.placements.perms import JOB_ORDER_VIEW, PLACEMENT_VIEW
 from lindungi.placements.states import (
     AgencyFacts,
     DestinationRuleFacts,
@@ -37,19 +38,6 @@ from lindungi.placements.states import (
 
 def today() -> date:
     return timezone.localdate()
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-def _require(actor, perm: str, message: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(perm):
-        raise PermissionDenied(message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +132,7 @@ def transition_context(placement: Placement, *, on: date | None = None) -> Trans
 
 
 def _can_view_placements(actor) -> None:
-    _require(actor, Perm.PLACEMENT_VIEW, _("You are not allowed to view placements."))
+    require_perm(actor, PLACEMENT_VIEW, _("You are not allowed to view placements."))
 
 
 def placement_queryset_for(
@@ -166,7 +154,7 @@ def placement_queryset_for(
     if country:
         qs = qs.filter(country__iso2=country.upper())
     if agency:
-        qs = qs.filter(agency__public_id=agency) if _is_uuid(agency) else qs.none()
+        qs = qs.filter(agency__public_id=agency) if is_public_id(agency) else qs.none()
     if occupation:
         qs = qs.filter(occupation__isco_code=occupation)
     if nik:
@@ -201,7 +189,7 @@ def placement_state_counts_for(actor, **filters) -> dict[str, int]:
 def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Placement:
     """One placement by public id. Checkpoint officers reach it by the id a lookup gave them."""
     _can_view_placements(actor)
-    if not _is_uuid(public_id):
+    if not is_public_id(public_id):
         raise NotFound(_("Placement not found."))
     placement = (Placement.objects.visible_to(actor).filter(public_id=public_id)
                  .select_related("person", "person__regency", "scheme", "agency", "job_order", "sip2mi",
@@ -264,7 +252,7 @@ def placement_overview(actor, placement: Placement, *, on: date | None = None) -
 
 def job_order_queryset_for(actor, *, status: str = "", country: str = "", occupation: str = "",
                            agency: str = "") -> QuerySet:
-    _require(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    require_perm(actor, JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
     qs = JobOrder.objects.visible_to(actor)
     if status:
         qs = qs.filter(status=status)
@@ -273,7 +261,7 @@ def job_order_queryset_for(actor, *, status: str = "", country: str = "", occupa
     if occupation:
         qs = qs.filter(occupation__isco_code=occupation)
     if agency:
-        qs = qs.filter(agency__public_id=agency) if _is_uuid(agency) else qs.none()
+        qs = qs.filter(agency__public_id=agency) if is_public_id(agency) else qs.none()
     return qs.select_related("agency", "employer", "foreign_agency", "country", "occupation")
 
 
@@ -282,8 +270,8 @@ def job_order_list_for(actor, *, page: int = 1, page_size: int = 25, **filters) 
 
 
 def job_order_get_for(actor, public_id) -> JobOrder:
-    _require(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
-    if not _is_uuid(public_id):
+    require_perm(actor, JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    if not is_public_id(public_id):
         raise NotFound(_("Job order not found."))
     job_order = (JobOrder.objects.visible_to(actor).filter(public_id=public_id)
                  .select_related("agency", "employer", "foreign_agency", "country", "occupation").first())
@@ -418,7 +406,7 @@ def placement_pipeline_summary_for(actor) -> dict:
 def sip2mi_choices_for(actor, *, on: date | None = None) -> list[Sip2mi]:
     """Active SIP2MI in force on the day, of verified job orders the actor sees, for the
     placement form (each with its job order)."""
-    _require(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    require_perm(actor, JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
     day = on or today()
     visible = JobOrder.objects.visible_to(actor).filter(status=JobOrder.Status.VERIFIED).values("id")
     return list(Sip2mi.objects.filter(job_order_id__in=visible, status=Sip2mi.Status.ACTIVE, valid_from__lte=day,

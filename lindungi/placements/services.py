@@ -4,7 +4,7 @@ audit event. ``placement_transition`` is the only way a placement changes state.
 """
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm, Role
+from lindungi.accounts.permissions import require_perm
+from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
 from lindungi.audit.services import audit_record, diff, snapshot
-from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from lindungi.common.inputs import clean_text, date_field, int_field, is_public_id, money_field, raise_if_errors
 from lindungi.placements import selectors, states
 from lindungi.placements.checklist import ChecklistKind, default_valid_until
 from lindungi.placements.models import (
@@ -28,6 +30,7 @@ from lindungi.placements.models import (
     Sector,
     Sip2mi,
 )
+from lindungi.placements.perms import JOB_ORDER_VERIFY, JOB_ORDER_WRITE, PLACEMENT_WRITE, SIP2MI_ISSUE
 from lindungi.placements.states import PlacementState, Unmet
 from lindungi.reference.models import Country, Occupation, OrgUnit
 from lindungi.registry.models import Passport, Person
@@ -54,6 +57,7 @@ class TransitionRefused(DomainError):
         })
 
 
+SALARY_MAX = Decimal("9999999999.99")  # JobOrder.salary_amount: max_digits=12, decimal_places=2
 PLACEMENT_AUDITED = ("state", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation",
                      "sector", "contract_start", "contract_end", "unit", "migrated")
 JOB_ORDER_AUDITED = ("agency", "employer", "foreign_agency", "country", "position_title", "occupation",
@@ -67,74 +71,19 @@ JOB_ORDER_AUDITED = ("agency", "employer", "foreign_agency", "country", "positio
 # ---------------------------------------------------------------------------------------------
 
 
-def _require(actor, perm: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role_perm(perm):
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _date(value: Any, name: str, errors: dict, *, required: bool = False) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            errors[name] = [_("This field is required.")]
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
-
-
-def _int(value: Any, name: str, errors: dict, *, minimum: int = 0, default: int | None = None) -> int | None:
-    if value in (None, ""):
-        if default is None:
-            errors[name] = [_("This field is required.")]
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        errors[name] = [_("Enter a whole number.")]
-        return None
-    if number < minimum:
-        errors[name] = [_("Must be at least %(n)s.") % {"n": minimum}]
-        return None
-    return number
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def _by_public_id(model, value: Any, name: str, errors: dict, *, required: bool = False, **filters):
     if value in (None, ""):
         if required:
             errors[name] = [_("This field is required.")]
         return None
-    obj = model.objects.filter(public_id=value, **filters).first() if _is_uuid(value) else None
+    obj = model.objects.filter(public_id=value, **filters).first() if is_public_id(value) else None
     if obj is None:
         errors[name] = [_("Unknown value.")]
     return obj
 
 
 def _country(value: Any, errors: dict, name: str = "country") -> Country | None:
-    iso2 = _text(value).upper()
+    iso2 = clean_text(value).upper()
     if not iso2:
         errors[name] = [_("This field is required.")]
         return None
@@ -145,7 +94,7 @@ def _country(value: Any, errors: dict, name: str = "country") -> Country | None:
 
 
 def _occupation(value: Any, errors: dict, name: str = "occupation") -> Occupation | None:
-    code = _text(value)
+    code = clean_text(value)
     if not code:
         errors[name] = [_("This field is required.")]
         return None
@@ -153,11 +102,6 @@ def _occupation(value: Any, errors: dict, name: str = "occupation") -> Occupatio
     if occupation is None:
         errors[name] = [_("Unknown ISCO-08 occupation code.")]
     return occupation
-
-
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed.from_fields(errors)
 
 
 def _unmet_messages(unmet: list[Unmet]) -> list[str]:
@@ -171,7 +115,8 @@ def _unmet_messages(unmet: list[Unmet]) -> list[str]:
 
 
 def _job_order_for_write(actor, public_id) -> JobOrder:
-    job_order = JobOrder.objects.visible_to(actor).filter(public_id=public_id).first() if _is_uuid(public_id) else None
+    job_order = (JobOrder.objects.visible_to(actor).filter(public_id=public_id).first()
+                 if is_public_id(public_id) else None)
     if job_order is None:
         raise NotFound(_("Job order not found."))
     return job_order
@@ -180,7 +125,7 @@ def _job_order_for_write(actor, public_id) -> JobOrder:
 def job_order_create(*, actor, data: dict[str, Any], via: str = "web") -> JobOrder:
     """A P3MI enters a job order (status draft) for the Perwakilan to verify. P3MI staff always
     enter it for their own company."""
-    _require(actor, Perm.JOB_ORDER_WRITE)
+    require_perm(actor, JOB_ORDER_WRITE)
     errors: dict[str, list[str]] = {}
     if actor.role == Role.P3MI_STAFF:
         agency = actor.agency
@@ -192,45 +137,40 @@ def job_order_create(*, actor, data: dict[str, Any], via: str = "web") -> JobOrd
                                    role=ForeignParty.Role.AGENCY)
     country = _country(data.get("country"), errors)
     occupation = _occupation(data.get("occupation"), errors)
-    title = _text(data.get("position_title"))[:150]
+    title = clean_text(data.get("position_title"))[:150]
     if not title:
         errors["position_title"] = [_("This field is required.")]
-    counts = {k: _int(data.get(k), k, errors, default=0)
+    counts = {k: int_field(data.get(k), k, errors, default=0)
               for k in ("headcount_male", "headcount_female", "headcount_any")}
     if not errors and sum(v or 0 for v in counts.values()) <= 0:
         errors["headcount_any"] = [_("At least one worker must be requested.")]
-    try:
-        salary = Decimal(str(data.get("salary_amount")))
-        if salary <= 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError, TypeError):
-        errors["salary_amount"] = [_("Enter a positive amount.")]
-        salary = None
-    currency = _text(data.get("salary_currency")).upper()
+    salary = money_field(data.get("salary_amount"), "salary_amount", errors, required=True, positive=True,
+                         maximum=SALARY_MAX)
+    currency = clean_text(data.get("salary_currency")).upper()
     if len(currency) != 3 or not currency.isalpha():
         errors["salary_currency"] = [_("Enter a 3-letter currency code (ISO 4217).")]
-    months = _int(data.get("contract_months"), "contract_months", errors, minimum=1)
+    months = int_field(data.get("contract_months"), "contract_months", errors, minimum=1)
     if employer is not None and country is not None and employer.country_id != country.pk:
         errors["employer"] = [_("The employer is registered in another country.")]
-    if employer is not None and employer.blacklisted_from and employer.blacklisted_from <= _today() and (
-            employer.blacklisted_until is None or employer.blacklisted_until >= _today()):
+    if employer is not None and employer.blacklisted_from and employer.blacklisted_from <= timezone.localdate() and (
+            employer.blacklisted_until is None or employer.blacklisted_until >= timezone.localdate()):
         errors["employer"] = [_("This employer is blacklisted.")]
     if agency is not None and not errors:
-        good, _reason = selectors.agency_standing(agency, _today())
+        good, _reason = selectors.agency_standing(agency, timezone.localdate())
         if not good:
             errors["agency"] = [_("The P3MI is not in good standing and may not take new job orders.")]
     if not errors:
         blocks = selectors.destination_blocks_for(country=country, occupation=occupation,
-                                                  employer_legal_type=employer.legal_type, day=_today())
+                                                  employer_legal_type=employer.legal_type, day=timezone.localdate())
         if blocks:
             errors["country"] = _unmet_messages(states.guard_destination_open(_blocks_ctx(blocks)))
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         job_order = JobOrder.objects.create(
             agency=agency, employer=employer, foreign_agency=foreign_agency, country=country,
             position_title=title, occupation=occupation, salary_amount=salary, salary_currency=currency,
-            contract_months=months, accommodation=_text(data.get("accommodation"))[:255],
-            destination_permit_number=_text(data.get("destination_permit_number"))[:80], created_by=actor,
+            contract_months=months, accommodation=clean_text(data.get("accommodation"))[:255],
+            destination_permit_number=clean_text(data.get("destination_permit_number"))[:80], created_by=actor,
             **counts,
         )
         audit_record(actor=actor, action="job_order.created", obj=job_order, via=via,
@@ -241,7 +181,7 @@ def job_order_create(*, actor, data: dict[str, Any], via: str = "web") -> JobOrd
 def _blocks_ctx(blocks) -> states.TransitionContext:
     """A minimal context so the destination guard can phrase its messages."""
     return states.TransitionContext(
-        today=_today(), placement=states.PlacementFacts(state=PlacementState.REGISTERED),
+        today=timezone.localdate(), placement=states.PlacementFacts(state=PlacementState.REGISTERED),
         person=states.PersonFacts(birth_date=dt.date(2000, 1, 1), education="none"),
         scheme=states.SchemeFacts(code=""), destination_blocks=tuple(blocks),
     )
@@ -249,15 +189,15 @@ def _blocks_ctx(blocks) -> states.TransitionContext:
 
 def job_order_verify(*, actor, public_id, verified_on, verification_reference: str, via: str = "web") -> JobOrder:
     """Record the Perwakilan RI's verification (UU 18/2017 Pasal 9)."""
-    _require(actor, Perm.JOB_ORDER_VERIFY)
+    require_perm(actor, JOB_ORDER_VERIFY)
     errors: dict[str, list[str]] = {}
-    day = _date(verified_on, "verified_on", errors, required=True)
-    reference = _text(verification_reference)[:120]
+    day = date_field(verified_on, "verified_on", errors, required=True)
+    reference = clean_text(verification_reference)[:120]
     if not reference:
         errors["verification_reference"] = [_("This field is required.")]
-    if day and day > _today():
+    if day and day > timezone.localdate():
         errors["verified_on"] = [_("The date cannot be in the future.")]
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         job_order = _job_order_for_write(actor, public_id)
         if job_order.status != JobOrder.Status.DRAFT:
@@ -275,7 +215,7 @@ def job_order_verify(*, actor, public_id, verified_on, verification_reference: s
 
 
 def job_order_reject(*, actor, public_id, reason: str, via: str = "web") -> JobOrder:
-    _require(actor, Perm.JOB_ORDER_VERIFY)
+    require_perm(actor, JOB_ORDER_VERIFY)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.from_fields({"reason": _("A reason is required.")})
@@ -301,17 +241,17 @@ def sip2mi_issue(*, actor, job_order_public_id, number: str, quota, valid_from, 
                  via: str = "web") -> Sip2mi:
     """Issue a recruitment permit, only against a verified job order, for at most the workers
     the job order still asks for (quotas of its other active permits count)."""
-    _require(actor, Perm.SIP2MI_ISSUE)
+    require_perm(actor, SIP2MI_ISSUE)
     errors: dict[str, list[str]] = {}
-    number = _text(number).upper()[:80]
+    number = clean_text(number).upper()[:80]
     if not number:
         errors["number"] = [_("This field is required.")]
-    quota_n = _int(quota, "quota", errors, minimum=1)
-    start = _date(valid_from, "valid_from", errors, required=True)
-    end = _date(valid_until, "valid_until", errors, required=True)
+    quota_n = int_field(quota, "quota", errors, minimum=1)
+    start = date_field(valid_from, "valid_from", errors, required=True)
+    end = date_field(valid_until, "valid_until", errors, required=True)
     if start and end and end < start:
         errors["valid_until"] = [_("Must not be before the start date.")]
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
         job_order = _job_order_for_write(actor, job_order_public_id)
         if job_order.status != JobOrder.Status.VERIFIED:
@@ -347,15 +287,15 @@ def sip2mi_issue(*, actor, job_order_public_id, number: str, quota, valid_from, 
 
 
 def sip2mi_revoke(*, actor, public_id, reason: str, revoked_on=None, via: str = "web") -> Sip2mi:
-    _require(actor, Perm.SIP2MI_ISSUE)
+    require_perm(actor, SIP2MI_ISSUE)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if not reason:
         errors["reason"] = [_("A reason is required.")]
-    day = _date(revoked_on, "revoked_on", errors) or _today()
-    _raise_if(errors)
+    day = date_field(revoked_on, "revoked_on", errors) or timezone.localdate()
+    raise_if_errors(errors)
     with transaction.atomic():
-        permit = Sip2mi.objects.filter(public_id=public_id).first() if _is_uuid(public_id) else None
+        permit = Sip2mi.objects.filter(public_id=public_id).first() if is_public_id(public_id) else None
         if permit is None:
             raise NotFound(_("SIP2MI not found."))
         updated = Sip2mi.objects.filter(pk=permit.pk, status=Sip2mi.Status.ACTIVE).update(
@@ -373,7 +313,7 @@ def sip2mi_reserve(*, sip2mi_id: int, on: dt.date | None = None) -> bool:
     """Take one unit of quota. One atomic compare-and-set UPDATE: it succeeds only while the permit
     is active, in force and has quota left, so concurrent callers can never over-issue it (the
     database also refuses ``used > quota`` by a check constraint). Returns whether a unit was taken."""
-    day = on or _today()
+    day = on or timezone.localdate()
     return bool(
         Sip2mi.objects.filter(pk=sip2mi_id, status=Sip2mi.Status.ACTIVE, used__lt=F("quota"),
                               valid_from__lte=day, valid_until__gte=day)
@@ -416,11 +356,11 @@ def _resolve_placement_refs(actor, data: dict[str, Any], errors: dict, *, curren
     """Resolve the references a placement may carry; the job order fills in what it knows."""
     values: dict[str, Any] = {}
     if "scheme" in data or current is None:
-        code = _text(data.get("scheme"))
+        code = clean_text(data.get("scheme"))
         scheme = Scheme.objects.filter(code=code).first() if code else None
         if scheme is None:
             errors["scheme"] = [_("Unknown scheme.")]
-        elif not scheme.is_valid_on(_today()) and current is None:
+        elif not scheme.is_valid_on(timezone.localdate()) and current is None:
             errors["scheme"] = [_("This scheme is not open for new placements.")]
         values["scheme"] = scheme
     if "job_order" in data:
@@ -440,14 +380,14 @@ def _resolve_placement_refs(actor, data: dict[str, Any], errors: dict, *, curren
     if data.get("occupation"):
         values["occupation"] = _occupation(data.get("occupation"), errors)
     if "unit" in data:
-        code = _text(data.get("unit"))
+        code = clean_text(data.get("unit"))
         unit = OrgUnit.objects.filter(code=code).first() if code else None
         if code and unit is None:
             errors["unit"] = [_("Unknown unit.")]
         values["unit"] = unit
     for name in ("contract_start", "contract_end"):
         if name in data:
-            values[name] = _date(data.get(name), name, errors)
+            values[name] = date_field(data.get(name), name, errors)
     if data.get("sector"):
         if data["sector"] not in Sector.values:
             errors["sector"] = [_("Must be one of: %(c)s.") % {"c": ", ".join(Sector.values)}]
@@ -484,7 +424,7 @@ def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[
     """Register a placement in state ``registered``. Scheme eligibility (age, education,
     destination, employer type, P3MI standing, SIP2MI) is checked but only returned as warnings:
     it is enforced at selection. Returns the placement and the warnings."""
-    _require(actor, Perm.PLACEMENT_WRITE)
+    require_perm(actor, PLACEMENT_WRITE)
     errors: dict[str, list[str]] = {}
     person = _by_public_id(Person, data.get("person"), "person", errors, required=True)
     if person is not None and not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
@@ -498,12 +438,12 @@ def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[
     for name in ("country", "occupation"):
         if values.get(name) is None and name not in errors:
             errors[name] = [_("This field is required.")]
-    _raise_if(errors)
+    raise_if_errors(errors)
     occupation = values["occupation"]
     values.setdefault("sector", Sector.INFORMAL if occupation.domestic_worker else Sector.FORMAL)
     placement = Placement(person=person, created_by=actor, migrated=bool(data.get("migrated")), **values)
     _check_consistency(placement, errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if Placement.objects.filter(person=person, migrated=False).exclude(state__in=sorted(states.CLOSED)).exists() \
             and not placement.migrated:
         raise Conflict(_("This person already has a placement in progress."),
@@ -532,7 +472,7 @@ def placement_update(*, actor, placement_id: int, data: dict[str, Any], reason: 
     """Change a placement's details. What may change depends on its state: job order, SIP2MI and
     employer only before selection (the quota is taken at selection); contract dates until
     departure; the contract end also abroad (extensions)."""
-    _require(actor, Perm.PLACEMENT_WRITE)
+    require_perm(actor, PLACEMENT_WRITE)
     with transaction.atomic():
         placement = _placement_for_write(actor, placement_id)
         if placement.state in (PlacementState.REGISTERED, PlacementState.VERIFIED):
@@ -553,14 +493,14 @@ def placement_update(*, actor, placement_id: int, data: dict[str, Any], reason: 
                            code="stale_version")
         errors: dict[str, list[str]] = {}
         values = _resolve_placement_refs(actor, data, errors, current=placement)
-        _raise_if(errors)
+        raise_if_errors(errors)
         before = snapshot(placement, PLACEMENT_AUDITED)
         for name, value in values.items():
             setattr(placement, name, value)
         if "occupation" in values and "sector" not in values:
             placement.sector = Sector.INFORMAL if placement.occupation.domestic_worker else Sector.FORMAL
         _check_consistency(placement, errors)
-        _raise_if(errors)
+        raise_if_errors(errors)
         changes = diff(before, snapshot(placement, PLACEMENT_AUDITED))
         if not changes:
             return placement
@@ -591,7 +531,7 @@ def placement_transition(
     8. a ``PlacementTransition`` row and an audit event.
     ``on`` is the day the guards are evaluated for (default today).
     """
-    day = on or _today()
+    day = on or timezone.localdate()
     reason = (reason or "").strip()
     with transaction.atomic():
         placement = _placement_for_write(actor, placement_id)
@@ -604,7 +544,7 @@ def placement_transition(
                 _("A placement cannot move from %(a)s to %(b)s.") % {
                     "a": PlacementState(from_state).label, "b": PlacementState(to_state).label},
                 code="transition_not_allowed", fields={"to_state": [_("Not allowed from the current state.")]})
-        _require(actor, rule.permission)
+        require_perm(actor, rule.permission)
         if expected_version is not None and expected_version != placement.version:
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
@@ -659,24 +599,24 @@ def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any
     registry's passport record. A placement agreement must name its Disnaker witness; a PK its
     verification by the Perwakilan; a BPJS membership must cover JKK and JKM; a medical
     certificate must be a "fit" result (an unfit result is the ``failed_medical`` step)."""
-    _require(actor, Perm.PLACEMENT_WRITE)
+    require_perm(actor, PLACEMENT_WRITE)
     errors: dict[str, list[str]] = {}
     if kind not in ChecklistKind.values:
         raise ValidationFailed.from_fields(
             {"kind": _("Must be one of: %(c)s.") % {"c": ", ".join(ChecklistKind.values)}})
-    reference = _text(data.get("reference_number"))[:120]
-    issued_on = _date(data.get("issued_on"), "issued_on", errors, required=kind != ChecklistKind.PASSPORT)
-    valid_until = _date(data.get("valid_until"), "valid_until", errors)
+    reference = clean_text(data.get("reference_number"))[:120]
+    issued_on = date_field(data.get("issued_on"), "issued_on", errors, required=kind != ChecklistKind.PASSPORT)
+    valid_until = date_field(data.get("valid_until"), "valid_until", errors)
     details = data.get("details") or {}
     if not isinstance(details, dict):
         errors["details"] = [_("Must be an object.")]
         details = {}
-    if issued_on and issued_on > _today():
+    if issued_on and issued_on > timezone.localdate():
         errors["issued_on"] = [_("The date cannot be in the future.")]
-    if kind == ChecklistKind.PLACEMENT_AGREEMENT and not _text(details.get("witnessed_by")):
+    if kind == ChecklistKind.PLACEMENT_AGREEMENT and not clean_text(details.get("witnessed_by")):
         errors["details.witnessed_by"] = [_("Name the Disnaker official who witnessed the signing.")]
     if kind == ChecklistKind.EMPLOYMENT_CONTRACT:
-        _date(details.get("verified_on"), "details.verified_on", errors, required=True)
+        date_field(details.get("verified_on"), "details.verified_on", errors, required=True)
     if kind == ChecklistKind.BPJS_MEMBERSHIP:
         programmes = {str(p).lower() for p in details.get("programmes", ["jkk", "jkm"])}
         if not {"jkk", "jkm"} <= programmes:
@@ -698,7 +638,7 @@ def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any
                 reference = passport.number
                 issued_on = issued_on or passport.issue_date
                 valid_until = passport.expiry_date
-        _raise_if(errors)
+        raise_if_errors(errors)
         if valid_until is None:
             valid_until = default_valid_until(kind, issued_on)
         if valid_until is not None and valid_until < issued_on:
@@ -715,13 +655,13 @@ def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any
 def checklist_void(*, actor, placement_id: int, item_id: int, reason: str, voided_on=None,
                    via: str = "web") -> ChecklistItem:
     """Void an item (e.g. a medical certificate when the worker is found pregnant)."""
-    _require(actor, Perm.PLACEMENT_WRITE)
+    require_perm(actor, PLACEMENT_WRITE)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if not reason:
         errors["reason"] = [_("A reason is required.")]
-    day = _date(voided_on, "voided_on", errors) or _today()
-    _raise_if(errors)
+    day = date_field(voided_on, "voided_on", errors) or timezone.localdate()
+    raise_if_errors(errors)
     with transaction.atomic():
         placement = _placement_for_write(actor, placement_id)
         item = placement.checklist_items.filter(pk=item_id).first()

@@ -8,7 +8,7 @@ Every guard returns a list of ``Unmet`` conditions, each with a stable code and 
 Indonesian and English. ``evaluate`` runs every guard of a transition and returns every unmet
 condition at once, so an officer sees the whole list of what is missing, not just the first item.
 
-Who may take which step (``Rule.permission``; role grants in ``lindungi/accounts/roles.py``):
+Who may take which step (``Rule.permission``; role grants in ``lindungi/placements/perms.py``):
 
 ============================================  ===========================  ==================================
 Steps                                         Permission                   Roles
@@ -35,12 +35,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.placements.checklist import KIND_NAMES, ChecklistKind, ItemState, KindStatus
+from lindungi.placements.perms import PLACEMENT_STEP_AGENCY, PLACEMENT_STEP_CHECKPOINT, PLACEMENT_STEP_OFFICER
 
-# Perm strings are repeated here (not imported from accounts.roles) to keep this module free of
-# anything but the standard library and Django's enum helpers; a test checks they match roles.py.
-STEP_AGENCY = "placement.step_agency"
-STEP_OFFICER = "placement.step_officer"
-STEP_CHECKPOINT = "placement.step_checkpoint"
+STEP_AGENCY = PLACEMENT_STEP_AGENCY
+STEP_OFFICER = PLACEMENT_STEP_OFFICER
+STEP_CHECKPOINT = PLACEMENT_STEP_CHECKPOINT
 
 # Must equal list(lindungi.registry.models.Education.values); a test checks they match.
 EDUCATION_ORDER: tuple[str, ...] = ("none", "sd", "smp", "sma", "diploma", "s1", "s2", "s3")

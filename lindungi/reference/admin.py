@@ -10,16 +10,16 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.accounts.roles import Perm
 from lindungi.audit.services import audit_record, diff, snapshot
 from lindungi.reference.models import Country, Occupation, OrgUnit, Province, Regency, UnitCoverage, Village
+from lindungi.reference.perms import REFERENCE_WRITE
 
 DATES = ("valid_from", "valid_to", "legal_basis")
 
 
 def _may_write(request) -> bool:
     has = getattr(request.user, "has_role_perm", None)
-    return bool(has and has(Perm.REFERENCE_WRITE))
+    return bool(has and has(REFERENCE_WRITE))
 
 
 def _field_names(model) -> list[str]:

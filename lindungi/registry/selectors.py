@@ -9,29 +9,26 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm
+from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.scoping import scope_queryset
 from lindungi.audit.models import AccessLog, AuditEvent
 from lindungi.audit.services import access_log, flush_access_log
 from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.common.text import fold
 from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonNameToken
+from lindungi.registry.perms import PERSON_MERGE, PERSON_VIEW
 
 NIK_RE = re.compile(r"^\d{16}$")
 PASSPORT_QUERY_RE = re.compile(r"^[A-Za-z](?=[A-Za-z]*\d)[A-Za-z0-9]{6,8}$")  # a letter, then digits somewhere
-
-
-def _can_view(actor) -> None:
-    if actor is None or not actor.has_role_perm(Perm.PERSON_VIEW):
-        raise PermissionDenied(_("You are not allowed to view people."))
 
 
 def person_search_queryset(actor, *, q: str = "", nik: str = "", passport: str = "", regency: str = "",
                            province: str = "", sex: str = "", agency: str = "",
                            include_merged: bool = False) -> QuerySet:
     """The filtered, scoped queryset behind lists, exports and the API."""
-    _can_view(actor)
+    require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     q, nik, passport = q.strip(), nik.strip(), passport.strip().upper()
     if actor.is_lookup_only and not (nik or passport or NIK_RE.match(q) or PASSPORT_QUERY_RE.match(q)):
         raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
@@ -67,18 +64,8 @@ def person_search_queryset(actor, *, q: str = "", nik: str = "", passport: str =
     if sex:
         qs = qs.filter(sex=sex)
     if agency:
-        qs = qs.filter(agency__public_id=agency) if _is_uuid(agency) else qs.none()
+        qs = qs.filter(agency__public_id=agency) if is_public_id(agency) else qs.none()
     return qs.select_related("regency", "regency__province", "agency").order_by("full_name", "id")
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 # Totals above this are reported as "more than" rather than counted exactly.
@@ -115,7 +102,7 @@ def _name_search_page(actor, fragments: list[str], *, regency: str = "", provinc
     if province:
         rows = rows.filter(regency__province__code=province)
     if agency:
-        rows = rows.filter(agency__public_id=agency) if _is_uuid(agency) else rows.none()
+        rows = rows.filter(agency__public_id=agency) if is_public_id(agency) else rows.none()
     ordered = rows.values("sort_name", "person_id").distinct().order_by("sort_name", "person_id")
     result = paginate(ordered, page=page, page_size=page_size, count_limit=COUNT_LIMIT)
     people = (Person.objects.select_related("regency", "regency__province", "agency")
@@ -139,8 +126,8 @@ def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "we
 
 
 def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Person:
-    _can_view(actor)
-    if not _is_uuid(str(public_id)):
+    require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
+    if not is_public_id(public_id):
         raise NotFound(_("Person not found."))
     person = (Person.objects.visible_to(actor).filter(public_id=public_id)
               .select_related("regency", "regency__province", "village", "agency", "merged_into").first())
@@ -213,7 +200,7 @@ def _run_prepared_lookup(actor, *, by: str, value: str) -> dict | None:
 def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api") -> dict:
     """Exact lookup by NIK or passport number, for every role that may view people: identity, region,
     P3MI and current passport in one query (the partner and checkpoint hot path). Logged."""
-    _can_view(actor)
+    require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     nik, passport = nik.strip(), passport.strip().upper()
     if not nik and not passport:
         raise ValidationFailed.from_fields({"nik": _("Give a NIK or a passport number.")})
@@ -242,8 +229,7 @@ def person_access_history(person: Person) -> QuerySet:
 
 def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDING, page: int = 1,
                         page_size: int = 25) -> Page:
-    if actor is None or not actor.has_role_perm(Perm.PERSON_MERGE):
-        raise PermissionDenied(_("You are not allowed to review duplicates."))
+    require_perm(actor, PERSON_MERGE, _("You are not allowed to review duplicates."))
     visible = Person.objects.visible_to(actor).values("id")
     qs = (DuplicateCandidate.objects.filter(status=status, person_a__in=visible, person_b__in=visible)
           .select_related("person_a", "person_b", "person_a__regency", "person_b__regency", "decided_by"))
@@ -251,8 +237,7 @@ def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDIN
 
 
 def duplicate_get_for(actor, candidate_id: int) -> DuplicateCandidate:
-    if actor is None or not actor.has_role_perm(Perm.PERSON_MERGE):
-        raise PermissionDenied(_("You are not allowed to review duplicates."))
+    require_perm(actor, PERSON_MERGE, _("You are not allowed to review duplicates."))
     visible = Person.objects.visible_to(actor).values("id")
     candidate = (DuplicateCandidate.objects.filter(pk=candidate_id, person_a__in=visible, person_b__in=visible)
                  .select_related("person_a", "person_b", "person_a__regency", "person_b__regency").first())
@@ -267,7 +252,7 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list
     from lindungi.registry.services import duplicate_matches
     from lindungi.registry.validation import ReferenceIndex, clean_person
 
-    _can_view(actor)
+    require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if actor.is_lookup_only:
         raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
     cleaned, _warnings = clean_person(data, ref=ReferenceIndex.load())

@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.roles import Perm, Role
+from lindungi.accounts.permissions import require_perm
+from lindungi.accounts.roles import Role
 from lindungi.audit.services import audit_record, diff, snapshot
-from lindungi.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.errors import Conflict, NotFound, ValidationFailed
+from lindungi.common.inputs import is_public_id
 from lindungi.common.text import name_key
 from lindungi.registry import duplicates
 from lindungi.registry.models import (
@@ -21,15 +23,11 @@ from lindungi.registry.models import (
     PersonNameToken,
     token_rows_for,
 )
+from lindungi.registry.perms import PERSON_MERGE, PERSON_WRITE
 from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
 
 AUDITED_FIELDS = ("nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency", "village",
                   "village_name", "education", "marital_status", "religion", "phone", "agency", "nik_warnings")
-
-
-def _require(actor, perm: str) -> None:
-    if actor is None or not actor.has_role_perm(perm):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _writable_person(actor, person_id: int) -> Person:
@@ -47,20 +45,10 @@ def _resolve_agency(actor, agency_public_id: str | None):
         return actor.agency
     if not agency_public_id:
         return None
-    agency = Agency.objects.filter(public_id=agency_public_id).first() if _is_uuid(agency_public_id) else None
+    agency = Agency.objects.filter(public_id=agency_public_id).first() if is_public_id(agency_public_id) else None
     if agency is None:
         raise ValidationFailed.from_fields({"agency": _("Unknown P3MI.")})
     return agency
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _check_in_scope(actor, person: Person) -> None:
@@ -88,7 +76,7 @@ def person_create(
     contacts: list[dict[str, Any]] | None = None, agency_public_id: str | None = None, via: str = "web",
 ) -> tuple[Person, list[duplicates.Match]]:
     """Register a person. Returns the person and the duplicate candidates found for review."""
-    _require(actor, Perm.PERSON_WRITE)
+    require_perm(actor, PERSON_WRITE)
     ref = ReferenceIndex.load()
     cleaned, warnings = clean_person(data, ref=ref)
     passport_data = clean_passport(passport) if passport else None
@@ -126,7 +114,7 @@ def person_create(
 
 
 def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = "", via: str = "web") -> Person:
-    _require(actor, Perm.PERSON_WRITE)
+    require_perm(actor, PERSON_WRITE)
     if "nik" in data and not reason.strip():
         raise ValidationFailed.from_fields({"reason": _("A reason is required to correct a NIK.")})
     ref = ReferenceIndex.load()
@@ -158,7 +146,7 @@ def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = 
 
 def passport_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web") -> Passport:
     """Record a new passport; earlier ones stay as history and stop being current."""
-    _require(actor, Perm.PERSON_WRITE)
+    require_perm(actor, PERSON_WRITE)
     cleaned = clean_passport(data)
     with transaction.atomic():
         person = _writable_person(actor, person_id)
@@ -190,7 +178,7 @@ def _clean_contact(raw: dict[str, Any], *, index: int | None = None) -> dict:
 
 
 def contact_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web") -> FamilyContact:
-    _require(actor, Perm.PERSON_WRITE)
+    require_perm(actor, PERSON_WRITE)
     cleaned = _clean_contact(data)
     with transaction.atomic():
         person = _writable_person(actor, person_id)
@@ -201,7 +189,7 @@ def contact_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web"
 
 
 def contact_remove(*, actor, person_id: int, contact_id: int, reason: str = "", via: str = "web") -> None:
-    _require(actor, Perm.PERSON_WRITE)
+    require_perm(actor, PERSON_WRITE)
     with transaction.atomic():
         person = _writable_person(actor, person_id)
         contact = person.contacts.filter(pk=contact_id).first()
@@ -249,7 +237,7 @@ def duplicate_scan(*, person: Person, actor, via: str = "web") -> list[duplicate
 
 
 def duplicate_rescan(*, actor, person_id: int, via: str = "web") -> list[duplicates.Match]:
-    _require(actor, Perm.PERSON_MERGE)
+    require_perm(actor, PERSON_MERGE)
     with transaction.atomic():
         person = _writable_person(actor, person_id)
         return duplicate_scan(person=person, actor=actor, via=via)
@@ -258,7 +246,7 @@ def duplicate_rescan(*, actor, person_id: int, via: str = "web") -> list[duplica
 def duplicate_decide(*, actor, candidate_id: int, same_person: bool, survivor_id: int | None = None,
                      note: str = "", via: str = "web") -> DuplicateCandidate:
     """'Same person' merges the pair (reversibly); 'different' is remembered so the pair is not raised again."""
-    _require(actor, Perm.PERSON_MERGE)
+    require_perm(actor, PERSON_MERGE)
     with transaction.atomic():
         visible = Person.objects.visible_to(actor)
         candidate = (DuplicateCandidate.objects.filter(pk=candidate_id, person_a__in=visible, person_b__in=visible)
@@ -298,7 +286,7 @@ def _merge(*, actor, survivor_id: int, duplicate_id: int, reason: str, via: str)
 
 def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> Person:
     """Undo a merge: the record becomes independent again and its pair returns to review."""
-    _require(actor, Perm.PERSON_MERGE)
+    require_perm(actor, PERSON_MERGE)
     if not reason.strip():
         raise ValidationFailed.from_fields({"reason": _("A reason is required to undo a merge.")})
     with transaction.atomic():

@@ -6,13 +6,13 @@ returns typed values plus warnings, or raises ``ValidationFailed`` naming every 
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.common.errors import ValidationFailed
+from lindungi.common.inputs import clean_text, parse_date
 from lindungi.registry.models import Education, MaritalStatus, Religion
 from lindungi.registry.nik import nik_warnings, parse_nik
 
@@ -63,36 +63,6 @@ class ReferenceIndex:
         return self.villages[code]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def parse_date(value: Any) -> date | None:
-    """ISO dates, dd-mm-yyyy / dd/mm/yyyy, and spreadsheet date cells."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if len(text) == 10 and text[4] == "-":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _choice(value: str, choices, aliases: dict[str, str]) -> str | None:
     key = value.strip().lower()
     key = aliases.get(key, key)
@@ -109,24 +79,24 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
 
     present = {k for k in PERSON_FIELDS if k in raw}
     for name in REQUIRED:
-        if (not partial or name in present) and not _text(raw.get(name)):
+        if (not partial or name in present) and not clean_text(raw.get(name)):
             err(name, _("This field is required."))
 
-    if "full_name" in present and _text(raw["full_name"]):
-        name = re.sub(r"\s+", " ", _text(raw["full_name"]))
+    if "full_name" in present and clean_text(raw["full_name"]):
+        name = clean_text(raw["full_name"])
         if len(name) < 2 or len(name) > 150:
             err("full_name", _("Name must be 2 to 150 characters."))
         elif not NAME_RE.match(name):
             err("full_name", _("Name may contain letters, spaces and . , ' - only."))
         out["full_name"] = name
 
-    if "sex" in present and _text(raw["sex"]):
-        sex = _SEX_ALIASES.get(_text(raw["sex"]).lower())
+    if "sex" in present and clean_text(raw["sex"]):
+        sex = _SEX_ALIASES.get(clean_text(raw["sex"]).lower())
         if sex is None:
             err("sex", _("Sex must be M (male) or F (female)."))
         out["sex"] = sex
 
-    if "birth_date" in present and _text(raw["birth_date"]):
+    if "birth_date" in present and clean_text(raw["birth_date"]):
         try:
             dob = parse_date(raw["birth_date"])
         except ValueError:
@@ -141,13 +111,13 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
 
     for name, limit in (("birth_place", 100), ("address", 255), ("village_name", 100)):
         if name in present:
-            value = _text(raw[name])
+            value = clean_text(raw[name])
             if len(value) > limit:
                 err(name, _("At most %(n)d characters.") % {"n": limit})
             out[name] = value
 
-    if "regency_code" in present and _text(raw["regency_code"]):
-        code = _text(raw["regency_code"]).replace(".", "")
+    if "regency_code" in present and clean_text(raw["regency_code"]):
+        code = clean_text(raw["regency_code"]).replace(".", "")
         regency = ref.regencies.get(code)
         if regency is None:
             err("regency_code", _("Unknown regency/city code %(code)s.") % {"code": code})
@@ -158,8 +128,8 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
         else:
             out["regency"] = regency
 
-    if "village_code" in present and _text(raw["village_code"]):
-        code = _text(raw["village_code"]).replace(".", "")
+    if "village_code" in present and clean_text(raw["village_code"]):
+        code = clean_text(raw["village_code"]).replace(".", "")
         village = ref.village(code)
         if village is None:
             err("village_code", _("Unknown village code %(code)s.") % {"code": code})
@@ -175,27 +145,27 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
         ("education", _EDUCATION, _EDUCATION_ALIASES),
         ("marital_status", _MARITAL, _MARITAL_ALIASES),
     ):
-        if name in present and _text(raw[name]):
-            value = _choice(_text(raw[name]), choices, aliases)
+        if name in present and clean_text(raw[name]):
+            value = _choice(clean_text(raw[name]), choices, aliases)
             if value is None:
                 err(name, _("Must be one of: %(choices)s.") % {"choices": ", ".join(sorted(choices))})
             out[name] = value
 
     if "religion" in present:
-        value = _text(raw["religion"])
+        value = clean_text(raw["religion"])
         if value and _choice(value, _RELIGION, {}) is None:
             err("religion", _("Must be one of: %(choices)s.") % {"choices": ", ".join(Religion.values)})
         out["religion"] = value.lower()
 
     if "phone" in present:
-        phone = re.sub(r"[\s\-()]", "", _text(raw["phone"]))
+        phone = re.sub(r"[\s\-()]", "", clean_text(raw["phone"]))
         if phone and not PHONE_RE.match(phone):
             err("phone", _("Phone must be 8 to 15 digits, optionally starting with +."))
         out["phone"] = phone
 
     warnings: list[str] = []
-    if "nik" in present and _text(raw["nik"]):
-        nik = _text(raw["nik"])
+    if "nik" in present and clean_text(raw["nik"]):
+        nik = clean_text(raw["nik"])
         info, nik_errors = parse_nik(nik, known_regency_codes=ref.regencies, known_province_codes=ref.provinces)
         for message in nik_errors:
             err("nik", message)
@@ -210,12 +180,12 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
 
 def clean_passport(raw: dict[str, Any]) -> dict:
     errors: dict[str, list[str]] = {}
-    number = _text(raw.get("number")).upper().replace(" ", "")
+    number = clean_text(raw.get("number")).upper().replace(" ", "")
     if not number:
         errors["passport.number"] = [_("This field is required.")]
     elif not PASSPORT_RE.match(number):
         errors["passport.number"] = [_("Passport number must be 7 to 9 letters and digits, starting with a letter.")]
-    office = _text(raw.get("issuing_office"))
+    office = clean_text(raw.get("issuing_office"))
     if not office:
         errors["passport.issuing_office"] = [_("This field is required.")]
     dates = {}

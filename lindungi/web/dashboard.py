@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.accounts.roles import Perm
 from lindungi.agencies.models import Agency, AgencyStatus
 from lindungi.agencies.rules import standing_on
+from lindungi.placements.perms import JOB_ORDER_VIEW, PLACEMENT_VIEW
 from lindungi.placements.selectors import placement_pipeline_summary_for
 from lindungi.placements.states import PlacementState
 from lindungi.registry.models import DuplicateCandidate, Person
@@ -19,7 +19,7 @@ STAGE_LABELS = {
 
 
 def _placement_figures(actor) -> dict | None:
-    if not actor.has_role_perm(Perm.PLACEMENT_VIEW) or actor.is_lookup_only:
+    if not actor.has_role_perm(PLACEMENT_VIEW) or actor.is_lookup_only:
         return None
     summary = placement_pipeline_summary_for(actor)
     for stage in summary["stages"]:
@@ -44,5 +44,5 @@ def dashboard_summary_for(actor) -> dict:
     summary["agencies_active"] = sum(standings)
     summary["agencies_suspended"] = len(standings) - summary["agencies_active"]
     summary["placements"] = _placement_figures(actor)
-    summary["can_view_job_orders"] = actor.has_role_perm(Perm.JOB_ORDER_VIEW)
+    summary["can_view_job_orders"] = actor.has_role_perm(JOB_ORDER_VIEW)
     return summary

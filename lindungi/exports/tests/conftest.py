@@ -3,7 +3,6 @@ import io
 
 import pytest
 
-from lindungi.accounts.roles import ROLE_PERMS, Perm, Role
 from lindungi.registry.tests.factories import make_person
 
 
@@ -21,10 +20,8 @@ def people(admin_user, agency, other_agency):
 
 
 @pytest.fixture
-def p3mi_exporter(p3mi_user, monkeypatch):
-    """P3MI staff do not have ``person.export`` in the role table; grant it here to check that a
-    company's export holds only the company's people."""
-    monkeypatch.setitem(ROLE_PERMS, Role.P3MI_STAFF, ROLE_PERMS[Role.P3MI_STAFF] | {Perm.PERSON_EXPORT})
+def p3mi_exporter(p3mi_user):
+    """P3MI staff export their own company's people only."""
     return p3mi_user
 
 

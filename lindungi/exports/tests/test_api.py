@@ -68,8 +68,8 @@ def test_api_other_user_gets_404(api_client_for, analyst, unit_officer, people, 
     assert other.get(f"{URL}/00000000-0000-0000-0000-000000000000").status_code == 404
 
 
-def test_api_permission_and_not_ready(api_client_for, p3mi_user, admin_user, people):
-    assert api_client_for(p3mi_user).post(URL, {}, content_type="application/json").status_code == 403
+def test_api_permission_and_not_ready(api_client_for, partner_client, admin_user, people):
+    assert api_client_for(partner_client).post(URL, {}, content_type="application/json").status_code == 403
     client = api_client_for(admin_user)
     resp = client.post(URL, {}, content_type="application/json")  # no commit here: stays queued
     assert resp.status_code == 202 and resp.json()["status"] == "queued" and resp.json()["download_url"] is None

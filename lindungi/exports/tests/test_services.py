@@ -100,8 +100,8 @@ def test_bad_kind_or_format(admin_user):
     assert "kind" in info.value.fields
 
 
-def test_permission_needed(p3mi_user, checkpoint_officer, people):
-    for user in (p3mi_user, checkpoint_officer):
+def test_permission_needed(partner_client, checkpoint_officer, people):
+    for user in (partner_client, checkpoint_officer):
         with pytest.raises(PermissionDenied):
             services.export_request(actor=user, filters={"q": people["aminah"].nik})
     assert not ExportJob.objects.exists()

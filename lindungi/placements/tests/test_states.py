@@ -47,14 +47,6 @@ def test_every_pair_uses_known_states_and_no_self_loops():
         assert rule.permission in {states.STEP_AGENCY, states.STEP_OFFICER, states.STEP_CHECKPOINT}
 
 
-def test_permission_strings_match_roles_module():
-    from lindungi.accounts.roles import Perm
-
-    assert states.STEP_AGENCY == Perm.PLACEMENT_STEP_AGENCY
-    assert states.STEP_OFFICER == Perm.PLACEMENT_STEP_OFFICER
-    assert states.STEP_CHECKPOINT == Perm.PLACEMENT_STEP_CHECKPOINT
-
-
 def test_education_order_matches_registry():
     from lindungi.registry.models import EDUCATION_RANK, Education
 

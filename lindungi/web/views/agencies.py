@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lindungi.accounts.roles import Perm
 from lindungi.agencies import rules, selectors, services
 from lindungi.agencies.models import AgencyStatus, ForeignParty
+from lindungi.agencies.perms import AGENCY_SANCTION, AGENCY_VIEW, AGENCY_WRITE
 from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.common.pagination import Page
@@ -217,7 +217,7 @@ def _standing_rows(agencies, day: dt.date) -> list[dict]:
 @login_required
 @domain_errors_to_http
 def agency_list(request):
-    _require_perm(request.user, Perm.AGENCY_VIEW)
+    _require_perm(request.user, AGENCY_VIEW)
     form = AgencyFilterForm(request.GET or None)
     page, status = None, 200
     try:
@@ -235,7 +235,7 @@ def agency_list(request):
         "page": page,
         "rows": _standing_rows(page.items, timezone.localdate()) if page else [],
         "window": page_window(page) if page else [],
-        "can_write": request.user.has_role_perm(Perm.AGENCY_WRITE),
+        "can_write": request.user.has_role_perm(AGENCY_WRITE),
         "query": request.GET.urlencode(),
     }
     return _partial_or_full(request, "web/agencies/agency_list.html", "web/agencies/_agency_results.html",
@@ -266,7 +266,7 @@ class _Echo:
 @login_required
 @domain_errors_to_http
 def agency_export(request, fmt: str):
-    _require_perm(request.user, Perm.AGENCY_VIEW)
+    _require_perm(request.user, AGENCY_VIEW)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     try:
@@ -326,8 +326,8 @@ def _detail_context(request, public_id, **forms_in) -> dict:
     agency = selectors.agency_get_for(request.user, public_id)
     day = timezone.localdate()
     good, code = rules.standing_on(agency, day)
-    can_write = request.user.has_role_perm(Perm.AGENCY_WRITE)
-    can_sanction = request.user.has_role_perm(Perm.AGENCY_SANCTION)
+    can_write = request.user.has_role_perm(AGENCY_WRITE)
+    can_sanction = request.user.has_role_perm(AGENCY_SANCTION)
     branches = list(agency.branches.all())
     context = {
         "agency": agency,
@@ -354,14 +354,14 @@ def _detail_context(request, public_id, **forms_in) -> dict:
 @login_required
 @domain_errors_to_http
 def agency_detail(request, public_id):
-    _require_perm(request.user, Perm.AGENCY_VIEW)
+    _require_perm(request.user, AGENCY_VIEW)
     return render(request, "web/agencies/agency_detail.html", _detail_context(request, public_id))
 
 
 @login_required
 @domain_errors_to_http
 def agency_create(request):
-    _require_perm(request.user, Perm.AGENCY_WRITE)
+    _require_perm(request.user, AGENCY_WRITE)
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values, reason = _form_values(form)
@@ -379,7 +379,7 @@ def agency_create(request):
 @login_required
 @domain_errors_to_http
 def agency_edit(request, public_id):
-    _require_perm(request.user, Perm.AGENCY_WRITE)
+    _require_perm(request.user, AGENCY_WRITE)
     agency = selectors.agency_get_for(request.user, public_id)
     initial = services.agency_snapshot(agency)
     form = AgencyForm(request.POST or None, initial=initial)
@@ -401,7 +401,7 @@ def _sanction_view(form_class, prefix: str, service, done_message):
     @require_POST
     @domain_errors_to_http
     def view(request, public_id):
-        _require_perm(request.user, Perm.AGENCY_SANCTION)
+        _require_perm(request.user, AGENCY_SANCTION)
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid():
             values, reason = _form_values(form)
@@ -434,7 +434,7 @@ agency_revoke = _sanction_view(RevokeForm, "revoke", services.agency_revoke, get
 @require_POST
 @domain_errors_to_http
 def branch_add(request, public_id):
-    _require_perm(request.user, Perm.AGENCY_WRITE)
+    _require_perm(request.user, AGENCY_WRITE)
     form = BranchForm(request.POST, prefix="branch")
     if form.is_valid():
         values, reason = _form_values(form)
@@ -455,7 +455,7 @@ def branch_add(request, public_id):
 @require_POST
 @domain_errors_to_http
 def branch_close(request, public_id, branch_id: int):
-    _require_perm(request.user, Perm.AGENCY_WRITE)
+    _require_perm(request.user, AGENCY_WRITE)
     form = BranchCloseForm(request.POST, prefix="close")
     if not form.is_valid():
         messages.error(request, _("Give the reason for closing the branch."))
@@ -480,7 +480,7 @@ def branch_close(request, public_id, branch_id: int):
 @login_required
 @domain_errors_to_http
 def foreign_party_list(request):
-    _require_perm(request.user, Perm.AGENCY_VIEW)
+    _require_perm(request.user, AGENCY_VIEW)
     form = ForeignPartyFilterForm(request.GET or None)
     page, status = None, 200
     try:
@@ -493,7 +493,7 @@ def foreign_party_list(request):
         form.is_valid()
         apply_domain_error(form, exc)
         status = 400
-    context = {"form": form, "page": page, "can_write": request.user.has_role_perm(Perm.AGENCY_WRITE)}
+    context = {"form": form, "page": page, "can_write": request.user.has_role_perm(AGENCY_WRITE)}
     return _partial_or_full(request, "web/agencies/foreign_party_list.html",
                             "web/agencies/_foreign_party_results.html", context, status)
 
@@ -501,7 +501,7 @@ def foreign_party_list(request):
 @login_required
 @domain_errors_to_http
 def foreign_party_create(request):
-    _require_perm(request.user, Perm.AGENCY_WRITE)
+    _require_perm(request.user, AGENCY_WRITE)
     form = ForeignPartyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values, reason = _form_values(form)
@@ -519,9 +519,9 @@ def foreign_party_create(request):
 @login_required
 @domain_errors_to_http
 def foreign_party_edit(request, public_id):
-    _require_perm(request.user, Perm.AGENCY_WRITE)
+    _require_perm(request.user, AGENCY_WRITE)
     party = selectors.foreign_party_get_for(request.user, public_id)
-    with_blacklist = request.user.has_role_perm(Perm.AGENCY_SANCTION)
+    with_blacklist = request.user.has_role_perm(AGENCY_SANCTION)
     initial = services.foreign_party_snapshot(party)
     form = ForeignPartyForm(request.POST or None, initial=initial, with_blacklist=with_blacklist)
     if request.method == "POST" and form.is_valid():

@@ -14,10 +14,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from lindungi.accounts.roles import Perm
 from lindungi.common.errors import Conflict, PermissionDenied
 from lindungi.exports import persons as person_format
 from lindungi.exports import selectors
+from lindungi.registry.perms import PERSON_EXPORT
 from lindungi.web.helpers import domain_errors_to_http
 
 EXPORT_PAGE_SIZE = 25
@@ -31,7 +31,7 @@ def _page_number(request) -> int:
 
 
 def _require_export(user) -> None:
-    if not user.has_role_perm(Perm.PERSON_EXPORT):
+    if not user.has_role_perm(PERSON_EXPORT):
         raise PermissionDenied(_("You are not allowed to export people."))
 
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from lindungi.accounts.roles import Perm
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lindungi.imports import persons, reports, selectors, services
 from lindungi.imports import placements as placement_rows
+from lindungi.imports.perms import IMPORT_RUN
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 
 BATCH_PAGE_SIZE = 25
@@ -55,7 +55,7 @@ def _page_number(request) -> int:
 @domain_errors_to_http
 def import_list(request):
     user = request.user
-    can_import = user.has_role_perm(Perm.IMPORT_RUN)
+    can_import = user.has_role_perm(IMPORT_RUN)
     kinds = services.import_types_for(user) if can_import else []
     form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     status = 200
@@ -93,7 +93,7 @@ def import_detail(request, public_id):
     batch = selectors.import_batch_get_for(request.user, public_id)
     context = {"batch": batch, "errors": selectors.import_errors_preview(batch),
                "preview_limit": selectors.ERROR_PREVIEW,
-               "can_resume": batch.status == batch.Status.FAILED and request.user.has_role_perm(Perm.IMPORT_RUN)
+               "can_resume": batch.status == batch.Status.FAILED and request.user.has_role_perm(IMPORT_RUN)
                and (batch.created_by_id == request.user.pk or request.user.is_national)}
     if request.htmx:
         return render(request, "web/imports/_progress.html", context)

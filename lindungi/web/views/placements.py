@@ -23,13 +23,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lindungi.accounts.roles import Perm, Role
+from lindungi.accounts.roles import Role
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.placements import selectors, services
 from lindungi.placements.checklist import ChecklistKind, ItemState
 from lindungi.placements.models import JobOrder, Sip2mi
+from lindungi.placements.perms import (
+    JOB_ORDER_VERIFY,
+    JOB_ORDER_VIEW,
+    JOB_ORDER_WRITE,
+    PLACEMENT_VIEW,
+    PLACEMENT_WRITE,
+    SIP2MI_ISSUE,
+)
 from lindungi.placements.states import CLOSED, SIDE_EXITS, TERMINAL, PlacementState
 from lindungi.registry import selectors as registry_selectors
+from lindungi.registry.perms import PERSON_VIEW
 from lindungi.web.forms.placements import (
     ChecklistForm,
     ChecklistVoidForm,
@@ -123,7 +132,7 @@ def _reraise_access(exc: DomainError) -> None:
 @domain_errors_to_http
 def placement_list(request):
     actor = request.user
-    _require_perm(actor, Perm.PLACEMENT_VIEW, _("You are not allowed to view placements."))
+    _require_perm(actor, PLACEMENT_VIEW, _("You are not allowed to view placements."))
     form = PlacementFilterForm(request.GET or None, actor=actor)
     filters = {}
     if form.is_valid():
@@ -147,8 +156,8 @@ def placement_list(request):
     context = {
         "form": form, "page": page, "board": board, "error": error,
         "window": page_window(page) if page else [], "active_state": filters.get("state", ""),
-        "can_create": actor.has_role_perm(Perm.PLACEMENT_WRITE) and not actor.is_lookup_only,
-        "can_view_job_orders": actor.has_role_perm(Perm.JOB_ORDER_VIEW),
+        "can_create": actor.has_role_perm(PLACEMENT_WRITE) and not actor.is_lookup_only,
+        "can_view_job_orders": actor.has_role_perm(JOB_ORDER_VIEW),
     }
     return _partial_or_full(request, "web/placements/placement_list.html",
                             "web/placements/_placement_results.html", context)
@@ -165,7 +174,7 @@ def placement_create(request):
     """``/placements/new/?person=<public id>`` from the person page; otherwise the worker is
     looked up by NIK. Eligibility problems do not stop registration: they are shown as warnings."""
     actor = request.user
-    if not actor.has_role_perm(Perm.PLACEMENT_WRITE) or actor.is_lookup_only:
+    if not actor.has_role_perm(PLACEMENT_WRITE) or actor.is_lookup_only:
         raise DjangoPermissionDenied(_("You are not allowed to register placements."))
     person_id = request.POST.get("person") or request.GET.get("person") or ""
     person = None
@@ -278,9 +287,9 @@ def _detail_context(request, placement, *, transition_form=None, checklist_form=
         "void_form": void_form or ChecklistVoidForm(),
         "void_item_id": void_item_id,
         "can_move": any(s["permitted"] for s in steps),
-        "can_record": actor.has_role_perm(Perm.PLACEMENT_WRITE) and not closed,
-        "can_view_person": actor.has_role_perm(Perm.PERSON_VIEW) and not actor.is_lookup_only,
-        "can_view_job_orders": actor.has_role_perm(Perm.JOB_ORDER_VIEW),
+        "can_record": actor.has_role_perm(PLACEMENT_WRITE) and not closed,
+        "can_view_person": actor.has_role_perm(PERSON_VIEW) and not actor.is_lookup_only,
+        "can_view_job_orders": actor.has_role_perm(JOB_ORDER_VIEW),
         "refused": [u.message(language) for u in (refused or [])],
         "refused_state": PlacementState(attempted).label if refused and attempted in PlacementState.values else "",
         "scheme_name": placement.scheme.name_en if language == "en" else placement.scheme.name_id,
@@ -400,7 +409,7 @@ def person_placements(request, public_id):
     context = {
         "person": person, "rows": rows,
         "open_placement": next((r["placement"] for r in rows if r["open"]), None),
-        "can_create": actor.has_role_perm(Perm.PLACEMENT_WRITE) and not person.merged_into_id,
+        "can_create": actor.has_role_perm(PLACEMENT_WRITE) and not person.merged_into_id,
     }
     return _partial_or_full(request, "web/placements/person_placements.html",
                             "web/placements/_person_placements.html", context)
@@ -415,7 +424,7 @@ def person_placements(request, public_id):
 @domain_errors_to_http
 def job_order_list(request):
     actor = request.user
-    _require_perm(actor, Perm.JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
+    _require_perm(actor, JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
     form = JobOrderFilterForm(request.GET or None, actor=actor)
     filters = form.filters()
     page, status = None, 200
@@ -428,7 +437,7 @@ def job_order_list(request):
     openings = selectors.job_order_openings(page.items) if page else {}
     rows = [{"job_order": j, "openings": openings.get(j.pk, 0)} for j in (page.items if page else [])]
     context = {"form": form, "page": page, "rows": rows, "window": page_window(page) if page else [],
-               "can_create": actor.has_role_perm(Perm.JOB_ORDER_WRITE), "lang": lang()}
+               "can_create": actor.has_role_perm(JOB_ORDER_WRITE), "lang": lang()}
     return _partial_or_full(request, "web/placements/job_order_list.html",
                             "web/placements/_job_order_results.html", context, status)
 
@@ -437,7 +446,7 @@ def job_order_list(request):
 @domain_errors_to_http
 def job_order_create(request):
     actor = request.user
-    _require_perm(actor, Perm.JOB_ORDER_WRITE, _("You are not allowed to enter job orders."))
+    _require_perm(actor, JOB_ORDER_WRITE, _("You are not allowed to enter job orders."))
     form = JobOrderForm(request.POST if request.method == "POST" else None, actor=actor)
     status = 200
     if request.method == "POST":
@@ -461,8 +470,8 @@ def _job_order_context(request, job_order, **forms_in) -> dict:
     actor = request.user
     language = lang()
     permits = selectors.job_order_permits(job_order)
-    can_verify = actor.has_role_perm(Perm.JOB_ORDER_VERIFY) and job_order.status == JobOrder.Status.DRAFT
-    can_issue = actor.has_role_perm(Perm.SIP2MI_ISSUE)
+    can_verify = actor.has_role_perm(JOB_ORDER_VERIFY) and job_order.status == JobOrder.Status.DRAFT
+    can_issue = actor.has_role_perm(SIP2MI_ISSUE)
     today = timezone.localdate()
     return {
         "job_order": job_order,
@@ -480,7 +489,7 @@ def _job_order_context(request, job_order, **forms_in) -> dict:
         "issue_form": forms_in.get("issue_form") or Sip2miIssueForm(prefix="issue", initial={"valid_from": today}),
         "revoke_form": forms_in.get("revoke_form") or Sip2miRevokeForm(prefix="revoke"),
         "revoke_permit_id": forms_in.get("revoke_permit_id"),
-        "can_place": actor.has_role_perm(Perm.PLACEMENT_WRITE) and job_order.status == JobOrder.Status.VERIFIED,
+        "can_place": actor.has_role_perm(PLACEMENT_WRITE) and job_order.status == JobOrder.Status.VERIFIED,
     }
 
 
@@ -514,7 +523,7 @@ def _job_order_action(request, public_id, form, form_key: str, call, done: str, 
 @require_POST
 @domain_errors_to_http
 def job_order_verify(request, public_id):
-    _require_perm(request.user, Perm.JOB_ORDER_VERIFY)
+    _require_perm(request.user, JOB_ORDER_VERIFY)
 
     def call(job_order, data):
         services.job_order_verify(actor=request.user, public_id=job_order.public_id, verified_on=data["verified_on"],
@@ -528,7 +537,7 @@ def job_order_verify(request, public_id):
 @require_POST
 @domain_errors_to_http
 def job_order_reject(request, public_id):
-    _require_perm(request.user, Perm.JOB_ORDER_VERIFY)
+    _require_perm(request.user, JOB_ORDER_VERIFY)
 
     def call(job_order, data):
         services.job_order_reject(actor=request.user, public_id=job_order.public_id, reason=data["reason"], via=VIA)
@@ -541,7 +550,7 @@ def job_order_reject(request, public_id):
 @require_POST
 @domain_errors_to_http
 def sip2mi_issue(request, public_id):
-    _require_perm(request.user, Perm.SIP2MI_ISSUE)
+    _require_perm(request.user, SIP2MI_ISSUE)
 
     def call(job_order, data):
         services.sip2mi_issue(actor=request.user, job_order_public_id=job_order.public_id, number=data["number"],
@@ -556,7 +565,7 @@ def sip2mi_issue(request, public_id):
 @require_POST
 @domain_errors_to_http
 def sip2mi_revoke(request, public_id, permit_id):
-    _require_perm(request.user, Perm.SIP2MI_ISSUE)
+    _require_perm(request.user, SIP2MI_ISSUE)
     job_order = selectors.job_order_get_for(request.user, public_id)
     if not any(str(p.public_id) == str(permit_id) for p in selectors.job_order_permits(job_order)):
         raise NotFound(_("SIP2MI not found."))

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from lindungi.accounts.roles import Perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -30,6 +29,7 @@ from lindungi.exports import persons as person_format
 from lindungi.exports import services as export_services
 from lindungi.registry import selectors, services
 from lindungi.registry.models import DuplicateCandidate, Person
+from lindungi.registry.perms import PERSON_EXPORT, PERSON_MERGE, PERSON_WRITE
 from lindungi.web.forms.registry import (
     ContactForm,
     DuplicateDecisionForm,
@@ -108,8 +108,8 @@ def person_list(request):
             apply_domain_error(form, exc)
     context = {
         "form": form, "page": page, "notice": notice, "lookup_only": user.is_lookup_only,
-        "can_export": user.has_role_perm(Perm.PERSON_EXPORT),
-        "can_write": user.has_role_perm(Perm.PERSON_WRITE) and not user.is_lookup_only,
+        "can_export": user.has_role_perm(PERSON_EXPORT),
+        "can_write": user.has_role_perm(PERSON_WRITE) and not user.is_lookup_only,
     }
     if request.htmx:
         return render(request, "web/registry/_person_results.html", context)
@@ -125,7 +125,7 @@ def _export_rows_or_job(request, fmt: str):
     (``lindungi.exports``; it writes its own AccessLog row when the file is generated), or a 422
     page when the filters are refused."""
     user = request.user
-    if not user.has_role_perm(Perm.PERSON_EXPORT):
+    if not user.has_role_perm(PERSON_EXPORT):
         raise PermissionDenied(_("You are not allowed to export people."))
     form = PersonSearchForm(request.GET)
     query = request.GET.copy()
@@ -181,7 +181,7 @@ def person_export_xlsx(request):
 # --- register and edit ------------------------------------------------------------------------------
 
 def _require_write(user) -> None:
-    if not user.has_role_perm(Perm.PERSON_WRITE) or user.is_lookup_only:
+    if not user.has_role_perm(PERSON_WRITE) or user.is_lookup_only:
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
@@ -222,7 +222,7 @@ def person_create(request):
 
 def _warn_duplicates(request, count: int) -> None:
     text = _("%(n)d possible duplicate(s) of this record were found and queued for review.") % {"n": count}
-    if request.user.has_role_perm(Perm.PERSON_MERGE):
+    if request.user.has_role_perm(PERSON_MERGE):
         messages.warning(request, format_html('{} <a href="{}">{}</a>', text, reverse("web:duplicate-list"),
                                               _("Open the review queue")))
     else:
@@ -363,8 +363,8 @@ def _history_rows(user, events) -> list[dict]:
 def _detail_context(request, person, **forms) -> dict:
     user = request.user
     visible = Person.objects.visible_to(user)
-    can_write = user.has_role_perm(Perm.PERSON_WRITE) and not person.merged_into_id
-    can_merge = user.has_role_perm(Perm.PERSON_MERGE)
+    can_write = user.has_role_perm(PERSON_WRITE) and not person.merged_into_id
+    can_merge = user.has_role_perm(PERSON_MERGE)
     candidates = (
         DuplicateCandidate.objects.filter(Q(person_a=person) | Q(person_b=person))
         .filter(person_a__in=visible.values("id"), person_b__in=visible.values("id"))
