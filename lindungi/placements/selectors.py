@@ -98,7 +98,7 @@ CONTEXT_RELATIONS = ("person", "scheme", "agency", "job_order", "sip2mi", "emplo
 def transition_context(placement: Placement, *, on: date | None = None) -> TransitionContext:
     """Read everything the guards need, once, into plain frozen dataclasses."""
     day = on or today()
-    if not all(placement._state.fields_cache.get(name, None) is not None or getattr(placement, f"{name}_id") is None
+    if not all(Placement._meta.get_field(name).is_cached(placement) or getattr(placement, f"{name}_id") is None
                for name in CONTEXT_RELATIONS):
         placement = Placement.objects.select_related(*CONTEXT_RELATIONS).get(pk=placement.pk)
     employer_type = placement.employer.legal_type if placement.employer_id else None
@@ -203,6 +203,11 @@ def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -
 
 def placement_timeline(placement: Placement) -> list[PlacementTransition]:
     return list(placement.transitions.select_related("actor").order_by("at", "id"))
+
+
+def placement_eligibility_warnings(placement: Placement, *, on: date | None = None) -> list[states.Unmet]:
+    """What would stop this placement at selection, evaluated now: shown as warnings at creation."""
+    return states.unmet_conditions(states.SELECTION, transition_context(placement, on=on))
 
 
 def placement_next_steps(actor, placement: Placement, *, on: date | None = None,

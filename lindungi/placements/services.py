@@ -339,19 +339,6 @@ def _placement_for_write(actor, placement_id: int) -> Placement:
     return placement
 
 
-def eligibility_warnings(placement: Placement, *, on: dt.date | None = None) -> list[Unmet]:
-    """What would stop this placement at selection, evaluated now: shown as warnings at creation."""
-    ctx = selectors.transition_context(placement, on=on)
-    unmet: list[Unmet] = []
-    seen = set()
-    for guard in states.SELECTION:
-        for item in guard(ctx):
-            if item.code not in seen:
-                seen.add(item.code)
-                unmet.append(item)
-    return unmet
-
-
 def _resolve_placement_refs(actor, data: dict[str, Any], errors: dict, *, current: Placement | None = None) -> dict:
     """Resolve the references a placement may carry; the job order fills in what it knows."""
     values: dict[str, Any] = {}
@@ -457,7 +444,7 @@ def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[
                          changes=diff({}, snapshot(placement, PLACEMENT_AUDITED)))
     except IntegrityError:
         raise Conflict(_("This person already has a placement in progress."))
-    return placement, eligibility_warnings(placement)
+    return placement, selectors.placement_eligibility_warnings(placement)
 
 
 # Fields editable in each phase (state changes go through placement_transition only).
@@ -584,8 +571,8 @@ def placement_transition(
                      via=via)
         placement.state, placement.version, placement.state_changed_at = to_state, placement.version + 1, now
         placement.quota_held, placement.updated_at = quota_held, now
-        if effect:
-            placement._state.fields_cache.pop("sip2mi", None)  # its quota counter moved in the database
+        if effect and placement.sip2mi_id:
+            placement.sip2mi.refresh_from_db(fields=["used"])  # its quota counter moved in the database
     return placement
 
 

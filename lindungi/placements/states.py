@@ -615,10 +615,14 @@ def targets_from(from_state: str) -> list[str]:
 def evaluate(from_state: str, to_state: str, ctx: TransitionContext) -> list[Unmet]:
     """Every unmet condition of the transition (empty list = allowed). Raises KeyError for a pair
     that is not in the table."""
-    rule = TRANSITIONS[(from_state, to_state)]
+    return unmet_conditions(TRANSITIONS[(from_state, to_state)].guards, ctx)
+
+
+def unmet_conditions(guards: Iterable[Guard], ctx: TransitionContext) -> list[Unmet]:
+    """Every condition the guards find unmet, each code once, in guard order."""
     unmet: list[Unmet] = []
     seen: set[str] = set()
-    for guard in rule.guards:
+    for guard in guards:
         for item in guard(ctx):
             if item.code not in seen:
                 seen.add(item.code)

@@ -17,6 +17,7 @@ from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.common.text import fold
+from lindungi.registry import duplicates
 from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonNameToken
 from lindungi.registry.perms import PERSON_MERGE, PERSON_VIEW
 
@@ -248,8 +249,6 @@ def duplicate_get_for(actor, candidate_id: int) -> DuplicateCandidate:
 
 def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list:
     """Score proposed (unsaved) person data against the registry, for a check before registering."""
-    from lindungi.registry import duplicates
-    from lindungi.registry.services import duplicate_matches
     from lindungi.registry.validation import ReferenceIndex, clean_person
 
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
@@ -265,3 +264,21 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list
     visible_ids = set(Person.objects.visible_to(actor).values_list("id", flat=True)) if not actor.is_national else None
     matches = duplicate_matches(profile)
     return [m for m in matches if visible_ids is None or m.other_id in visible_ids]
+
+
+def profile_of(person: Person) -> duplicates.Profile:
+    return duplicates.Profile(
+        id=person.pk, nik=person.nik, full_name=person.full_name, sex=person.sex, birth_date=person.birth_date,
+        regency_id=person.regency_id, province_id=person.regency.province_id if person.regency_id else None,
+        passports=tuple(person.passports.values_list("number", flat=True)) if person.pk else (),
+    )
+
+
+def duplicate_matches(profile: duplicates.Profile) -> list[duplicates.Match]:
+    """Score every candidate record against a profile, best first (no writes)."""
+    rows = (
+        Person.objects.active().filter(duplicates.candidate_filter(profile)).exclude(pk=profile.id)
+        .select_related("regency").prefetch_related("passports").distinct()[: duplicates.MAX_CANDIDATES]
+    )
+    matches = [duplicates.score(profile, profile_of(other)) for other in rows]
+    return sorted((m for m in matches if m.score >= duplicates.REVIEW_THRESHOLD), key=lambda m: -m.score)

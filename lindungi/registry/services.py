@@ -1,7 +1,6 @@
 """Writes to the people registry. Every function checks permission and scope, validates with the
 shared rules in ``validation.py``, writes inside one transaction and leaves an audit event."""
 
-from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +13,7 @@ from lindungi.audit.services import audit_record, diff, snapshot
 from lindungi.common.errors import Conflict, NotFound, ValidationFailed
 from lindungi.common.inputs import is_public_id
 from lindungi.common.text import name_key
-from lindungi.registry import duplicates
+from lindungi.registry import duplicates, selectors
 from lindungi.registry.models import (
     DuplicateCandidate,
     FamilyContact,
@@ -201,27 +200,9 @@ def contact_remove(*, actor, person_id: int, contact_id: int, reason: str = "", 
                      changes={"contact": [label, None]})
 
 
-def profile_of(person: Person) -> duplicates.Profile:
-    return duplicates.Profile(
-        id=person.pk, nik=person.nik, full_name=person.full_name, sex=person.sex, birth_date=person.birth_date,
-        regency_id=person.regency_id, province_id=person.regency.province_id if person.regency_id else None,
-        passports=tuple(person.passports.values_list("number", flat=True)) if person.pk else (),
-    )
-
-
-def duplicate_matches(profile: duplicates.Profile) -> list[duplicates.Match]:
-    """Score every candidate record against a profile, best first (no writes)."""
-    rows = (
-        Person.objects.active().filter(duplicates.candidate_filter(profile)).exclude(pk=profile.id)
-        .select_related("regency").prefetch_related("passports").distinct()[: duplicates.MAX_CANDIDATES]
-    )
-    matches = [duplicates.score(profile, profile_of(other)) for other in rows]
-    return sorted((m for m in matches if m.score >= duplicates.REVIEW_THRESHOLD), key=lambda m: -m.score)
-
-
 def duplicate_scan(*, person: Person, actor, via: str = "web") -> list[duplicates.Match]:
     """Find and queue duplicate candidates for a stored person. Pairs already decided stay decided."""
-    matches = duplicate_matches(profile_of(person))
+    matches = selectors.duplicate_matches(selectors.profile_of(person))
     for match in matches:
         a, b = sorted((person.pk, match.other_id))
         candidate, created = DuplicateCandidate.objects.get_or_create(
@@ -304,7 +285,3 @@ def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> P
         person.refresh_from_db()
         _write_tokens(person)
     return person
-
-
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
