@@ -9,6 +9,7 @@ exactly what that user may see when it is generated.
 import logging
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 EXPIRES_AFTER = timedelta(days=7)
 # The immediate download and the background job share this cap (the person list says so).
 MAX_ROWS = 100_000
+# Lists up to this long download at once; longer ones are exported in the background.
+DIRECT_MAX_ROWS = 10_000
 PERSON_FILTERS = {"q": str, "nik": str, "passport": str, "regency": str, "province": str, "sex": str,
                   "agency": str, "include_merged": bool}
 _MAX_FILTER_LENGTH = 150
@@ -115,6 +118,31 @@ def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Expo
         export_enqueue(job=job)
     job.refresh_from_db()  # an immediate backend has already run it
     return job
+
+
+@dataclass(frozen=True)
+class ExportStart:
+    """How an export of a list begins: ``rows`` to download at once, or a background ``job``."""
+
+    count: int
+    rows: QuerySet | None = None
+    job: ExportJob | None = None
+
+
+def export_start(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = ExportJob.Format.CSV,
+                 filters: Mapping | None = None, via: str = "web") -> ExportStart:
+    """Export a list as the page shows it: at most ``DIRECT_MAX_ROWS`` rows are handed back to be
+    downloaded now (the access log records the export here); a longer list becomes a background
+    job (``export_request``), which logs the export when the file is made."""
+    require_perm(actor, PERSON_EXPORT, _("You are not allowed to export people."))
+    kind, fmt, cleaned = _check_kind(kind), _check_format(fmt), clean_filters(filters)
+    rows = export_queryset(actor, kind=kind, filters=cleaned)
+    count = rows[: MAX_ROWS + 1].count()
+    if count > DIRECT_MAX_ROWS:
+        return ExportStart(count=count, job=export_request(actor=actor, kind=kind, fmt=fmt, filters=cleaned, via=via))
+    access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type=f"{kind[:-1]}_list", object_id=None, via=via,
+               detail=f"{count} rows: {filters_text(cleaned)}")
+    return ExportStart(count=count, rows=rows[:MAX_ROWS])
 
 
 def export_enqueue(*, job: ExportJob) -> None:

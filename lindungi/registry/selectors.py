@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.permissions import require_perm
+from lindungi.accounts.perms import AUDIT_VIEW
 from lindungi.accounts.scoping import scope_queryset
 from lindungi.audit.models import AccessLog, AuditEvent
 from lindungi.audit.services import access_log, flush_access_log
@@ -126,12 +127,17 @@ def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "we
     return result
 
 
+def with_details(people: QuerySet) -> QuerySet:
+    """People with what a detail view shows: region, village, company, merge target, passports, family."""
+    return (people.select_related("regency", "regency__province", "village", "agency", "merged_into")
+            .prefetch_related("passports", "contacts"))
+
+
 def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Person:
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if not is_public_id(public_id):
         raise NotFound(_("Person not found."))
-    person = (Person.objects.visible_to(actor).filter(public_id=public_id)
-              .select_related("regency", "regency__province", "village", "agency", "merged_into").first())
+    person = with_details(Person.objects.visible_to(actor).filter(public_id=public_id)).first()
     if person is None:
         raise NotFound(_("Person not found."))
     if actor.is_lookup_only:
@@ -215,6 +221,66 @@ def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api")
     return found
 
 
+def person_page_for(actor, public_id, *, via: str = "web") -> dict:
+    """Everything the person page shows, in the actor's scope (logged as a view): the person, passports,
+    family contacts, records merged into it, duplicate candidates, and for roles that may read the
+    audit trail the change history (with ids resolved to names) and who saw the record."""
+    person = person_get_for(actor, public_id, via=via)
+    visible = Person.objects.visible_to(actor)
+    visible_ids = visible.values("id")
+    candidates = (DuplicateCandidate.objects.filter(Q(person_a=person) | Q(person_b=person))
+                  .filter(person_a__in=visible_ids, person_b__in=visible_ids).select_related("person_a", "person_b"))
+    passports = list(person.passports.all())
+    can_audit = actor.has_role_perm(AUDIT_VIEW)
+    history = list(person_history(person)[:200]) if can_audit else []
+    return {
+        "person": person,
+        "current_passports": [p for p in passports if p.is_current],
+        "old_passports": [p for p in passports if not p.is_current],
+        "contacts": list(person.contacts.all()),
+        "merged_records": list(visible.filter(merged_into=person).select_related("regency")),
+        "merged_into_visible": bool(person.merged_into_id and visible.filter(pk=person.merged_into_id).exists()),
+        "candidates": [{"candidate": c, "other": c.person_b if c.person_a_id == person.pk else c.person_a}
+                       for c in candidates],
+        "can_audit": can_audit,
+        "history": history,
+        "history_names": history_reference_names(actor, history),
+        "accesses": list(person_access_history(person)[:100]) if can_audit else [],
+    }
+
+
+# Change-history fields that hold ids, and the kind of record they point at.
+HISTORY_ID_FIELDS = {"regency": "regency", "village": "village", "agency": "agency", "merged_into": "person",
+                     "absorbed": "person"}
+
+
+def history_reference_names(actor, events) -> dict[str, dict[int, object]]:
+    """For the ids in a change history, what to show instead: region and company names, and the
+    people the actor may see (others stay as ids)."""
+    from lindungi.agencies.models import Agency
+    from lindungi.reference.models import Regency, Village
+
+    ids: dict[str, set] = {"regency": set(), "village": set(), "agency": set(), "person": set()}
+    for event in events:
+        for name, pair in (event.changes or {}).items():
+            if name in HISTORY_ID_FIELDS and isinstance(pair, list):
+                ids[HISTORY_ID_FIELDS[name]] |= {v for v in pair if isinstance(v, int)}
+    return {
+        "regency": {pk: str(r) for pk, r in Regency.objects.in_bulk(ids["regency"]).items()} if ids["regency"] else {},
+        "village": {pk: str(v) for pk, v in Village.objects.in_bulk(ids["village"]).items()} if ids["village"] else {},
+        "agency": ({pk: a.legal_name for pk, a in Agency.objects.in_bulk(ids["agency"]).items()}
+                   if ids["agency"] else {}),
+        "person": dict(Person.objects.visible_to(actor).in_bulk(ids["person"])) if ids["person"] else {},
+    }
+
+
+def person_history_for(actor, public_id, *, via: str = "api", limit: int = 200) -> dict:
+    """A person's change history and who saw the record, for roles that may read the audit trail."""
+    require_perm(actor, AUDIT_VIEW, _("You are not allowed to read the change history."))
+    person = person_get_for(actor, public_id, via=via)
+    return {"changes": list(person_history(person)[:limit]), "accesses": list(person_access_history(person)[:limit])}
+
+
 def person_history(person: Person) -> QuerySet:
     """Audit events about the person, including the import batch that created it."""
     q = Q(object_type="person", object_id=person.pk)
@@ -237,13 +303,17 @@ def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDIN
     return paginate(qs, page=page, page_size=page_size)
 
 
-def duplicate_get_for(actor, candidate_id: int) -> DuplicateCandidate:
+def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = False) -> DuplicateCandidate:
     require_perm(actor, PERSON_MERGE, _("You are not allowed to review duplicates."))
     visible = Person.objects.visible_to(actor).values("id")
     candidate = (DuplicateCandidate.objects.filter(pk=candidate_id, person_a__in=visible, person_b__in=visible)
                  .select_related("person_a", "person_b", "person_a__regency", "person_b__regency").first())
     if candidate is None:
         raise NotFound(_("Duplicate candidate not found."))
+    if log:  # the comparison shows both people's personal data
+        for person in (candidate.person_a, candidate.person_b):
+            access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via=via,
+                       detail=f"duplicate candidate {candidate.pk}")
     return candidate
 
 
@@ -261,9 +331,15 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list
         birth_date=cleaned["birth_date"], regency_id=regency.id, province_id=regency.province_id,
         passports=(passport_number.strip().upper(),) if passport_number.strip() else (),
     )
-    visible_ids = set(Person.objects.visible_to(actor).values_list("id", flat=True)) if not actor.is_national else None
-    matches = duplicate_matches(profile)
-    return [m for m in matches if visible_ids is None or m.other_id in visible_ids]
+    return duplicate_rows_for(actor, duplicate_matches(profile))
+
+
+def duplicate_rows_for(actor, matches: list[duplicates.Match]) -> list[dict]:
+    """Matches the actor may see, each with its person (region, company and merge target loaded)."""
+    people = (Person.objects.visible_to(actor).select_related("regency", "agency", "merged_into")
+              .in_bulk([m.other_id for m in matches]))
+    return [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons} for m in matches
+            if m.other_id in people]
 
 
 def profile_of(person: Person) -> duplicates.Profile:

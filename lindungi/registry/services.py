@@ -29,11 +29,17 @@ AUDITED_FIELDS = ("nik", "full_name", "sex", "birth_date", "birth_place", "addre
                   "village_name", "education", "marital_status", "religion", "phone", "agency", "nik_warnings")
 
 
-def _writable_person(actor, person_id: int) -> Person:
-    person = Person.objects.visible_to(actor).filter(pk=person_id).first()
+def _writable_person(actor, public_id) -> Person:
+    person = (Person.objects.visible_to(actor).filter(public_id=public_id).first()
+              if is_public_id(public_id) else None)
     if person is None:
         raise NotFound(_("Person not found."))
     return person
+
+
+def _shown(person: Person) -> Person:
+    """The stored person as detail views show it (what every write returns)."""
+    return selectors.with_details(Person.objects.filter(pk=person.pk)).get()
 
 
 def _resolve_agency(actor, agency_public_id: str | None):
@@ -73,8 +79,9 @@ def _write_tokens(person: Person) -> None:
 def person_create(
     *, actor, data: dict[str, Any], passport: dict[str, Any] | None = None,
     contacts: list[dict[str, Any]] | None = None, agency_public_id: str | None = None, via: str = "web",
-) -> tuple[Person, list[duplicates.Match]]:
-    """Register a person. Returns the person and the duplicate candidates found for review."""
+) -> tuple[Person, list[dict]]:
+    """Register a person. Returns the person and the possible duplicates the actor may see (each a
+    ``{"person", "score", "reasons"}`` row, as ``selectors.duplicate_rows_for``); all are queued for review."""
     require_perm(actor, PERSON_WRITE)
     ref = ReferenceIndex.load()
     cleaned, warnings = clean_person(data, ref=ref)
@@ -107,18 +114,16 @@ def person_create(
         raise Conflict(_("A person with this NIK or passport is already registered."))
     # Every candidate is queued for the officers who may see both records; the registering actor
     # is only told about the ones in their own scope.
-    visible = set(Person.objects.visible_to(actor).filter(pk__in=[m.other_id for m in matches])
-                  .values_list("pk", flat=True))
-    return person, [m for m in matches if m.other_id in visible]
+    return _shown(person), selectors.duplicate_rows_for(actor, matches)
 
 
-def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = "", via: str = "web") -> Person:
+def person_update(*, actor, public_id, data: dict[str, Any], reason: str = "", via: str = "web") -> Person:
     require_perm(actor, PERSON_WRITE)
     if "nik" in data and not reason.strip():
         raise ValidationFailed.from_fields({"reason": _("A reason is required to correct a NIK.")})
     ref = ReferenceIndex.load()
     with transaction.atomic():
-        person = _writable_person(actor, person_id)
+        person = _writable_person(actor, public_id)
         if person.merged_into_id:
             raise Conflict(_("This record was merged into another; edit the surviving record."))
         cleaned, _warnings = clean_person(data, ref=ref, partial=True)
@@ -140,15 +145,15 @@ def person_update(*, actor, person_id: int, data: dict[str, Any], reason: str = 
             _write_tokens(person)
         if changes:
             audit_record(actor=actor, action="person.updated", obj=person, changes=changes, reason=reason, via=via)
-    return person
+    return _shown(person)
 
 
-def passport_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web") -> Passport:
+def passport_add(*, actor, public_id, data: dict[str, Any], via: str = "web") -> Passport:
     """Record a new passport; earlier ones stay as history and stop being current."""
     require_perm(actor, PERSON_WRITE)
     cleaned = clean_passport(data)
     with transaction.atomic():
-        person = _writable_person(actor, person_id)
+        person = _writable_person(actor, public_id)
         if Passport.objects.filter(number=cleaned["number"]).exists():
             raise Conflict(_("Passport %(n)s is already on record.") % {"n": cleaned["number"]},
                            fields={"passport.number": [_("Already on record.")]})
@@ -176,21 +181,21 @@ def _clean_contact(raw: dict[str, Any], *, index: int | None = None) -> dict:
             "address": str(raw.get("address") or "")[:255], "is_heir": bool(raw.get("is_heir"))}
 
 
-def contact_add(*, actor, person_id: int, data: dict[str, Any], via: str = "web") -> FamilyContact:
+def contact_add(*, actor, public_id, data: dict[str, Any], via: str = "web") -> FamilyContact:
     require_perm(actor, PERSON_WRITE)
     cleaned = _clean_contact(data)
     with transaction.atomic():
-        person = _writable_person(actor, person_id)
+        person = _writable_person(actor, public_id)
         contact = FamilyContact.objects.create(person=person, **cleaned)
         audit_record(actor=actor, action="person.contact_added", obj=person, via=via,
                      changes={"contact": [None, f"{contact.name} ({contact.relationship})"]})
     return contact
 
 
-def contact_remove(*, actor, person_id: int, contact_id: int, reason: str = "", via: str = "web") -> None:
+def contact_remove(*, actor, public_id, contact_id: int, reason: str = "", via: str = "web") -> None:
     require_perm(actor, PERSON_WRITE)
     with transaction.atomic():
-        person = _writable_person(actor, person_id)
+        person = _writable_person(actor, public_id)
         contact = person.contacts.filter(pk=contact_id).first()
         if contact is None:
             raise NotFound(_("Contact not found."))
@@ -217,14 +222,14 @@ def duplicate_scan(*, person: Person, actor, via: str = "web") -> list[duplicate
     return matches
 
 
-def duplicate_rescan(*, actor, person_id: int, via: str = "web") -> list[duplicates.Match]:
+def duplicate_rescan(*, actor, public_id, via: str = "web") -> list[duplicates.Match]:
     require_perm(actor, PERSON_MERGE)
     with transaction.atomic():
-        person = _writable_person(actor, person_id)
+        person = _writable_person(actor, public_id)
         return duplicate_scan(person=person, actor=actor, via=via)
 
 
-def duplicate_decide(*, actor, candidate_id: int, same_person: bool, survivor_id: int | None = None,
+def duplicate_decide(*, actor, candidate_id: int, same_person: bool, survivor=None,
                      note: str = "", via: str = "web") -> DuplicateCandidate:
     """'Same person' merges the pair (reversibly); 'different' is remembered so the pair is not raised again."""
     require_perm(actor, PERSON_MERGE)
@@ -238,9 +243,13 @@ def duplicate_decide(*, actor, candidate_id: int, same_person: bool, survivor_id
             raise Conflict(_("This pair has already been decided."))
         if same_person:
             pair = {candidate.person_a_id, candidate.person_b_id}
-            survivor = survivor_id if survivor_id in pair else candidate.person_a_id
-            (duplicate,) = pair - {survivor}
-            _merge(actor=actor, survivor_id=survivor, duplicate_id=duplicate, reason=note, via=via)
+            by_public_id = {str(candidate.person_a.public_id): candidate.person_a_id,
+                            str(candidate.person_b.public_id): candidate.person_b_id}
+            if survivor and str(survivor) not in by_public_id:
+                raise ValidationFailed.from_fields({"survivor": _("Must be one of the two records of the pair.")})
+            survivor_id = by_public_id.get(str(survivor), candidate.person_a_id)
+            (duplicate,) = pair - {survivor_id}
+            _merge(actor=actor, survivor_id=survivor_id, duplicate_id=duplicate, reason=note, via=via)
             candidate.status = DuplicateCandidate.Status.SAME
         else:
             candidate.status = DuplicateCandidate.Status.DIFFERENT
@@ -265,13 +274,13 @@ def _merge(*, actor, survivor_id: int, duplicate_id: int, reason: str, via: str)
                  reason=reason, changes={"absorbed": [None, duplicate_id]})
 
 
-def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> Person:
+def person_unmerge(*, actor, public_id, reason: str, via: str = "web") -> Person:
     """Undo a merge: the record becomes independent again and its pair returns to review."""
     require_perm(actor, PERSON_MERGE)
     if not reason.strip():
         raise ValidationFailed.from_fields({"reason": _("A reason is required to undo a merge.")})
     with transaction.atomic():
-        person = _writable_person(actor, person_id)
+        person = _writable_person(actor, public_id)
         if not person.merged_into_id:
             raise Conflict(_("This record is not merged."))
         survivor_id = person.merged_into_id
@@ -284,4 +293,4 @@ def person_unmerge(*, actor, person_id: int, reason: str, via: str = "web") -> P
                      changes={"merged_into": [survivor_id, None]})
         person.refresh_from_db()
         _write_tokens(person)
-    return person
+    return _shown(person)

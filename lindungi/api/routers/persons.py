@@ -7,7 +7,6 @@ from ninja.responses import Status
 
 from lindungi.api.schemas import ERRORS, InputSchema, related
 from lindungi.registry import selectors, services
-from lindungi.registry.models import Person
 from lindungi.registry.nik import warning_texts
 
 router = Router(tags=["persons"])
@@ -263,18 +262,6 @@ class UnmergeIn(InputSchema):
     reason: str
 
 
-def _matches_out(actor, matches) -> list[dict]:
-    people = (Person.objects.visible_to(actor).select_related("regency", "merged_into")
-              .in_bulk([m.other_id for m in matches]))
-    return [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons} for m in matches
-            if m.other_id in people]
-
-
-def _detail(person: Person) -> Person:
-    return Person.objects.select_related("regency", "agency", "merged_into").prefetch_related(
-        "passports", "contacts").get(pk=person.pk)
-
-
 @router.get("", response={200: PersonPageOut, **ERRORS}, operation_id="persons_list")
 def persons_list(request, filters: Query[PersonFilter]):
     """List and search people in your scope. Lookup-only roles must give an exact NIK or passport."""
@@ -292,7 +279,7 @@ def persons_create(request, payload: PersonIn):
         actor=request.user, data=data, passport=payload.passport.dict() if payload.passport else None,
         contacts=[c.dict() for c in payload.contacts], agency_public_id=payload.agency, via="api",
     )
-    return Status(201, {"person": _detail(person), "possible_duplicates": _matches_out(request.user, matches)})
+    return Status(201, {"person": person, "possible_duplicates": matches})
 
 
 @router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
@@ -307,7 +294,7 @@ def persons_duplicate_check(request, payload: PersonIn):
     """Score proposed person data against the registry without saving anything."""
     data = payload.dict(exclude={"passport", "contacts", "agency"})
     number = payload.passport.number if payload.passport else ""
-    return _matches_out(request.user, selectors.duplicate_check_for(request.user, data=data, passport_number=number))
+    return selectors.duplicate_check_for(request.user, data=data, passport_number=number)
 
 
 @router.get("/duplicates", response={200: CandidatePageOut, **ERRORS}, operation_id="persons_duplicates")
@@ -322,49 +309,39 @@ def duplicates_list(request, filters: Query[DuplicateQueueFilter]):
              operation_id="persons_duplicate_decide")
 def duplicates_decide(request, candidate_id: int, payload: DecisionIn):
     """Decide a pair: same person (merge, reversible) or different people (remembered)."""
-    survivor_id = None
-    if payload.survivor:
-        survivor_id = selectors.person_get_for(request.user, payload.survivor, via="api", log=False).pk
     return services.duplicate_decide(actor=request.user, candidate_id=candidate_id, same_person=payload.same_person,
-                                     survivor_id=survivor_id, note=payload.note, via="api")
+                                     survivor=payload.survivor, note=payload.note, via="api")
 
 
 @router.get("/{public_id}", response={200: PersonOut, **ERRORS}, operation_id="persons_detail")
 def persons_detail(request, public_id: UUID):
-    return _detail(selectors.person_get_for(request.user, public_id, via="api"))
+    return selectors.person_get_for(request.user, public_id, via="api")
 
 
 @router.patch("/{public_id}", response={200: PersonOut, **ERRORS}, operation_id="persons_update")
 def persons_update(request, public_id: UUID, payload: PersonPatch):
     """Change some fields. Correcting a NIK needs a reason."""
-    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
     data = payload.dict(exclude_unset=True)
     reason = data.pop("reason", "")
-    return _detail(services.person_update(actor=request.user, person_id=person.pk, data=data, reason=reason,
-                                          via="api"))
+    return services.person_update(actor=request.user, public_id=public_id, data=data, reason=reason, via="api")
 
 
 @router.post("/{public_id}/passports", response={201: PassportOut, **ERRORS}, operation_id="persons_add_passport")
 def persons_add_passport(request, public_id: UUID, payload: PassportIn):
-    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
-    return Status(201, services.passport_add(actor=request.user, person_id=person.pk, data=payload.dict(), via="api"))
+    return Status(201, services.passport_add(actor=request.user, public_id=public_id, data=payload.dict(), via="api"))
 
 
 @router.post("/{public_id}/contacts", response={201: ContactOut, **ERRORS}, operation_id="persons_add_contact")
 def persons_add_contact(request, public_id: UUID, payload: ContactIn):
-    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
-    return Status(201, services.contact_add(actor=request.user, person_id=person.pk, data=payload.dict(), via="api"))
+    return Status(201, services.contact_add(actor=request.user, public_id=public_id, data=payload.dict(), via="api"))
 
 
 @router.get("/{public_id}/history", response={200: HistoryOut, **ERRORS}, operation_id="persons_history")
 def persons_history(request, public_id: UUID):
     """Change history and access log of one person."""
-    person = selectors.person_get_for(request.user, public_id, via="api")
-    return {"changes": list(selectors.person_history(person)[:200]),
-            "accesses": list(selectors.person_access_history(person)[:200])}
+    return selectors.person_history_for(request.user, public_id, via="api")
 
 
 @router.post("/{public_id}/unmerge", response={200: PersonOut, **ERRORS}, operation_id="persons_unmerge")
 def persons_unmerge(request, public_id: UUID, payload: UnmergeIn):
-    person = selectors.person_get_for(request.user, public_id, via="api", log=False)
-    return _detail(services.person_unmerge(actor=request.user, person_id=person.pk, reason=payload.reason, via="api"))
+    return services.person_unmerge(actor=request.user, public_id=public_id, reason=payload.reason, via="api")

@@ -2,10 +2,10 @@ import pytest
 from django.urls import reverse
 
 from lindungi.audit.models import AccessLog
+from lindungi.exports import services as export_services
 from lindungi.exports.models import ExportJob
 from lindungi.exports.tests.conftest import read_csv, read_xlsx
 from lindungi.web.tests.test_registry_helpers import client_for
-from lindungi.web.views import registry as registry_views
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_limit(monkeypatch):
     """Lists longer than one row go to the background (the real limit is 10,000)."""
-    monkeypatch.setattr(registry_views, "DIRECT_EXPORT_MAX_ROWS", 1)
+    monkeypatch.setattr(export_services, "DIRECT_MAX_ROWS", 1)
 
 
 def test_small_list_export_downloads_at_once(admin_user, people):

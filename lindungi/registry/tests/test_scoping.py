@@ -83,7 +83,7 @@ def test_inactive_user_sees_nothing(population, admin_user):
 def test_prepared_lookup_reuses_sql_but_not_answers_or_scope(population, admin_user, unit_officer, p3mi_user):
     from lindungi.registry.services import passport_add
 
-    passport_add(actor=admin_user, person_id=population["jabar_agency"].pk,
+    passport_add(actor=admin_user, public_id=population["jabar_agency"].public_id,
                  data={"number": "B7654321", "issuing_office": "Kanim Bogor", "issue_date": "2024-02-01",
                        "expiry_date": "2034-02-01"})
     for person in population.values():  # same compiled statement, every answer its own
@@ -105,11 +105,11 @@ def test_name_search_follows_renames_moves_and_merges(population, admin_user, un
 
     siti = population["jabar_agency"]
     assert selectors.person_list_for(unit_officer, q="siti jab").total == 1
-    services.person_update(actor=admin_user, person_id=siti.pk, data={"full_name": "Sitti Rahmawati"})
+    services.person_update(actor=admin_user, public_id=siti.public_id, data={"full_name": "Sitti Rahmawati"})
     assert selectors.person_list_for(unit_officer, q="siti jab").total == 0
     assert [p.pk for p in selectors.person_list_for(unit_officer, q="rahma").items] == [siti.pk]
     # Moving to a regency outside the unit's coverage takes the person out of its name search.
-    services.person_update(actor=admin_user, person_id=siti.pk, data={"regency_code": "3501"}, reason="pindah")
+    services.person_update(actor=admin_user, public_id=siti.public_id, data={"regency_code": "3501"}, reason="pindah")
     assert selectors.person_list_for(unit_officer, q="rahma").total == 0
     assert selectors.person_list_for(admin_user, q="rahma").total == 1
 

@@ -62,12 +62,12 @@ def test_retired_regency_refused_for_address_with_successor_named(admin_user):
 
 def test_update_records_old_and_new_values_and_needs_reason_for_nik(admin_user):
     person = make_person(admin_user)
-    services.person_update(actor=admin_user, person_id=person.pk, data={"phone": "089900001111"},
+    services.person_update(actor=admin_user, public_id=person.public_id, data={"phone": "089900001111"},
                            reason="nomor baru", via="test")
     event = AuditEvent.objects.get(action="person.updated", object_id=person.pk)
     assert event.changes == {"phone": ["081234567890", "089900001111"]} and event.reason == "nomor baru"
     with pytest.raises(ValidationFailed) as exc:
-        services.person_update(actor=admin_user, person_id=person.pk, data={"nik": person.nik[:-1] + "9"})
+        services.person_update(actor=admin_user, public_id=person.public_id, data={"nik": person.nik[:-1] + "9"})
     assert "reason" in exc.value.fields
 
 
@@ -79,7 +79,7 @@ def test_analyst_and_checkpoint_cannot_write(analyst, checkpoint_officer):
 
 def test_new_passport_keeps_history(admin_user):
     person = make_person(admin_user, passport=PASSPORT)
-    services.passport_add(actor=admin_user, person_id=person.pk, data=dict(PASSPORT, number="C7654321",
+    services.passport_add(actor=admin_user, public_id=person.public_id, data=dict(PASSPORT, number="C7654321",
                           issue_date="2025-02-01", expiry_date="2035-02-01"))
     assert list(person.passports.values_list("number", "is_current")) == [("C7654321", True), ("C1234567", False)]
 
@@ -94,7 +94,7 @@ def test_detail_view_and_lookup_are_access_logged(admin_user, checkpoint_officer
 
 def test_history_shows_changes(admin_user):
     person = make_person(admin_user)
-    services.person_update(actor=admin_user, person_id=person.pk, data={"address": "Jl. Baru 1"}, via="test")
+    services.person_update(actor=admin_user, public_id=person.public_id, data={"address": "Jl. Baru 1"}, via="test")
     assert [e.action for e in selectors.person_history(person)] == ["person.updated", "person.created"]
 
 
@@ -106,10 +106,10 @@ class TestDuplicates:
         data = person_data(full_name="Joko Susanto", sex="M", birth_date=date(1990, 3, 5))
         data["nik"] = typo
         person, matches = services.person_create(actor=admin_user, data=data, via="test")
-        assert matches and matches[0].other_id == original.pk
-        codes = {r["code"] for r in matches[0].reasons}
+        assert matches and matches[0]["person"].pk == original.pk
+        codes = {r["code"] for r in matches[0]["reasons"]}
         assert {"nik_typo", "name_same", "dob_same", "regency_same"} <= codes
-        assert matches[0].score >= 90
+        assert matches[0]["score"] >= 90
         candidate = DuplicateCandidate.objects.get()
         assert (candidate.person_a_id, candidate.person_b_id) == (original.pk, person.pk)
 
@@ -117,7 +117,7 @@ class TestDuplicates:
         make_person(admin_user, full_name="Nur Aini Lestari", birth_date=date(1992, 7, 1))
         _, matches = services.person_create(
             actor=admin_user, data=person_data(full_name="Nuraini Lestari", birth_date=date(1992, 7, 1)), via="test")
-        assert matches and any(r["code"] == "name_same" for r in matches[0].reasons)
+        assert matches and any(r["code"] == "name_same" for r in matches[0]["reasons"])
 
     def test_unrelated_people_are_not_flagged(self, admin_user):
         make_person(admin_user, full_name="Siti Aminah", birth_date=date(1990, 1, 1))
@@ -131,17 +131,17 @@ class TestDuplicates:
         b, _ = services.person_create(actor=admin_user, data=person_data(full_name="Rina Wati",
                                       birth_date=date(1993, 2, 2)), via="test")
         candidate = DuplicateCandidate.objects.get()
-        services.duplicate_decide(actor=admin_user, candidate_id=candidate.pk, same_person=True, survivor_id=a.pk,
+        services.duplicate_decide(actor=admin_user, candidate_id=candidate.pk, same_person=True, survivor=a.public_id,
                                   note="KTP sama")
         b.refresh_from_db()
         assert b.merged_into_id == a.pk
         assert not Person.objects.active().filter(pk=b.pk).exists()
-        services.person_unmerge(actor=admin_user, person_id=b.pk, reason="salah gabung")
+        services.person_unmerge(actor=admin_user, public_id=b.public_id, reason="salah gabung")
         b.refresh_from_db()
         candidate.refresh_from_db()
         assert b.merged_into_id is None and candidate.status == "pending"
         services.duplicate_decide(actor=admin_user, candidate_id=candidate.pk, same_person=False, note="beda orang")
-        services.duplicate_rescan(actor=admin_user, person_id=b.pk)
+        services.duplicate_rescan(actor=admin_user, public_id=b.public_id)
         candidate.refresh_from_db()
         assert candidate.status == "different" and DuplicateCandidate.objects.count() == 1
         actions = set(AuditEvent.objects.values_list("action", flat=True))
@@ -157,7 +157,7 @@ class TestDuplicates:
         data = person_data(full_name="Ani Suryani", birth_date=date(1991, 5, 5))
         data["nik"] = original.nik
         matches = selectors.duplicate_check_for(admin_user, data=data)
-        assert matches[0].score == 100 and matches[0].reasons[0]["code"] == "nik_exact"
+        assert matches[0]["score"] == 100 and matches[0]["reasons"][0]["code"] == "nik_exact"
         assert Person.objects.count() == 1
 
 
@@ -167,7 +167,7 @@ def test_merged_record_leaves_name_search_and_returns_on_undo(admin_user):
                                   birth_date=date(1988, 8, 8)), via="test")
     assert selectors.person_list_for(admin_user, q="tumini").total == 2
     candidate = DuplicateCandidate.objects.get()
-    services.duplicate_decide(actor=admin_user, candidate_id=candidate.pk, same_person=True, survivor_id=a.pk)
+    services.duplicate_decide(actor=admin_user, candidate_id=candidate.pk, same_person=True, survivor=a.public_id)
     assert [p.pk for p in selectors.person_list_for(admin_user, q="tumini").items] == [a.pk]
-    services.person_unmerge(actor=admin_user, person_id=b.pk, reason="keliru")
+    services.person_unmerge(actor=admin_user, public_id=b.public_id, reason="keliru")
     assert selectors.person_list_for(admin_user, q="tumini").total == 2

@@ -11,7 +11,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,8 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from lindungi.audit.models import AccessLog
-from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.exports import persons as person_format
 from lindungi.exports import services as export_services
@@ -44,8 +41,6 @@ from lindungi.web.forms.registry import (
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 
-EXPORT_MAX_ROWS = export_services.MAX_ROWS
-DIRECT_EXPORT_MAX_ROWS = 10_000  # longer lists are exported in the background (lindungi.exports)
 PERSON_PAGE_SIZE = 25
 
 
@@ -119,34 +114,24 @@ def person_list(request):
 
 
 def _export_rows_or_job(request, fmt: str):
-    """Start an export of the filtered person list: ``(rows, None)`` for a list of at most
-    ``DIRECT_EXPORT_MAX_ROWS`` people, downloaded at once (one AccessLog row, written here), or
-    ``(None, response)``: a redirect to the background export job that a longer list becomes
-    (``lindungi.exports``; it writes its own AccessLog row when the file is generated), or a 422
-    page when the filters are refused."""
-    user = request.user
-    if not user.has_role_perm(PERSON_EXPORT):
-        raise PermissionDenied(_("You are not allowed to export people."))
+    """``(rows, None)`` for a list short enough to download now, or ``(None, response)``: a redirect to
+    the background export a longer list becomes, or a 422 page when the filters are refused."""
     form = PersonSearchForm(request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     try:
         if not form.is_valid():
             raise ValidationFailed.from_fields({name: list(errors) for name, errors in form.errors.items()})
-        filters = form.filters()
-        qs = selectors.person_search_queryset(user, **filters)
-        count = qs.count()
-        if count > DIRECT_EXPORT_MAX_ROWS:
-            job = export_services.export_request(actor=user, kind="persons", fmt=fmt, filters=filters, via="web")
-            messages.info(request, _("This list has %(n)s rows, so it is exported in the background. The file "
-                                     "can be downloaded here when it is ready.") % {"n": f"{count:,}"})
-            return None, redirect("web:export-detail", public_id=job.public_id)
+        start = export_services.export_start(actor=request.user, kind="persons", fmt=fmt, filters=form.filters(),
+                                             via="web")
     except ValidationFailed as exc:
         return None, render(request, "web/exports/request_error.html",
                             {"error": exc, "query": query.urlencode()}, status=exc.status_code)
-    access_log(actor=user, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
-               via="web", detail=f"{min(count, EXPORT_MAX_ROWS)} rows: {export_services.filters_text(filters)}")
-    return qs[:EXPORT_MAX_ROWS], None
+    if start.job is not None:
+        messages.info(request, _("This list has %(n)s rows, so it is exported in the background. The file "
+                                 "can be downloaded here when it is ready.") % {"n": f"{start.count:,}"})
+        return None, redirect("web:export-detail", public_id=start.job.public_id)
+    return start.rows, None
 
 
 def _export_filename(ext: str) -> str:
@@ -245,10 +230,7 @@ def person_duplicate_check(request):
         labels = {name: str(field.label) for name, field in form.fields.items()}
         context["errors"] = {labels.get(k, k): v for k, v in exc.fields.items()}
     else:
-        people = Person.objects.visible_to(user).select_related("regency", "agency").in_bulk(
-            [m.other_id for m in matches])
-        context["matches"] = [{"person": people[m.other_id], "score": m.score, "reasons": m.reasons}
-                              for m in matches if m.other_id in people]
+        context["matches"] = matches
     # Always 200: htmx swaps only successful responses.
     return render(request, "web/registry/_duplicate_check.html", context)
 
@@ -271,7 +253,7 @@ def person_edit(request, public_id):
                 messages.info(request, _("Nothing was changed."))
                 return redirect("web:person-detail", public_id=person.public_id)
             try:
-                services.person_update(actor=user, person_id=person.pk, data=changed,
+                services.person_update(actor=user, public_id=person.public_id, data=changed,
                                        reason=form.cleaned_data.get("reason", ""), via="web")
             except DomainError as exc:
                 _reraise_access_errors(exc)
@@ -315,24 +297,9 @@ def _field_label(name: str) -> str:
         return name
 
 
-def _history_rows(user, events) -> list[dict]:
-    """Audit events with readable field names and ids resolved to names."""
-    from lindungi.agencies.models import Agency
-    from lindungi.reference.models import Regency, Village
-
-    ids: dict[str, set] = {"regency": set(), "village": set(), "agency": set(), "person": set()}
-    kinds = {"regency": "regency", "village": "village", "agency": "agency", "merged_into": "person",
-             "absorbed": "person"}
-    for ev in events:
-        for name, pair in (ev.changes or {}).items():
-            if name in kinds and isinstance(pair, list):
-                ids[kinds[name]] |= {v for v in pair if isinstance(v, int)}
-    names = {
-        "regency": {pk: str(r) for pk, r in Regency.objects.in_bulk(ids["regency"]).items()},
-        "village": {pk: str(v) for pk, v in Village.objects.in_bulk(ids["village"]).items()},
-        "agency": {pk: a.legal_name for pk, a in Agency.objects.in_bulk(ids["agency"]).items()},
-        "person": {pk: p for pk, p in Person.objects.visible_to(user).in_bulk(ids["person"]).items()},
-    }
+def _history_rows(events, names) -> list[dict]:
+    """Audit events with readable field names, and ids shown as the names the selector resolved."""
+    kinds = selectors.HISTORY_ID_FIELDS
     choice_labels = {f.name: dict(f.choices) for f in Person._meta.concrete_fields if f.choices}
 
     def show(name, value):
@@ -360,32 +327,14 @@ def _history_rows(user, events) -> list[dict]:
     return rows
 
 
-def _detail_context(request, person, **forms) -> dict:
+def _detail_context(request, page: dict, **forms) -> dict:
     user = request.user
-    visible = Person.objects.visible_to(user)
-    can_write = user.has_role_perm(PERSON_WRITE) and not person.merged_into_id
-    can_merge = user.has_role_perm(PERSON_MERGE)
-    candidates = (
-        DuplicateCandidate.objects.filter(Q(person_a=person) | Q(person_b=person))
-        .filter(person_a__in=visible.values("id"), person_b__in=visible.values("id"))
-        .select_related("person_a", "person_b")
-    )
-    candidate_rows = [
-        {"candidate": c, "other": c.person_b if c.person_a_id == person.pk else c.person_a} for c in candidates
-    ]
-    passports = list(person.passports.all())
+    person = page["person"]
     return {
-        "person": person,
-        "current_passports": [p for p in passports if p.is_current],
-        "old_passports": [p for p in passports if not p.is_current],
-        "contacts": list(person.contacts.all()),
-        "merged_records": list(visible.filter(merged_into=person).select_related("regency")),
-        "merged_into_visible": bool(person.merged_into_id and visible.filter(pk=person.merged_into_id).exists()),
-        "candidates": candidate_rows,
-        "history": _history_rows(user, list(selectors.person_history(person)[:200])),
-        "accesses": list(selectors.person_access_history(person)[:100]),
-        "can_write": can_write,
-        "can_merge": can_merge,
+        **page,
+        "history": _history_rows(page["history"], page["history_names"]),
+        "can_write": user.has_role_perm(PERSON_WRITE) and not person.merged_into_id,
+        "can_merge": user.has_role_perm(PERSON_MERGE),
         "passport_form": forms.get("passport_form") or PassportForm(require=True),
         "contact_form": forms.get("contact_form") or ContactForm(require=True),
         "unmerge_form": forms.get("unmerge_form") or UnmergeForm(),
@@ -394,8 +343,8 @@ def _detail_context(request, person, **forms) -> dict:
 
 
 def _render_detail(request, public_id, status=200, **forms):
-    person = selectors.person_get_for(request.user, public_id, via="web")
-    return render(request, "web/registry/person_detail.html", _detail_context(request, person, **forms),
+    page = selectors.person_page_for(request.user, public_id, via="web")
+    return render(request, "web/registry/person_detail.html", _detail_context(request, page, **forms),
                   status=status)
 
 
@@ -405,26 +354,21 @@ def person_detail(request, public_id):
     return _render_detail(request, public_id)
 
 
-def _person_for_write(request, public_id):
-    return selectors.person_get_for(request.user, public_id, via="web", log=False)
-
-
 @login_required
 @domain_errors_to_http
 @require_POST
 def person_passport_add(request, public_id):
-    person = _person_for_write(request, public_id)
     form = PassportForm(request.POST, require=True)
     if form.is_valid():
         try:
-            passport = services.passport_add(actor=request.user, person_id=person.pk, data=form.service_data(),
+            passport = services.passport_add(actor=request.user, public_id=public_id, data=form.service_data(),
                                              via="web")
         except DomainError as exc:
             _reraise_access_errors(exc)
             _apply_errors(exc, form, passport=form)
             return _render_detail(request, public_id, status=exc.status_code, passport_form=form)
         messages.success(request, _("Passport %(n)s has been recorded.") % {"n": passport.number})
-        return redirect("web:person-detail", public_id=person.public_id)
+        return redirect("web:person-detail", public_id=public_id)
     return _render_detail(request, public_id, status=422, passport_form=form)
 
 
@@ -432,17 +376,16 @@ def person_passport_add(request, public_id):
 @domain_errors_to_http
 @require_POST
 def person_contact_add(request, public_id):
-    person = _person_for_write(request, public_id)
     form = ContactForm(request.POST, require=True)
     if form.is_valid():
         try:
-            services.contact_add(actor=request.user, person_id=person.pk, data=form.service_data(), via="web")
+            services.contact_add(actor=request.user, public_id=public_id, data=form.service_data(), via="web")
         except DomainError as exc:
             _reraise_access_errors(exc)
             _apply_errors(exc, form)
             return _render_detail(request, public_id, status=exc.status_code, contact_form=form)
         messages.success(request, _("The family contact has been added."))
-        return redirect("web:person-detail", public_id=person.public_id)
+        return redirect("web:person-detail", public_id=public_id)
     return _render_detail(request, public_id, status=422, contact_form=form)
 
 
@@ -450,49 +393,46 @@ def person_contact_add(request, public_id):
 @domain_errors_to_http
 @require_POST
 def person_contact_remove(request, public_id, contact_id):
-    person = _person_for_write(request, public_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:
-        services.contact_remove(actor=request.user, person_id=person.pk, contact_id=contact_id, reason=reason,
+        services.contact_remove(actor=request.user, public_id=public_id, contact_id=contact_id, reason=reason,
                                 via="web")
     except DomainError as exc:
         _reraise_access_errors(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The family contact has been removed."))
-    return redirect("web:person-detail", public_id=person.public_id)
+    return redirect("web:person-detail", public_id=public_id)
 
 
 @login_required
 @domain_errors_to_http
 @require_POST
 def person_duplicate_rescan(request, public_id):
-    person = _person_for_write(request, public_id)
-    matches = services.duplicate_rescan(actor=request.user, person_id=person.pk, via="web")
+    matches = services.duplicate_rescan(actor=request.user, public_id=public_id, via="web")
     if matches:
         messages.warning(request, _("%(n)d possible duplicate(s) found.") % {"n": len(matches)})
     else:
         messages.success(request, _("No possible duplicates found."))
-    return redirect("web:person-detail", public_id=person.public_id)
+    return redirect("web:person-detail", public_id=public_id)
 
 
 @login_required
 @domain_errors_to_http
 @require_POST
 def person_unmerge(request, public_id):
-    person = _person_for_write(request, public_id)
     form = UnmergeForm(request.POST)
     if form.is_valid():
         try:
-            services.person_unmerge(actor=request.user, person_id=person.pk, reason=form.cleaned_data["reason"],
+            services.person_unmerge(actor=request.user, public_id=public_id, reason=form.cleaned_data["reason"],
                                     via="web")
         except DomainError as exc:
             _reraise_access_errors(exc)
             _apply_errors(exc, form)
             return _render_detail(request, public_id, status=exc.status_code, unmerge_form=form)
         messages.success(request, _("The merge has been undone; the pair is back in the review queue."))
-        return redirect("web:person-detail", public_id=person.public_id)
+        return redirect("web:person-detail", public_id=public_id)
     return _render_detail(request, public_id, status=422, unmerge_form=form)
 
 
@@ -545,17 +485,17 @@ def _duplicate_context(request, candidate, form=None) -> dict:
 @domain_errors_to_http
 def duplicate_detail(request, candidate_id):
     user = request.user
-    candidate = selectors.duplicate_get_for(user, candidate_id)
+    candidate = selectors.duplicate_get_for(user, candidate_id, via="web", log=request.method != "POST")
     status = 200
     form = None
     if request.method == "POST":
         form = DuplicateDecisionForm(request.POST)
         if form.is_valid():
             same = form.cleaned_data["decision"] == DuplicateDecisionForm.SAME
-            survivor = candidate.person_b_id if form.cleaned_data.get("survivor") == "b" else candidate.person_a_id
+            kept = candidate.person_b if form.cleaned_data.get("survivor") == "b" else candidate.person_a
             try:
                 services.duplicate_decide(actor=user, candidate_id=candidate.pk, same_person=same,
-                                          survivor_id=survivor if same else None,
+                                          survivor=kept.public_id if same else None,
                                           note=form.cleaned_data.get("note", ""), via="web")
             except DomainError as exc:
                 _reraise_access_errors(exc)
@@ -563,7 +503,6 @@ def duplicate_detail(request, candidate_id):
                 status = exc.status_code
             else:
                 if same:
-                    kept = candidate.person_a if survivor == candidate.person_a_id else candidate.person_b
                     messages.success(request, _("The records have been merged into %(name)s (%(nik)s).")
                                      % {"name": kept.full_name, "nik": kept.nik})
                 else:
@@ -571,11 +510,7 @@ def duplicate_detail(request, candidate_id):
                 return redirect("web:duplicate-list")
         else:
             status = 422
-        candidate = selectors.duplicate_get_for(user, candidate_id)
-    # The comparison shows two people's personal data: record that it was seen.
-    for person in (candidate.person_a, candidate.person_b):
-        access_log(actor=user, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via="web",
-                   detail=f"duplicate candidate {candidate.pk}")
+        candidate = selectors.duplicate_get_for(user, candidate_id, via="web", log=True)
     return render(request, "web/registry/duplicate_detail.html", _duplicate_context(request, candidate, form),
                   status=status)
 
