@@ -293,8 +293,8 @@ def _advance(plans: dict, *, admin: User, stderr) -> None:
             rule = TRANSITIONS[(from_state, to_state)]
             try:
                 placement = services.placement_transition(
-                    actor=actors.for_step(rule.permission, placement, province), placement_id=placement.pk,
-                    to_state=to_state, via="command", reason=exit_reason if rule.needs_reason else "")
+                    actor=actors.for_step(rule.permission, placement, province), public_id=placement.public_id,
+                    to_state=to_state, via="command", reason=exit_reason if rule.needs_reason else "").placement
             except DomainError as exc:
                 refused[f"{rule.name}: {exc.message[:80]}"] += 1
                 break

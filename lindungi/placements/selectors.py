@@ -91,6 +91,8 @@ def sip2mi_facts(sip2mi: Sip2mi | None, *, held: bool = False) -> Sip2miFacts | 
                        valid_from=sip2mi.valid_from, valid_until=sip2mi.valid_until, held=held)
 
 
+# Relations a job order is shown with.
+JOB_ORDER_RELATIONS = ("agency", "employer", "foreign_agency", "country", "occupation")
 # Relations the guards read; loaders that select these up front spare transition_context a query.
 CONTEXT_RELATIONS = ("person", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation")
 
@@ -231,10 +233,12 @@ def placement_next_steps(actor, placement: Placement, *, on: date | None = None,
     return steps
 
 
-def placement_overview(actor, placement: Placement, *, on: date | None = None) -> dict:
-    """Everything the detail page and the API detail show: checklist, timeline, next steps."""
-    day = on or today()
-    ctx = transition_context(placement, on=day)
+def placement_overview(actor, placement: Placement, *, on: date | None = None,
+                       context: TransitionContext | None = None) -> dict:
+    """Everything the detail page and the API detail show: checklist, timeline, next steps. A
+    ``context`` the caller already holds (a transition's) is used instead of reading the facts again."""
+    ctx = context or transition_context(placement, on=on)
+    day = ctx.today
     required = placement.scheme.required_items or []
     checklist = [
         {"status": ctx.checklist[kind], "required": kind in required}
@@ -267,7 +271,7 @@ def job_order_queryset_for(actor, *, status: str = "", country: str = "", occupa
         qs = qs.filter(occupation__isco_code=occupation)
     if agency:
         qs = qs.filter(agency__public_id=agency) if is_public_id(agency) else qs.none()
-    return qs.select_related("agency", "employer", "foreign_agency", "country", "occupation")
+    return qs.select_related(*JOB_ORDER_RELATIONS)
 
 
 def job_order_list_for(actor, *, page: int = 1, page_size: int = 25, **filters) -> Page:
@@ -279,7 +283,7 @@ def job_order_get_for(actor, public_id) -> JobOrder:
     if not is_public_id(public_id):
         raise NotFound(_("Job order not found."))
     job_order = (JobOrder.objects.visible_to(actor).filter(public_id=public_id)
-                 .select_related("agency", "employer", "foreign_agency", "country", "occupation").first())
+                 .select_related(*JOB_ORDER_RELATIONS).first())
     if job_order is None:
         raise NotFound(_("Job order not found."))
     return job_order

@@ -4,6 +4,7 @@ audit event. ``placement_transition`` is the only way a placement changes state.
 """
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -115,8 +116,8 @@ def _unmet_messages(unmet: list[Unmet]) -> list[str]:
 
 
 def _job_order_for_write(actor, public_id) -> JobOrder:
-    job_order = (JobOrder.objects.visible_to(actor).filter(public_id=public_id).first()
-                 if is_public_id(public_id) else None)
+    job_order = (JobOrder.objects.visible_to(actor).filter(public_id=public_id)
+                 .select_related(*selectors.JOB_ORDER_RELATIONS).first() if is_public_id(public_id) else None)
     if job_order is None:
         raise NotFound(_("Job order not found."))
     return job_order
@@ -208,7 +209,8 @@ def job_order_verify(*, actor, public_id, verified_on, verification_reference: s
             updated_at=timezone.now())
         if not updated:
             raise Conflict(_("The job order was changed by someone else. Reload and try again."))
-        job_order.refresh_from_db()
+        job_order.status, job_order.verified_on = JobOrder.Status.VERIFIED, day
+        job_order.verification_reference, job_order.verified_by = reference, actor
         audit_record(actor=actor, action="job_order.verified", obj=job_order, via=via,
                      changes=diff(before, snapshot(job_order, JOB_ORDER_AUDITED)))
     return job_order
@@ -331,9 +333,10 @@ def sip2mi_release(*, sip2mi_id: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _placement_for_write(actor, placement_id: int) -> Placement:
-    placement = (Placement.objects.visible_to(actor).filter(pk=placement_id)
-                 .select_related(*selectors.CONTEXT_RELATIONS).first())
+def _placement_for_write(actor, public_id) -> Placement:
+    """The placement, scoped, with every relation the guards read: the only load a write needs."""
+    placement = (Placement.objects.visible_to(actor).filter(public_id=public_id)
+                 .select_related(*selectors.CONTEXT_RELATIONS).first() if is_public_id(public_id) else None)
     if placement is None:
         raise NotFound(_("Placement not found."))
     return placement
@@ -454,14 +457,14 @@ _EDITABLE_AFTER_SELECTION = {"contract_start", "contract_end", "unit"}
 _EDITABLE_ABROAD = {"contract_end", "unit"}
 
 
-def placement_update(*, actor, placement_id: int, data: dict[str, Any], reason: str = "",
+def placement_update(*, actor, public_id, data: dict[str, Any], reason: str = "",
                      expected_version: int | None = None, via: str = "web") -> Placement:
     """Change a placement's details. What may change depends on its state: job order, SIP2MI and
     employer only before selection (the quota is taken at selection); contract dates until
     departure; the contract end also abroad (extensions)."""
     require_perm(actor, PLACEMENT_WRITE)
     with transaction.atomic():
-        placement = _placement_for_write(actor, placement_id)
+        placement = _placement_for_write(actor, public_id)
         if placement.state in (PlacementState.REGISTERED, PlacementState.VERIFIED):
             editable = _EDITABLE_BEFORE_SELECTION
         elif placement.state in states.PRE_DEPARTURE:
@@ -494,37 +497,49 @@ def placement_update(*, actor, placement_id: int, data: dict[str, Any], reason: 
         fields = {name: getattr(placement, name) for name in values}
         if "occupation" in values:
             fields["sector"] = placement.sector
+        now = timezone.now()
         updated = Placement.objects.filter(pk=placement.pk, version=placement.version).update(
-            **fields, version=F("version") + 1, updated_at=timezone.now())
+            **fields, version=F("version") + 1, updated_at=now)
         if not updated:
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
-        placement.refresh_from_db()
+        placement.version, placement.updated_at = placement.version + 1, now
         audit_record(actor=actor, action="placement.updated", obj=placement, changes=changes, reason=reason, via=via)
     return placement
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What a transition leaves: the placement as stored now (with the relations the guards read)
+    and, when the step had guards, the facts they read as they stand after the step, so a caller
+    can show the next steps without reading them again."""
+
+    placement: Placement
+    context: states.TransitionContext | None
+
+
 def placement_transition(
-    *, actor, placement_id: int, to_state: str, reason: str = "", expected_version: int | None = None,
+    *, actor, public_id, to_state: str, reason: str = "", expected_version: int | None = None,
     via: str = "web", on: dt.date | None = None,
-) -> Placement:
+) -> Moved:
     """Move a placement to ``to_state``.
 
-    1. scoped load (out of scope = 404); 2. the pair must be in ``states.TRANSITIONS`` (else 409);
-    3. the actor needs the rule's permission (403); 4. a reason when the rule asks for one (422);
-    5. every guard, all unmet conditions reported at once (``TransitionRefused``, 422);
-    6. compare-and-set on (state, version) — 0 rows means someone else moved it first (409);
-    7. SIP2MI quota taken on selection / given back on an early exit, by compare-and-set too;
-    8. a ``PlacementTransition`` row and an audit event.
+    1. one scoped load with the relations the guards read (out of scope = 404); 2. the pair must be
+    in ``states.TRANSITIONS`` (else 409); 3. the actor needs the rule's permission (403); 4. a reason
+    when the rule asks for one (422); 5. the guard context, built once and only for a step with
+    guards; every unmet condition reported at once (``TransitionRefused``, 422);
+    6. SIP2MI quota taken on selection / given back on an early exit, by compare-and-set;
+    7. compare-and-set on (state, version) — 0 rows means someone else moved it first (409);
+    8. a ``PlacementTransition`` row and an audit event. Nothing is read back afterwards.
     ``on`` is the day the guards are evaluated for (default today).
     """
     day = on or timezone.localdate()
     reason = (reason or "").strip()
+    if to_state not in PlacementState.values:
+        raise ValidationFailed.from_fields({"to_state": _("Unknown state.")})
     with transaction.atomic():
-        placement = _placement_for_write(actor, placement_id)
-        from_state = placement.state
-        if to_state not in PlacementState.values:
-            raise ValidationFailed.from_fields({"to_state": _("Unknown state.")})
+        placement = _placement_for_write(actor, public_id)
+        from_state, version = placement.state, placement.version
         rule = states.rule_for(from_state, to_state)
         if rule is None:
             raise Conflict(
@@ -532,48 +547,56 @@ def placement_transition(
                     "a": PlacementState(from_state).label, "b": PlacementState(to_state).label},
                 code="transition_not_allowed", fields={"to_state": [_("Not allowed from the current state.")]})
         require_perm(actor, rule.permission)
-        if expected_version is not None and expected_version != placement.version:
+        if expected_version is not None and expected_version != version:
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
         if rule.needs_reason and not reason:
             raise ValidationFailed.from_fields({"reason": _("A reason is required for this step.")})
-        unmet = states.evaluate(from_state, to_state, selectors.transition_context(placement, on=day)) \
-            if rule.guards else []
+        context = selectors.transition_context(placement, on=day) if rule.guards else None
+        unmet = states.unmet_conditions(rule.guards, context) if context is not None else []
         if unmet:
             raise TransitionRefused(
                 _("The placement cannot move to %(s)s yet: %(n)s condition(s) unmet.") % {
                     "s": PlacementState(to_state).label, "n": len(unmet)},
                 unmet=unmet, to_state=to_state)
-        effect = states.quota_effect(from_state, to_state)
-        quota_held = placement.quota_held
-        if effect > 0 and placement.sip2mi_id:
-            if not sip2mi_reserve(sip2mi_id=placement.sip2mi_id, on=day):
-                quota_unmet = Unmet("sip2mi_quota_exhausted",
-                                    f"Kuota SIP2MI {placement.sip2mi.number} sudah habis.",
-                                    f"The quota of SIP2MI {placement.sip2mi.number} is used up.")
-                raise TransitionRefused(_("The SIP2MI has no quota left."), unmet=[quota_unmet], to_state=to_state)
-            quota_held = True
-        elif effect < 0 and placement.quota_held and placement.sip2mi_id:
-            sip2mi_release(sip2mi_id=placement.sip2mi_id)
-            quota_held = False
+        quota_held = _move_quota(placement, states.quota_effect(from_state, to_state), day=day, to_state=to_state)
         now = timezone.now()
-        updated = Placement.objects.filter(pk=placement.pk, state=from_state, version=placement.version).update(
-            state=to_state, version=placement.version + 1, state_changed_at=now, quota_held=quota_held, updated_at=now)
+        updated = Placement.objects.filter(pk=placement.pk, state=from_state, version=version).update(
+            state=to_state, version=version + 1, state_changed_at=now, quota_held=quota_held, updated_at=now)
         if not updated:
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
         PlacementTransition.objects.create(placement=placement, from_state=from_state, to_state=to_state, actor=actor,
-                                           reason=reason, at=now, via=via, version=placement.version + 1)
+                                           reason=reason, at=now, via=via, version=version + 1)
         changes = {"state": [from_state, to_state]}
         if quota_held != placement.quota_held:
             changes["quota_held"] = [placement.quota_held, quota_held]
         audit_record(actor=actor, action="placement.transition", obj=placement, changes=changes, reason=reason,
                      via=via)
-        placement.state, placement.version, placement.state_changed_at = to_state, placement.version + 1, now
-        placement.quota_held, placement.updated_at = quota_held, now
-        if effect and placement.sip2mi_id:
-            placement.sip2mi.refresh_from_db(fields=["used"])  # its quota counter moved in the database
-    return placement
+    placement.state, placement.version, placement.state_changed_at = to_state, version + 1, now
+    placement.quota_held, placement.updated_at = quota_held, now
+    if context is not None:
+        context = replace(context, placement=replace(context.placement, state=to_state),
+                          sip2mi=selectors.sip2mi_facts(placement.sip2mi, held=quota_held))
+    return Moved(placement=placement, context=context)
+
+
+def _move_quota(placement: Placement, effect: int, *, day: dt.date, to_state: str) -> bool:
+    """Take (+1) or give back (-1) one unit of the placement's SIP2MI quota; returns whether the
+    placement holds a unit afterwards. The in-memory permit follows the database."""
+    if effect > 0 and placement.sip2mi_id:
+        if not sip2mi_reserve(sip2mi_id=placement.sip2mi_id, on=day):
+            quota_unmet = Unmet("sip2mi_quota_exhausted",
+                                f"Kuota SIP2MI {placement.sip2mi.number} sudah habis.",
+                                f"The quota of SIP2MI {placement.sip2mi.number} is used up.")
+            raise TransitionRefused(_("The SIP2MI has no quota left."), unmet=[quota_unmet], to_state=to_state)
+        placement.sip2mi.used += 1
+        return True
+    if effect < 0 and placement.quota_held and placement.sip2mi_id:
+        sip2mi_release(sip2mi_id=placement.sip2mi_id)
+        placement.sip2mi.used -= 1
+        return False
+    return placement.quota_held
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,7 +604,7 @@ def placement_transition(
 # ---------------------------------------------------------------------------------------------
 
 
-def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any], via: str = "web") -> ChecklistItem:
+def checklist_record(*, actor, public_id, kind: str, data: dict[str, Any], via: str = "web") -> ChecklistItem:
     """Record a readiness document. Validity defaults: medical 3 months; passport from the
     registry's passport record. A placement agreement must name its Disnaker witness; a PK its
     verification by the Perwakilan; a BPJS membership must cover JKK and JKM; a medical
@@ -612,7 +635,7 @@ def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any
         errors["details.result"] = [_("Only a 'fit' certificate is recorded here; an unfit result ends the "
                                       "placement (failed medical).")]
     with transaction.atomic():
-        placement = _placement_for_write(actor, placement_id)
+        placement = _placement_for_write(actor, public_id)
         if placement.state in states.TERMINAL:
             raise Conflict(_("This placement is closed."))
         if kind == ChecklistKind.PASSPORT:
@@ -639,7 +662,7 @@ def checklist_record(*, actor, placement_id: int, kind: str, data: dict[str, Any
     return item
 
 
-def checklist_void(*, actor, placement_id: int, item_id: int, reason: str, voided_on=None,
+def checklist_void(*, actor, public_id, item_id: int, reason: str, voided_on=None,
                    via: str = "web") -> ChecklistItem:
     """Void an item (e.g. a medical certificate when the worker is found pregnant)."""
     require_perm(actor, PLACEMENT_WRITE)
@@ -650,7 +673,7 @@ def checklist_void(*, actor, placement_id: int, item_id: int, reason: str, voide
     day = date_field(voided_on, "voided_on", errors) or timezone.localdate()
     raise_if_errors(errors)
     with transaction.atomic():
-        placement = _placement_for_write(actor, placement_id)
+        placement = _placement_for_write(actor, public_id)
         item = placement.checklist_items.filter(pk=item_id).first()
         if item is None:
             raise NotFound(_("Checklist item not found."))
@@ -695,7 +718,7 @@ def placement_register_with_items(
         recorded = []
         for kind, item_data in items:
             try:
-                recorded.append(checklist_record(actor=actor, placement_id=placement.pk, kind=kind, data=item_data,
+                recorded.append(checklist_record(actor=actor, public_id=placement.public_id, kind=kind, data=item_data,
                                                  via=via))
             except ValidationFailed as exc:
                 raise ValidationFailed.from_fields(

@@ -10,7 +10,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from lindungi.api.schemas import ERRORS, InputSchema, related
 from lindungi.placements import selectors, services
-from lindungi.placements.models import JobOrder
 
 router = Router(tags=["job orders"])
 public_router = Router(tags=["public"])
@@ -189,11 +188,6 @@ class PublicJobOrderPageOut(Schema):
     page_size: int
 
 
-def _reload(job_order: JobOrder) -> JobOrder:
-    return JobOrder.objects.select_related("agency", "employer", "foreign_agency", "country", "occupation").get(
-        pk=job_order.pk)
-
-
 def _ref(value) -> str | None:
     return str(value) if value is not None else None
 
@@ -211,7 +205,7 @@ def job_orders_create(request, payload: JobOrderIn):
     data = payload.dict()
     for name in ("agency", "employer", "foreign_agency"):
         data[name] = _ref(data[name])
-    return Status(201, _reload(services.job_order_create(actor=request.user, data=data, via="api")))
+    return Status(201, services.job_order_create(actor=request.user, data=data, via="api"))
 
 
 @public_router.get("", response={200: PublicJobOrderPageOut, **ERRORS}, operation_id="public_job_orders", auth=None)
@@ -229,13 +223,13 @@ def job_orders_detail(request, public_id: UUID):
 @router.post("/{public_id}/verify", response={200: JobOrderDetailOut, **ERRORS}, operation_id="job_orders_verify")
 def job_orders_verify(request, public_id: UUID, payload: VerifyIn):
     """Record the verification by the Perwakilan RI (UU 18/2017 Pasal 9)."""
-    return _reload(services.job_order_verify(actor=request.user, public_id=public_id, verified_on=payload.verified_on,
-                                             verification_reference=payload.verification_reference, via="api"))
+    return services.job_order_verify(actor=request.user, public_id=public_id, verified_on=payload.verified_on,
+                                             verification_reference=payload.verification_reference, via="api")
 
 
 @router.post("/{public_id}/reject", response={200: JobOrderDetailOut, **ERRORS}, operation_id="job_orders_reject")
 def job_orders_reject(request, public_id: UUID, payload: RejectIn):
-    return _reload(services.job_order_reject(actor=request.user, public_id=public_id, reason=payload.reason, via="api"))
+    return services.job_order_reject(actor=request.user, public_id=public_id, reason=payload.reason, via="api")
 
 
 @router.post("/{public_id}/permits", response={201: Sip2miOut, **ERRORS}, operation_id="job_orders_sip2mi_issue")

@@ -244,13 +244,8 @@ class SchemeOut(Schema):
     legal_basis: str
 
 
-def _reload(placement: Placement) -> Placement:
-    return Placement.objects.select_related(
-        "person", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation").get(pk=placement.pk)
-
-
-def _detail(request, placement: Placement) -> dict:
-    overview = selectors.placement_overview(request.user, placement)
+def _detail(request, placement: Placement, context=None) -> dict:
+    overview = selectors.placement_overview(request.user, placement, context=context)
     return {
         "placement": placement,
         "on": overview["on"],
@@ -289,7 +284,7 @@ def placements_create(request, payload: PlacementIn):
         if data[name] in (None, ""):
             data.pop(name)
     placement, warnings = services.placement_create(actor=request.user, data=data, via="api")
-    return Status(201, {"placement": _reload(placement), "warnings": _unmet_out(warnings)})
+    return Status(201, {"placement": placement, "warnings": _unmet_out(warnings)})
 
 
 @router.get("/schemes", response={200: list[SchemeOut], **ERRORS}, operation_id="placements_schemes", auth=None)
@@ -308,16 +303,14 @@ def placements_detail(request, public_id: UUID):
 @router.patch("/{public_id}", response={200: PlacementOut, **ERRORS}, operation_id="placements_update")
 def placements_update(request, public_id: UUID, payload: PlacementPatch):
     """Change details; which fields may change depends on the state (see the service)."""
-    placement = selectors.placement_get_for(request.user, public_id, via="api", log=False)
     data = payload.dict(exclude_unset=True)
     reason = data.pop("reason", "")
     expected = data.pop("expected_version", None)
     for name in ("agency", "job_order", "sip2mi", "employer"):
         if name in data:
             data[name] = _ref(data[name])
-    placement = services.placement_update(actor=request.user, placement_id=placement.pk, data=data, reason=reason,
-                                          expected_version=expected, via="api")
-    return _reload(placement)
+    return services.placement_update(actor=request.user, public_id=public_id, data=data, reason=reason,
+                                     expected_version=expected, via="api")
 
 
 @router.post("/{public_id}/transitions", response={200: PlacementDetailOut, 422: TransitionRefusedOut,
@@ -327,24 +320,22 @@ def placements_transition(request, public_id: UUID, payload: TransitionIn):
     """Move the placement to another state. 409 when the step does not exist from the current state
     (``transition_not_allowed``) or someone else changed it first (``stale_version``); 422
     ``transition_refused`` with every unmet condition in ``unmet``."""
-    placement = selectors.placement_get_for(request.user, public_id, via="api", log=False)
     try:
-        placement = services.placement_transition(
-            actor=request.user, placement_id=placement.pk, to_state=payload.to_state, reason=payload.reason,
+        moved = services.placement_transition(
+            actor=request.user, public_id=public_id, to_state=payload.to_state, reason=payload.reason,
             expected_version=payload.expected_version, via="api")
     except services.TransitionRefused as exc:
         return Status(422, {"code": exc.code, "message": exc.message, "fields": exc.fields,
                             "unmet": _unmet_out(exc.unmet)})
-    return _detail(request, _reload(placement))
+    return _detail(request, moved.placement, moved.context)
 
 
 @router.post("/{public_id}/checklist", response={201: ChecklistItemOut, **ERRORS},
              operation_id="placements_checklist_add")
 def placements_checklist_add(request, public_id: UUID, payload: ChecklistItemIn):
     """Record a readiness document (medical, passport, visa, …)."""
-    placement = selectors.placement_get_for(request.user, public_id, via="api", log=False)
     data = payload.dict(exclude={"kind"})
-    item = services.checklist_record(actor=request.user, placement_id=placement.pk, kind=payload.kind, data=data,
+    item = services.checklist_record(actor=request.user, public_id=public_id, kind=payload.kind, data=data,
                                      via="api")
     return Status(201, item)
 
@@ -353,7 +344,6 @@ def placements_checklist_add(request, public_id: UUID, payload: ChecklistItemIn)
              operation_id="placements_checklist_void")
 def placements_checklist_void(request, public_id: UUID, item_id: int, payload: VoidIn):
     """Void an item, e.g. a medical certificate on pregnancy."""
-    placement = selectors.placement_get_for(request.user, public_id, via="api", log=False)
-    return services.checklist_void(actor=request.user, placement_id=placement.pk, item_id=item_id,
+    return services.checklist_void(actor=request.user, public_id=public_id, item_id=item_id,
                                    reason=payload.reason, voided_on=payload.voided_on, via="api")
 

@@ -211,8 +211,8 @@ def test_historical_lands_in_the_recorded_state(admin_user, agency, history, fmt
     # person can be registered anew in the new system beside it.
     open_one = Placement.objects.get(legacy_id="SISKO-3")
     assert (open_one.state, open_one.migrated) == ("selected", True)
-    moved = placement_services.placement_transition(actor=admin_user, placement_id=open_one.pk,
-                                                    to_state="withdrawn", reason="Migrated case closed")
+    moved = placement_services.placement_transition(actor=admin_user, public_id=open_one.public_id,
+                                                    to_state="withdrawn", reason="Migrated case closed").placement
     assert moved.state == "withdrawn" and moved.version == 3
     assert PlacementTransition.objects.filter(placement=open_one).count() == 2
 

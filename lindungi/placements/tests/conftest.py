@@ -115,7 +115,7 @@ def record(actor, placement, kind, *, issued_on=None, valid_until=None, referenc
         data["valid_until"] = valid_until
     if kind == ChecklistKind.PASSPORT and not reference:
         data.pop("issued_on")
-    return services.checklist_record(actor=actor, placement_id=placement.pk, kind=kind, data=data)
+    return services.checklist_record(actor=actor, public_id=placement.public_id, kind=kind, data=data)
 
 
 FAR = TODAY + dt.timedelta(days=1000)
@@ -152,8 +152,8 @@ def advance(placement, upto, *, officer, agency_actor=None, checkpoint=None, wit
     path = MAIN_PATH[MAIN_PATH.index(placement.state): MAIN_PATH.index(upto) + 1]
     for frm, to in itertools.pairwise(path):
         rule = TRANSITIONS[(frm, to)]
-        placement = services.placement_transition(actor=actors[rule.permission], placement_id=placement.pk,
-                                                  to_state=to, reason="test")
+        placement = services.placement_transition(actor=actors[rule.permission], public_id=placement.public_id,
+                                                  to_state=to, reason="test").placement
     return Placement.objects.get(pk=placement.pk)
 
 

@@ -24,7 +24,7 @@ def checkpoint(make_user):
 
 
 def transition(actor, placement, to, **kw):
-    return services.placement_transition(actor=actor, placement_id=placement.pk, to_state=to, **kw)
+    return services.placement_transition(actor=actor, public_id=placement.public_id, to_state=to, **kw).placement
 
 
 def codes(exc):
@@ -129,7 +129,7 @@ def test_visibility_by_role(admin_user, analyst, unit_officer, p3mi_user, checkp
     with pytest.raises(NotFound):
         selectors.placement_get_for(unit_officer, elsewhere.public_id)
     with pytest.raises(NotFound):
-        services.placement_transition(actor=p3mi_user, placement_id=elsewhere.pk, to_state=S.WITHDRAWN, reason="x")
+        services.placement_transition(actor=p3mi_user, public_id=elsewhere.public_id, to_state=S.WITHDRAWN, reason="x")
     # checkpoint officers look up by exact NIK only
     with pytest.raises(PermissionDenied):
         selectors.placement_queryset_for(checkpoint)
@@ -305,7 +305,7 @@ def test_job_order_attached_after_registration(admin_user, make_person, make_job
     placement, _ = services.placement_create(actor=admin_user, data={
         "person": str(make_person().public_id), "scheme": "p_to_p", "country": "TW", "occupation": "5322"})
     jo, permit = make_job_order()
-    placement = services.placement_update(actor=admin_user, placement_id=placement.pk, data={
+    placement = services.placement_update(actor=admin_user, public_id=placement.public_id, data={
         "job_order": str(jo.public_id), "sip2mi": str(permit.public_id), "agency": str(jo.agency.public_id),
         "employer": str(jo.employer.public_id)}, expected_version=1)
     assert placement.version == 2 and placement.sip2mi == permit
@@ -317,11 +317,11 @@ def test_update_refuses_fields_frozen_by_state(admin_user, make_placement, make_
     placement = advance(make_placement(), S.SELECTED, officer=admin_user)
     _, other_permit = make_job_order()
     with pytest.raises(ValidationFailed) as exc:
-        services.placement_update(actor=admin_user, placement_id=placement.pk,
+        services.placement_update(actor=admin_user, public_id=placement.public_id,
                                   data={"sip2mi": str(other_permit.public_id)})
     assert "sip2mi" in exc.value.fields
     with pytest.raises(Conflict):
-        services.placement_update(actor=admin_user, placement_id=placement.pk,
+        services.placement_update(actor=admin_user, public_id=placement.public_id,
                                   data={"contract_end": TODAY + dt.timedelta(days=900)}, expected_version=1)
 
 
@@ -357,14 +357,14 @@ def test_medical_voided_on_pregnancy_blocks_departure(admin_user, make_placement
     placement = advance(make_placement(), S.READY_TO_DEPART, officer=admin_user)
     medical = placement.checklist_items.get(kind=ChecklistKind.MEDICAL_FITNESS)
     with pytest.raises(ValidationFailed):
-        services.checklist_void(actor=admin_user, placement_id=placement.pk, item_id=medical.pk, reason="")
-    services.checklist_void(actor=admin_user, placement_id=placement.pk, item_id=medical.pk,
+        services.checklist_void(actor=admin_user, public_id=placement.public_id, item_id=medical.pk, reason="")
+    services.checklist_void(actor=admin_user, public_id=placement.public_id, item_id=medical.pk,
                             reason="Hamil (tes kehamilan positif)")
     with pytest.raises(TransitionRefused) as exc:
         transition(admin_user, placement, S.DEPARTED)
     assert codes(exc) == ["medical_fitness_voided"]
     with pytest.raises(Conflict):
-        services.checklist_void(actor=admin_user, placement_id=placement.pk, item_id=medical.pk, reason="again")
+        services.checklist_void(actor=admin_user, public_id=placement.public_id, item_id=medical.pk, reason="again")
     placement = transition(admin_user, placement, S.FAILED_MEDICAL, reason="Hamil")
     assert placement.state == S.FAILED_MEDICAL and not placement.quota_held
     placement.sip2mi.refresh_from_db()
@@ -571,7 +571,7 @@ def test_item_dates_validated(admin_user, make_placement):
     with pytest.raises(ValidationFailed):
         record(admin_user, placement, ChecklistKind.WORK_VISA, valid_until=TODAY - dt.timedelta(days=30))
     with pytest.raises(ValidationFailed):
-        services.checklist_record(actor=admin_user, placement_id=placement.pk, kind="horoscope", data={})
+        services.checklist_record(actor=admin_user, public_id=placement.public_id, kind="horoscope", data={})
 
 
 def test_overview_shows_checklist_timeline_and_next_steps(admin_user, p3mi_user, make_placement, make_person,

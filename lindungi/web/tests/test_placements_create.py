@@ -137,7 +137,8 @@ def test_person_page_lists_placements_and_links_to_start_one(admin_user, make_pe
     advance(first, S.VERIFIED, officer=admin_user, with_items=False)
     from lindungi.placements import services
 
-    services.placement_transition(actor=admin_user, placement_id=first.pk, to_state=S.WITHDRAWN, reason="changed mind")
+    services.placement_transition(actor=admin_user, public_id=first.public_id, to_state=S.WITHDRAWN,
+                                  reason="changed mind")
     second = make_placement(person=person)
     listed = client.get(section_url, HTTP_HX_REQUEST="true")
     rows = listed.context["rows"]
@@ -158,7 +159,7 @@ def test_person_placements_are_scoped(p3mi_user, agency, other_agency, admin_use
     other_company = make_placement(person=person, job_order=job_order, sip2mi=sip2mi)
     from lindungi.placements import services
 
-    services.placement_transition(actor=admin_user, placement_id=other_company.pk, to_state=S.WITHDRAWN,
+    services.placement_transition(actor=admin_user, public_id=other_company.public_id, to_state=S.WITHDRAWN,
                                   reason="moved on")
     own = make_placement(person=person)
     response = login(p3mi_user).get(reverse("web:person-placements", args=[person.public_id]),

@@ -315,14 +315,13 @@ def placement_detail(request, public_id):
 @require_POST
 @domain_errors_to_http
 def placement_transition(request, public_id):
-    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
     form = TransitionForm(request.POST)
     refused = None
     if form.is_valid():
         to_state = form.cleaned_data["to_state"]
         try:
             services.placement_transition(
-                actor=request.user, placement_id=placement.pk, to_state=to_state,
+                actor=request.user, public_id=public_id, to_state=to_state,
                 reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"], via=VIA)
         except services.TransitionRefused as exc:
             refused = exc.unmet
@@ -334,7 +333,7 @@ def placement_transition(request, public_id):
                 form.add_error(None, exc.message)  # e.g. a step that does not exist: say which
         else:
             messages.success(request, _("Placement moved to: %(s)s.") % {"s": PlacementState(to_state).label})
-            return redirect("web:placement-detail", public_id=placement.public_id)
+            return redirect("web:placement-detail", public_id=public_id)
     placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
     return _render_detail(request, placement, status=422, transition_form=form, refused=refused)
 
@@ -347,13 +346,12 @@ _CHECKLIST_ALIASES = {"details.witnessed_by": "witnessed_by", "details.verified_
 @require_POST
 @domain_errors_to_http
 def placement_checklist_add(request, public_id):
-    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
     form = ChecklistForm(request.POST)
     status = 422
     if form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
-            services.checklist_record(actor=request.user, placement_id=placement.pk, kind=kind,
+            services.checklist_record(actor=request.user, public_id=public_id, kind=kind,
                                       data=form.service_data(), via=VIA)
         except DomainError as exc:
             _reraise_access(exc)
@@ -362,7 +360,8 @@ def placement_checklist_add(request, public_id):
             status = exc.status_code
         else:
             messages.success(request, _("Recorded: %(k)s.") % {"k": ChecklistKind(kind).label})
-            return redirect("web:placement-detail", public_id=placement.public_id)
+            return redirect("web:placement-detail", public_id=public_id)
+    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
     return _render_detail(request, placement, status=status, checklist_form=form)
 
 
@@ -370,12 +369,11 @@ def placement_checklist_add(request, public_id):
 @require_POST
 @domain_errors_to_http
 def placement_checklist_void(request, public_id, item_id: int):
-    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
     form = ChecklistVoidForm(request.POST)
     status = 422
     if form.is_valid():
         try:
-            item = services.checklist_void(actor=request.user, placement_id=placement.pk, item_id=item_id,
+            item = services.checklist_void(actor=request.user, public_id=public_id, item_id=item_id,
                                            reason=form.cleaned_data["reason"],
                                            voided_on=form.cleaned_data.get("voided_on"), via=VIA)
         except DomainError as exc:
@@ -384,7 +382,8 @@ def placement_checklist_void(request, public_id, item_id: int):
             status = exc.status_code
         else:
             messages.success(request, _("Voided: %(k)s.") % {"k": ChecklistKind(item.kind).label})
-            return redirect("web:placement-detail", public_id=placement.public_id)
+            return redirect("web:placement-detail", public_id=public_id)
+    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
     return _render_detail(request, placement, status=status, void_form=form, void_item_id=item_id)
 
 
