@@ -35,6 +35,7 @@ run: demo
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n 2 -q
 
 lint: $(VENV)/.installed

@@ -9,6 +9,13 @@ from django.utils import translation
 
 from lindungi.accounts.roles import Role
 
+# Fixtures shared across test packages (an adapter's tests use its domain's fixtures).
+pytest_plugins = [
+    "lindungi.agencies.tests.fixtures",
+    "lindungi.exports.tests.fixtures",
+    "lindungi.placements.tests.fixtures",
+]
+
 
 @pytest.fixture(autouse=True)
 def english_messages():

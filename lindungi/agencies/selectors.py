@@ -22,7 +22,7 @@ from lindungi.agencies.rules import standing_on, standing_text
 from lindungi.common.errors import NotFound, ValidationFailed
 from lindungi.common.inputs import parse_public_id
 from lindungi.common.pagination import Page, paginate
-from lindungi.reference.models import Country, Province, Regency
+from lindungi.reference.models import Country, Province
 
 MAX_QUERY_LENGTH = 100
 PUBLIC_MIN_QUERY = 3
@@ -81,6 +81,21 @@ def agency_filtered_for(actor, *, q: str = "", status: str = "", province_code: 
     if province_code:
         qs = qs.filter(head_office_regency__province__code=province_code)
     return qs.order_by("legal_name", "id")
+
+
+def agency_standing_counts_for(actor, *, day: dt.date | None = None) -> dict:
+    """Companies the actor sees that are not revoked, by whether they are in good standing today."""
+    day = day or timezone.localdate()
+    standings = [standing_on(agency, day)[0] for agency in
+                 Agency.objects.visible_to(actor).exclude(status=AgencyStatus.REVOKED)
+                 .only("status", "licence_issued_on", "licence_expires_on", "suspended_from", "suspended_until")]
+    return {"active": sum(standings), "suspended": len(standings) - sum(standings)}
+
+
+def agency_names_for(actor) -> list[tuple[str, str]]:
+    """(public id, legal name) of every company the actor sees, by name: for choice lists."""
+    return [(str(uid), name) for uid, name in
+            Agency.objects.visible_to(actor).order_by("legal_name").values_list("public_id", "legal_name")]
 
 
 def agency_list_for(
@@ -239,19 +254,6 @@ def foreign_party_get_for(actor, public_id) -> ForeignParty:
 # ---------------------------------------------------------------------------------------------
 # choices for forms and filters
 # ---------------------------------------------------------------------------------------------
-
-def regency_choices() -> list[tuple[str, str]]:
-    """Current regencies/cities as (code, "32.01 Kabupaten Bogor")."""
-    return [(r.code, f"{r.dotted_code} {r.name}") for r in Regency.objects.filter(valid_to__isnull=True)]
-
-
-def province_choices() -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in Province.objects.filter(valid_to__isnull=True)]
-
-
-def country_choices() -> list[tuple[str, str]]:
-    return [(c.iso2, f"{c.name_id} ({c.iso2})") for c in Country.objects.all()]
-
 
 # ---------------------------------------------------------------------------------------------
 # exports

@@ -260,7 +260,7 @@ def placement_overview(actor, placement: Placement, *, on: date | None = None,
 
 
 def job_order_queryset_for(actor, *, status: str = "", country: str = "", occupation: str = "",
-                           agency: str = "") -> QuerySet:
+                           agency: str = "", order_by: tuple[str, ...] = ("-created_at", "-id")) -> QuerySet:
     require_perm(actor, JOB_ORDER_VIEW, _("You are not allowed to view job orders."))
     qs = JobOrder.objects.visible_to(actor)
     if status:
@@ -271,7 +271,7 @@ def job_order_queryset_for(actor, *, status: str = "", country: str = "", occupa
         qs = qs.filter(occupation__isco_code=occupation)
     if agency:
         qs = qs.filter(agency__public_id=agency) if is_public_id(agency) else qs.none()
-    return qs.select_related(*JOB_ORDER_RELATIONS)
+    return qs.select_related(*JOB_ORDER_RELATIONS).order_by(*order_by)
 
 
 def job_order_list_for(actor, *, page: int = 1, page_size: int = 25, **filters) -> Page:

@@ -35,14 +35,17 @@ def regency_ids_covered_by(unit_id: int, *, on: date | None = None) -> QuerySet:
 
 
 def current_provinces(*, on: date | None = None) -> QuerySet:
-    return _valid(Province.objects.all(), on)
+    return _valid(Province.objects.all(), on).order_by("code")
 
 
-def current_regencies(*, province: str | None = None, on: date | None = None) -> QuerySet:
-    """Regencies/cities valid today (514 as shipped), optionally of one province (code "32" or "32.")."""
-    queryset = _valid(Regency.objects.select_related("province"), on)
+def current_regencies(*, province: str | None = None, unit_id: int | None = None, on: date | None = None) -> QuerySet:
+    """Regencies/cities valid today (514 as shipped), ordered by code, optionally of one province
+    (code "32" or "32.") or only those a unit covers."""
+    queryset = _valid(Regency.objects.select_related("province"), on).order_by("code")
     if province:
         queryset = queryset.filter(province__code=province.replace(".", "").strip())
+    if unit_id:
+        queryset = queryset.filter(id__in=regency_ids_covered_by(unit_id, on=on))
     return queryset
 
 

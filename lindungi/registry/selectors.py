@@ -133,6 +133,20 @@ def with_details(people: QuerySet) -> QuerySet:
             .prefetch_related("passports", "contacts"))
 
 
+def registry_summary_for(actor) -> dict:
+    """Dashboard figures of the registry in the actor's scope: people on record and duplicate pairs
+    waiting for review."""
+    require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
+    if actor.is_lookup_only:
+        raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
+    people = Person.objects.visible_to(actor).active()
+    return {
+        "persons": people.count(),
+        "duplicates_pending": DuplicateCandidate.objects.filter(
+            status=DuplicateCandidate.Status.PENDING, person_a__in=people.values("id")).count(),
+    }
+
+
 def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Person:
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if not is_public_id(public_id):

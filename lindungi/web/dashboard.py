@@ -1,14 +1,12 @@
-"""Dashboard figures for the signed-in actor, always through scoped selectors."""
+"""Dashboard figures for the signed-in actor, composed from the domains' scoped selectors."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.agencies.models import Agency, AgencyStatus
-from lindungi.agencies.rules import standing_on
+from lindungi.agencies.selectors import agency_standing_counts_for
 from lindungi.placements.perms import JOB_ORDER_VIEW, PLACEMENT_VIEW
 from lindungi.placements.selectors import placement_pipeline_summary_for
 from lindungi.placements.states import PlacementState
-from lindungi.registry.models import DuplicateCandidate, Person
+from lindungi.registry.selectors import registry_summary_for
 
 # Labels of the pipeline stages (keys of ``placements.selectors.PIPELINE_STAGES``).
 STAGE_LABELS = {
@@ -31,18 +29,11 @@ def _placement_figures(actor) -> dict | None:
 
 
 def dashboard_summary_for(actor) -> dict:
-    persons = Person.objects.visible_to(actor).active()
     summary = {"can_browse_persons": not actor.is_lookup_only}
     if not actor.is_lookup_only:
-        summary["persons"] = persons.count()
-        summary["duplicates_pending"] = DuplicateCandidate.objects.filter(
-            status=DuplicateCandidate.Status.PENDING, person_a__in=persons.values("id")
-        ).count()
-    today = timezone.localdate()
-    standings = [standing_on(agency, today)[0] for agency in Agency.objects.visible_to(actor)
-                 .exclude(status=AgencyStatus.REVOKED)]
-    summary["agencies_active"] = sum(standings)
-    summary["agencies_suspended"] = len(standings) - summary["agencies_active"]
+        summary.update(registry_summary_for(actor))
+    standing = agency_standing_counts_for(actor)
+    summary["agencies_active"], summary["agencies_suspended"] = standing["active"], standing["suspended"]
     summary["placements"] = _placement_figures(actor)
     summary["can_view_job_orders"] = actor.has_role_perm(JOB_ORDER_VIEW)
     return summary

@@ -34,21 +34,3 @@ def test_no_model_writes_in_api_or_web():
                         offences.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {ast.unparse(node.func)}")
     assert offences == [], "Interface code writes models directly:\n" + "\n".join(offences)
 
-
-def test_domain_apps_do_not_import_interfaces():
-    offences = []
-    for path in ROOT.rglob("*.py"):
-        rel = path.relative_to(ROOT)
-        if rel.parts[0] in {"api", "web"} or "tests" in rel.parts:
-            continue
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            for name in names:
-                if name.startswith(("lindungi.api", "lindungi.web")):
-                    offences.append(f"{rel}:{node.lineno} imports {name}")
-    assert offences == [], "\n".join(offences)

@@ -13,12 +13,8 @@ import re
 
 import pytest
 
-from lindungi.placements.tests.conftest import (  # noqa: F401 - fixtures
+from lindungi.placements.tests.fixtures import (
     TODAY,
-    make_employer,
-    make_job_order,
-    make_person,
-    make_placement,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -7,7 +7,7 @@ from lindungi.audit.models import AccessLog, AuditEvent
 from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
 from lindungi.exports import selectors, services
 from lindungi.exports.models import ExportJob
-from lindungi.exports.tests.conftest import job_bytes, read_csv, read_xlsx
+from lindungi.exports.tests.fixtures import job_bytes, read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 

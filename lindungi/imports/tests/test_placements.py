@@ -20,7 +20,7 @@ from lindungi.imports.tests.helpers import upload
 from lindungi.imports.tests.placement_helpers import placements_csv, placements_xlsx
 from lindungi.placements import services as placement_services
 from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition
-from lindungi.placements.tests.conftest import TODAY, years_ago
+from lindungi.placements.tests.fixtures import TODAY, years_ago
 
 UNKNOWN_NIK = "3201014201900099"  # well formed, nobody has it
 

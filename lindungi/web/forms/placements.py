@@ -7,61 +7,28 @@ Choices come from scoped reads: an actor is only offered what they may see.
 """
 
 from django import forms
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindungi.accounts.roles import Role
-from lindungi.agencies.models import Agency, ForeignParty
+from lindungi.agencies.models import ForeignParty
 from lindungi.placements.checklist import ChecklistKind
 from lindungi.placements.models import JobOrder
 from lindungi.placements.states import PlacementState
-
-BLANK = [("", "—")]
+from lindungi.web.choices import (
+    BLANK,
+    agency_choices,
+    country_choices,
+    employer_choices,
+    localized,
+    occupation_choices,
+)
 
 
 def _date_field(label, *, required=False, help_text=""):
     return forms.DateField(label=label, required=required, help_text=help_text,
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-
-def lang() -> str:
-    return "en" if (translation.get_language() or "id").lower().startswith("en") else "id"
-
-
-def _name(obj, base: str = "name") -> str:
-    return getattr(obj, f"{base}_{lang()}")
-
-
-def country_choices() -> list[tuple[str, str]]:
-    from lindungi.reference.selectors import countries
-
-    rows = [(c.iso2, f"{_name(c)} ({c.iso2})") for c in countries()]
-    return sorted(rows, key=lambda row: row[1])
-
-
-def occupation_choices() -> list[tuple[str, str]]:
-    from lindungi.reference.selectors import occupations
-
-    return [(o.isco_code, f"{o.isco_code} {_name(o, 'title')}") for o in occupations()]
-
-
-def agency_choices(actor) -> list[tuple[str, str]]:
-    return [(str(a.public_id), a.legal_name)
-            for a in Agency.objects.visible_to(actor).only("public_id", "legal_name").order_by("legal_name")]
-
-
-def employer_choices(actor, *, role: str = ForeignParty.Role.EMPLOYER) -> list:
-    """Foreign employers (or agencies) grouped by country, for a <select> with optgroups."""
-    from lindungi.agencies.selectors import foreign_party_filtered_for
-
-    groups: dict[str, list] = {}
-    for party in foreign_party_filtered_for(actor, role=role).order_by("country__name_id", "name"):
-        label = party.name
-        if role == ForeignParty.Role.EMPLOYER:
-            label = f"{party.name} · {party.get_legal_type_display()}"
-        groups.setdefault(f"{_name(party.country)} ({party.country.iso2})", []).append((str(party.public_id), label))
-    return list(groups.items())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,10 +51,9 @@ class PlacementFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
         self.fields["state"].choices = every + list(PlacementState.choices)
-        self.fields["scheme"].choices = every + [(s.code, _name(s)) for s in scheme_list()]
+        self.fields["scheme"].choices = every + [(s.code, localized(s)) for s in scheme_list()]
         self.fields["country"].choices = every + country_choices()
-        agencies = Agency.objects.visible_to(actor).order_by("legal_name") if actor else Agency.objects.none()
-        self.fields["agency"].choices = every + [(str(a.public_id), a.legal_name) for a in agencies[:500]]
+        self.fields["agency"].choices = every + (agency_choices(actor)[:500] if actor else [])
 
 
 class PlacementCreateForm(forms.Form):
@@ -133,14 +99,14 @@ class PlacementCreateForm(forms.Form):
             del self.fields["person"]
             self.fields["nik"].required = True
         today = timezone.localdate()
-        self.fields["scheme"].choices = BLANK + [(s.code, _name(s)) for s in selectors.scheme_list()
+        self.fields["scheme"].choices = BLANK + [(s.code, localized(s)) for s in selectors.scheme_list()
                                                  if s.is_valid_on(today)]
         if actor.role == Role.P3MI_STAFF:
             del self.fields["agency"]  # always their own company
         else:
             self.fields["agency"].choices = BLANK + agency_choices(actor)
-        job_orders = selectors.job_order_queryset_for(actor, status=JobOrder.Status.VERIFIED).order_by(
-            "position_title", "id")
+        job_orders = selectors.job_order_queryset_for(actor, status=JobOrder.Status.VERIFIED,
+                                                      order_by=("position_title", "id"))
         self.fields["job_order"].choices = BLANK + [
             (str(j.public_id), f"{j.position_title} · {j.employer.name} ({j.country.iso2}) · {j.agency.legal_name}")
             for j in job_orders
@@ -392,4 +358,4 @@ class PublicJobOrderFilterForm(forms.Form):
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries"))] + [
-            (c.iso2, _name(c)) for c in countries]
+            (c.iso2, localized(c)) for c in countries]

@@ -9,38 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.registry.models import DuplicateCandidate, Education, FamilyContact, MaritalStatus, Religion, Sex
+from lindungi.web.choices import BLANK, agency_choices, grouped_regency_choices, province_choices
 
-BLANK = [("", "—")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
-
-
-def province_choices() -> list[tuple[str, str]]:
-    from lindungi.reference.models import Province
-
-    return [(p.code, f"{p.code} {p.name}") for p in Province.objects.filter(valid_to__isnull=True)]
-
-
-def current_regencies(actor=None):
-    """Regencies in use today; for a unit officer only those the unit covers."""
-    from lindungi.accounts.roles import Role
-    from lindungi.reference.models import Regency
-    from lindungi.reference.selectors import regency_ids_covered_by
-
-    qs = Regency.objects.filter(valid_to__isnull=True).select_related("province").order_by("province__code", "code")
-    if actor is not None and actor.role == Role.UNIT_OFFICER and actor.unit_id:
-        qs = qs.filter(id__in=regency_ids_covered_by(actor.unit_id))
-    return qs
-
-
-def regency_choices(actor=None, *, extra=None) -> list:
-    """Regencies grouped by province, for a <select> with optgroups."""
-    groups: dict[str, list] = {}
-    regencies = list(current_regencies(actor))
-    if extra is not None and all(r.pk != extra.pk for r in regencies):
-        regencies.append(extra)
-    for r in regencies:
-        groups.setdefault(f"{r.province.code} {r.province.name}", []).append((r.code, f"{r.dotted_code} {r.name}"))
-    return BLANK + sorted(groups.items())
 
 
 class PersonSearchForm(forms.Form):
@@ -116,7 +87,7 @@ class PersonForm(forms.Form):
         if person is not None:
             kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)
-        self.fields["regency_code"].choices = regency_choices(actor, extra=person.regency if person else None)
+        self.fields["regency_code"].choices = grouped_regency_choices(actor, extra=person.regency if person else None)
         if person is not None:
             # Editing: the company is not changed here, but the reason is asked for.
             del self.fields["agency"]
@@ -125,12 +96,7 @@ class PersonForm(forms.Form):
             if actor.role == Role.P3MI_STAFF:
                 del self.fields["agency"]  # always their own company
             else:
-                from lindungi.agencies.models import Agency
-
-                self.fields["agency"].choices = BLANK + [
-                    (str(a.public_id), a.legal_name) for a in Agency.objects.visible_to(actor).only(
-                        "public_id", "legal_name")
-                ]
+                self.fields["agency"].choices = BLANK + agency_choices(actor)
 
     @staticmethod
     def initial_for(person) -> dict:

@@ -11,13 +11,9 @@ from django.urls import reverse
 from lindungi.accounts.roles import Role
 from lindungi.placements.models import Placement
 from lindungi.placements.states import PlacementState as S
-from lindungi.placements.tests.conftest import (  # noqa: F401 - fixtures
+from lindungi.placements.tests.fixtures import (
     TODAY,
     advance,
-    make_employer,
-    make_job_order,
-    make_person,
-    make_placement,
     years_ago,
 )
 

@@ -8,12 +8,8 @@ from django.urls import reverse
 
 from lindungi.accounts.roles import Role
 from lindungi.placements.states import PlacementState as S
-from lindungi.placements.tests.conftest import (  # noqa: F401 - fixtures
+from lindungi.placements.tests.fixtures import (
     advance,
-    make_employer,
-    make_job_order,
-    make_person,
-    make_placement,
 )
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,8 @@ from django.urls import reverse
 
 from lindungi.accounts.roles import Role
 from lindungi.placements.models import JobOrder, Sip2mi
-from lindungi.placements.tests.conftest import (  # noqa: F401 - fixtures
+from lindungi.placements.tests.fixtures import (
     TODAY,
-    make_employer,
-    make_job_order,
 )
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,9 @@ from lindungi.accounts.roles import Role
 from lindungi.placements import selectors
 from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition
 from lindungi.placements.states import PlacementState as S
-from lindungi.placements.tests.conftest import (  # noqa: F401 - fixtures
+from lindungi.placements.tests.fixtures import (
     TODAY,
     advance,
-    make_employer,
-    make_job_order,
-    make_person,
-    make_placement,
 )
 
 pytestmark = pytest.mark.django_db

@@ -29,6 +29,7 @@ from lindungi.agencies.perms import AGENCY_SANCTION, AGENCY_VIEW, AGENCY_WRITE
 from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.common.pagination import Page
+from lindungi.web import choices
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
 
 VIA = "web"
@@ -93,7 +94,7 @@ class AgencyFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *AgencyStatus.choices]
-        self.fields["province"].choices = [("", _("All provinces")), *selectors.province_choices()]
+        self.fields["province"].choices = [("", _("All provinces")), *choices.province_choices()]
 
 
 class AgencyForm(forms.Form):
@@ -120,7 +121,7 @@ class AgencyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["head_office_regency_code"].choices = [("", "—"), *selectors.regency_choices()]
+        self.fields["head_office_regency_code"].choices = [("", "—"), *choices.regency_choices()]
         self.fields["paid_up_capital"].help_text = _("At least %(min)s.") % {
             "min": rules.format_rupiah(rules.MIN_PAID_UP_CAPITAL)}
         self.fields["deposit_amount"].help_text = _("At least %(min)s, placed with a state bank.") % {
@@ -157,7 +158,7 @@ class BranchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regency_code"].choices = [("", "—"), *selectors.regency_choices()]
+        self.fields["regency_code"].choices = [("", "—"), *choices.regency_choices()]
 
 
 class BranchCloseForm(forms.Form):
@@ -174,7 +175,7 @@ class ForeignPartyFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("Employers and agencies")), *ForeignParty.Role.choices]
-        self.fields["country"].choices = [("", _("All countries")), *selectors.country_choices()]
+        self.fields["country"].choices = [("", _("All countries")), *choices.country_choices()]
 
 
 class ForeignPartyForm(forms.Form):
@@ -190,7 +191,7 @@ class ForeignPartyForm(forms.Form):
 
     def __init__(self, *args, with_blacklist: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country_iso2"].choices = [("", "—"), *selectors.country_choices()]
+        self.fields["country_iso2"].choices = [("", "—"), *choices.country_choices()]
         if with_blacklist:
             self.fields["blacklisted_from"] = _date_input(label=gettext_lazy("Blacklisted from"), required=False)
             self.fields["blacklisted_until"] = _date_input(label=gettext_lazy("Blacklisted until"), required=False)

@@ -39,6 +39,7 @@ from lindungi.placements.perms import (
 from lindungi.placements.states import CLOSED, SIDE_EXITS, TERMINAL, PlacementState
 from lindungi.registry import selectors as registry_selectors
 from lindungi.registry.perms import PERSON_VIEW
+from lindungi.web.choices import lang
 from lindungi.web.forms.placements import (
     ChecklistForm,
     ChecklistVoidForm,
@@ -52,7 +53,6 @@ from lindungi.web.forms.placements import (
     Sip2miIssueForm,
     Sip2miRevokeForm,
     TransitionForm,
-    lang,
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
 

@@ -27,6 +27,7 @@ from lindungi.exports import services as export_services
 from lindungi.registry import selectors, services
 from lindungi.registry.models import DuplicateCandidate, Person
 from lindungi.registry.perms import PERSON_EXPORT, PERSON_MERGE, PERSON_WRITE
+from lindungi.web import choices
 from lindungi.web.forms.registry import (
     ContactForm,
     DuplicateDecisionForm,
@@ -37,7 +38,6 @@ from lindungi.web.forms.registry import (
     PersonSearchForm,
     ReasonForm,
     UnmergeForm,
-    current_regencies,
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 
@@ -109,7 +109,7 @@ def person_list(request):
     if request.htmx:
         return render(request, "web/registry/_person_results.html", context)
     if not user.is_lookup_only:
-        context["regencies"] = current_regencies()
+        context["regencies"] = choices.regencies_for()
     return render(request, "web/registry/person_list.html", context)
 
 

@@ -10,7 +10,7 @@ from lindungi.audit.models import AuditEvent
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lindungi.placements import selectors, services
 from lindungi.placements.models import DestinationRule, JobOrder, Scheme, Sip2mi
-from lindungi.placements.tests.conftest import TODAY
+from lindungi.placements.tests.fixtures import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from lindungi.placements.checklist import ChecklistKind, ItemState, add_months
 from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition, Sip2mi
 from lindungi.placements.services import TransitionRefused
 from lindungi.placements.states import PlacementState as S
-from lindungi.placements.tests.conftest import FAR, TODAY, advance, complete_items, record, years_ago
+from lindungi.placements.tests.fixtures import FAR, TODAY, advance, complete_items, record, years_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from lindungi.accounts.roles import Role
 from lindungi.placements.models import Placement
 from lindungi.placements.states import PlacementState as S
-from lindungi.placements.tests.conftest import TODAY, advance, years_ago
+from lindungi.placements.tests.fixtures import TODAY, advance, years_ago
 
 pytestmark = pytest.mark.django_db
 

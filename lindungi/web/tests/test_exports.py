@@ -4,7 +4,7 @@ from django.urls import reverse
 from lindungi.audit.models import AccessLog
 from lindungi.exports import services as export_services
 from lindungi.exports.models import ExportJob
-from lindungi.exports.tests.conftest import read_csv, read_xlsx
+from lindungi.exports.tests.fixtures import read_csv, read_xlsx
 from lindungi.web.tests.test_registry_helpers import client_for
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 
 from lindungi.audit.models import AccessLog
 from lindungi.exports.models import ExportJob
-from lindungi.exports.tests.conftest import read_csv, read_xlsx
+from lindungi.exports.tests.fixtures import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 
 from lindungi.placements.checklist import ChecklistKind
 from lindungi.placements.states import PlacementState as S
-from lindungi.placements.tests.conftest import TODAY, advance, complete_items, years_ago
+from lindungi.placements.tests.fixtures import TODAY, advance, complete_items, years_ago
 
 pytestmark = pytest.mark.django_db
 
