@@ -24,9 +24,7 @@ returns the same fields). After timing, the access log must hold one row per ans
 import argparse
 import contextlib
 import json
-import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,18 +32,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     DATA,
     MARKDOWN_HEADER,
-    PY,
-    ROOT,
     Server,
-    backend_env,
-    database_ready,
+    api_token,
+    ensure_people,
+    get_json,
     http_round,
     interleave,
     load_generator,
     machine,
     markdown_rows,
-    people_csv,
-    reset_database,
+    run_django,
     save,
 )
 
@@ -92,15 +88,6 @@ def _prepare_in_django(sample: int) -> dict:
             "niks": counts}
 
 
-def _django(backend: str, *args: str) -> dict:
-    proc = subprocess.run([PY, str(Path(__file__).resolve()), *args], cwd=ROOT, env=backend_env(backend),
-                          capture_output=True, text=True)
-    if proc.returncode:
-        sys.stderr.write(proc.stderr[-3000:])
-        raise SystemExit("lookup benchmark: preparing the database failed")
-    return json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("{")))
-
-
 def _access_log_rows() -> dict:
     import django
 
@@ -110,46 +97,14 @@ def _access_log_rows() -> dict:
     return {"access_log_rows": AccessLog.objects.count()}
 
 
-def ensure_people(backend: str, persons: int) -> None:
-    """At least ``persons`` people in the bench database; otherwise start again and import them."""
-    if database_ready(backend):
-        count = int(subprocess.run(
-            [PY, "manage.py", "shell", "-v", "0", "-c",
-             "from lindungi.registry.models import Person; print(Person.objects.count())"],
-            cwd=ROOT, env=backend_env(backend), capture_output=True, text=True, check=True).stdout.split()[-1])
-        if count >= persons:
-            return
-    reset_database(backend)
-    path = people_csv(persons)
-    env = backend_env(backend)
-    subprocess.run([PY, "manage.py", "shell", "-v", "0", "-c",
-                    "from lindungi.accounts.models import User\n"
-                    "User.objects.get_or_create(username='bench.admin', defaults={'role': 'admin'})"],
-                   cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "manage.py", "import_persons", str(path), "--user", "bench.admin"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
-
-
-def _token(url: str, username: str) -> str:
-    body = json.dumps({"username": username, "password": PASSWORD}).encode()
-    request = urllib.request.Request(url + "/api/v1/auth/token", data=body,
-                                     headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(request))["token"]
-
-
-def _get(url: str, token: str = "") -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return json.load(urllib.request.urlopen(urllib.request.Request(url, headers=headers)))
-
-
 def _check_same_answer(floor: Server, servers: dict, tokens: dict, unit_id: int) -> None:
     """The floor and every Lindungi variant answer the same person with the same fields."""
     for role in ROLES:
         nik = (DATA / f"niks-{role}.txt").read_text().split()[0]
         scope = f"&unit={unit_id}" if role == "unit_officer" else ""
-        expected = _get(f"{floor.url}/floor/lookup?nik={nik}{scope}")
+        expected = get_json(f"{floor.url}/floor/lookup?nik={nik}{scope}")
         for name, server in servers.items():
-            answer = _get(server.url + API_PATH + nik, tokens[role])
+            answer = get_json(server.url + API_PATH + nik, tokens[role])
             for key in ("nik_warnings",):  # the API translates warning codes into sentences
                 answer.pop(key), expected.pop(key, None)
             if answer != expected:
@@ -159,7 +114,7 @@ def _check_same_answer(floor: Server, servers: dict, tokens: dict, unit_id: int)
 def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float = 5, clients: int = 32,
         warmup: int = 1, sample: int = 20_000) -> dict:
     ensure_people(backend, persons)
-    prepared = _django(backend, "--prepare", "--sample", str(sample))
+    prepared = run_django(__file__, backend, "--prepare", "--sample", str(sample))
     result = {"backend": backend, "persons": prepared["persons"], "clients": clients, "seconds_per_round": seconds,
               "load_generator": load_generator(), "machine": machine(), "roles": {}}
     rows = []
@@ -167,7 +122,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
         floor = stack.enter_context(Server(backend, settings="bench.settings_floor"))
         servers = {name: stack.enter_context(Server(backend, env=env)) for name, env in VARIANTS.items()}
         any_api = next(iter(servers.values())).url
-        tokens = {role: _token(any_api, username) for role, username in ROLES.items()}
+        tokens = {role: api_token(any_api, username, PASSWORD) for role, username in ROLES.items()}
         _check_same_answer(floor, servers, tokens, prepared["unit_id"])
         for role in ROLES:
             niks = DATA / f"niks-{role}.txt"
@@ -188,7 +143,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
     answered = len(ROLES) * len(VARIANTS) + sum(  # the agreement check, then warm-up and measured rounds
         side["operations"] - side["errors"] + side["warmup_operations"] - side["warmup_errors"]
         for report in result["roles"].values() for name, side in report["sides"].items() if name != "floor")
-    written = _django(backend, "--count-log")["access_log_rows"] - prepared["access_log_rows"]
+    written = run_django(__file__, backend, "--count-log")["access_log_rows"] - prepared["access_log_rows"]
     result["access_log"] = {"rows_written": written, "lookups_answered": answered}
     if written != answered:
         print(f"WARNING: {answered} lookups answered but {written} access-log rows written", file=sys.stderr)

@@ -108,6 +108,46 @@ def people_csv(rows: int, *, seed: int = 11) -> Path:
     return path
 
 
+def ensure_people(backend: str, persons: int) -> None:
+    """At least ``persons`` people in the bench database; otherwise start again and import that
+    many generated people with ``import_persons`` (not timed here)."""
+    if database_ready(backend):
+        count = int(manage(backend, "shell", "-v", "0", "-c",
+                           "from lindungi.registry.models import Person; print(Person.objects.count())",
+                           quiet=True).split()[-1])
+        if count >= persons:
+            return
+    reset_database(backend)
+    path = people_csv(persons)
+    manage(backend, "shell", "-v", "0", "-c", "from lindungi.accounts.models import User\n"
+           "User.objects.get_or_create(username='bench.admin', defaults={'role': 'admin'})", quiet=True)
+    manage(backend, "import_persons", str(path), "--user", "bench.admin", quiet=True)
+
+
+def run_django(script: str, backend: str, *args: str) -> dict:
+    """Run ``script`` (a bench script's ``__file__``) with ``args`` in a process set up for
+    ``backend``; it prints one JSON object, which is returned."""
+    proc = subprocess.run([PY, str(Path(script).resolve()), *args], cwd=ROOT, env=backend_env(backend),
+                          capture_output=True, text=True)
+    if proc.returncode:
+        sys.stderr.write(proc.stderr[-3000:])
+        raise SystemExit(f"{Path(script).name} {' '.join(args)} failed")
+    return json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("{")))
+
+
+def api_token(url: str, username: str, password: str) -> str:
+    body = json.dumps({"username": username, "password": password}).encode()
+    request = urllib.request.Request(url + "/api/v1/auth/token", data=body,
+                                     headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request))["token"]
+
+
+def get_json(url: str, token: str = ""):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+        return json.load(response)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -304,8 +344,11 @@ def wrk(url: str, path: str, values_file: Path, *, header: str = "", seconds: fl
     drawn at random from ``values_file`` (one a line) for each request."""
     script = DATA / f"wrk-{os.getpid()}-{threading.get_ident()}.lua"
     script.write_text(WRK_SCRIPT % {"values": values_file, "header": header, "path": path})
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script),
+                              url], capture_output=True, text=True, check=True).stdout
+    finally:
+        script.unlink(missing_ok=True)
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, duration_us, p50, p95, p99, errors = line.split()[1:]
     return {"requests": int(requests), "rps": round(int(requests) / (int(duration_us) / 1e6), 1),

@@ -1,4 +1,6 @@
-"""The floor of the lookup benchmark: what the partner lookup must do at least, without Lindungi.
+"""Floors of the API benchmarks: what an endpoint must do at least, without Lindungi.
+
+**Lookup** (``/floor/lookup``, beside ``GET /api/v1/persons/lookup``).
 
 One plain Django view (served with Django's default middleware, see ``settings_floor.py``) runs
 one hand-written SQL statement and returns the same JSON fields as ``GET /api/v1/persons/lookup``:
@@ -7,6 +9,13 @@ P3MI company, the record it was merged into, the current passport), and for a un
 same coverage filter (the unit's regencies, directly or through a whole province, on today's
 date). What it leaves out is Lindungi's overhead: django-ninja, the bearer-token check, the role and
 permission check, building the scoped query, the access-log row and the response schema.
+
+**Name search** (``/floor/search``, beside ``GET /api/v1/persons?q=``). The same plan in
+hand-written SQL on the same covering token index: the rarest fragment (counted up to 200,000
+index entries, as Lindungi does) drives a range scan, every other fragment is an ``EXISTS`` on the
+person's own tokens, the unit officer's coverage filters the token rows, the page is ordered by
+sort name, the total counted up to 10,000, then the 25 people of the page are read with their
+regency. Left out: django-ninja, token check, permission check, the ORM, the access-log row.
 """
 
 import json
@@ -16,6 +25,8 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils import timezone
+
+from lindungi.common.text import fold
 
 LOOKUP_SQL = """
 SELECT p.id, p.public_id, p.nik, p.full_name, p.sex, p.birth_date, p.birth_place, p.nik_warnings,
@@ -71,4 +82,55 @@ def lookup(request):
     return JsonResponse(found)
 
 
-urlpatterns = [path("floor/lookup", lookup), path("login/", lambda r: JsonResponse({}))]
+COUNT_LIMIT = 10_000
+DRIVER_ESTIMATE_LIMIT = 200_000
+PAGE_SIZE = 25
+TOKEN_SCOPE_SQL = UNIT_SCOPE_SQL.replace("p.regency_id", "t.regency_id")
+PEOPLE_SQL = """
+SELECT p.id, p.public_id, p.nik, p.full_name, p.sex, p.birth_date, r.code, r.name, m.public_id
+  FROM registry_person p
+  JOIN reference_regency r ON r.id = p.regency_id
+  LEFT JOIN registry_person m ON m.id = p.merged_into_id
+ WHERE p.id IN ({})"""
+
+
+def _matches(cursor, fragment: str) -> int:
+    cursor.execute("SELECT COUNT(*) FROM (SELECT 1 FROM registry_personnametoken WHERE token >= %s AND token < %s"
+                   " LIMIT %s) x", [fragment, fragment + "\uffff", DRIVER_ESTIMATE_LIMIT])
+    return cursor.fetchone()[0]
+
+
+def search(request):
+    """``?q=`` name fragments (and ``&unit=<id>`` for a unit officer's scope) → page 1 and a total."""
+    fragments = fold(request.GET.get("q", "")).split()
+    if not fragments:
+        return JsonResponse({"detail": "q"}, status=422)
+    unit = request.GET.get("unit")
+    with connection.cursor() as cursor:
+        driver = fragments[0] if len(fragments) == 1 else min(fragments, key=lambda f: _matches(cursor, f))
+        where, params = "t.token >= %s AND t.token < %s", [driver, driver + "\uffff"]
+        if unit:
+            today = timezone.localdate()
+            where, params = where + TOKEN_SCOPE_SQL, [*params, int(unit), today, today]
+        for fragment in fragments:
+            if fragment is not driver:
+                where += (" AND EXISTS (SELECT 1 FROM registry_personnametoken o WHERE o.person_id = t.person_id"
+                          " AND o.token >= %s AND o.token < %s)")
+                params += [fragment, fragment + "\uffff"]
+        rows = f"SELECT DISTINCT t.sort_name, t.person_id FROM registry_personnametoken t WHERE {where}"
+        cursor.execute(f"SELECT COUNT(*) FROM ({rows} LIMIT %s) x", [*params, COUNT_LIMIT + 1])
+        total = cursor.fetchone()[0]
+        cursor.execute(f"{rows} ORDER BY t.sort_name, t.person_id LIMIT %s", [*params, PAGE_SIZE])
+        ids = [person_id for _sort, person_id in cursor.fetchall()]
+        people = {}
+        if ids:
+            cursor.execute(PEOPLE_SQL.format(", ".join(["%s"] * len(ids))), ids)
+            people = {row[0]: row for row in cursor.fetchall()}
+    items = [{"id": _uuid(row[1]), "nik": row[2], "full_name": row[3], "sex": row[4], "birth_date": _day(row[5]),
+              "regency_code": row[6], "regency_name": row[7], "merged_into": _uuid(row[8])}
+             for row in (people[pk] for pk in ids if pk in people)]
+    return JsonResponse({"items": items, "total": min(total, COUNT_LIMIT), "total_capped": total > COUNT_LIMIT,
+                         "page": 1, "page_size": PAGE_SIZE})
+
+
+urlpatterns = [path("floor/lookup", lookup), path("floor/search", search), path("login/", lambda r: JsonResponse({}))]
