@@ -39,6 +39,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 DATA = ROOT / "bench" / "results"
 DATA.mkdir(parents=True, exist_ok=True)
 PG_URL = os.environ.get("DATABASE_URL_BENCH", "postgres://lindungi:lindungi-ci@127.0.0.1:5432/lindungi_bench")
+SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE_PATH", DATA / "bench.sqlite3"))
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -50,7 +51,7 @@ def backend_env(backend: str) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT))
     env.pop("DATABASE_URL", None)
     if backend == "sqlite":
-        env["SQLITE_PATH"] = str(DATA / "bench.sqlite3")
+        env["SQLITE_PATH"] = str(SQLITE_PATH)
     elif backend == "postgres":
         env["DATABASE_URL"] = PG_URL
     else:
@@ -61,7 +62,7 @@ def backend_env(backend: str) -> dict:
 def reset_database(backend: str) -> None:
     if backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(str(DATA / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+            Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
     else:
         name = PG_URL.rsplit("/", 1)[1]
         subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists --force {name} && createdb -O lindungi {name}"],
