@@ -30,10 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    BENCH_PASSWORD,
     DATA,
     MARKDOWN_HEADER,
     Server,
     api_token,
+    bench_arguments,
+    bench_users,
     ensure_people,
     get_json,
     http_round,
@@ -45,8 +48,6 @@ from bench.common import (  # noqa: E402
     save,
 )
 
-PASSWORD = "bench-password-1"
-UNIT_CODE = "BP3MI-JABAR"
 ROLES = {"partner": "bench.partner", "unit_officer": "bench.unit"}
 VARIANTS = {
     "lindungi (cache on, log buffered)": {"API_TOKEN_CACHE_SECONDS": "30", "ACCESS_LOG_FLUSH_SECONDS": "1"},
@@ -62,20 +63,11 @@ def _prepare_in_django(sample: int) -> dict:
     import django
 
     django.setup()
-    from lindungi.accounts.models import User
     from lindungi.audit.models import AccessLog
-    from lindungi.reference.models import OrgUnit
     from lindungi.registry.models import Person
 
-    unit = OrgUnit.objects.get(code=UNIT_CODE)
-    users = {}
-    for role, username in ROLES.items():
-        user, _ = User.objects.update_or_create(username=username, defaults={
-            "role": "partner_api" if role == "partner" else "unit_officer",
-            "unit": unit if role == "unit_officer" else None, "is_active": True})
-        user.set_password(PASSWORD)
-        user.save()
-        users[role] = user
+    users = bench_users({role: (username, "partner_api" if role == "partner" else "unit_officer")
+                         for role, username in ROLES.items()})
     counts = {}
     for role, user in users.items():
         # The unit officer's NIKs come from its own scoped queryset: people inside the coverage.
@@ -84,8 +76,8 @@ def _prepare_in_django(sample: int) -> dict:
             raise SystemExit(f"no person visible to {user.username}: is the database empty?")
         (DATA / f"niks-{role}.txt").write_text("\n".join(niks) + "\n")
         counts[role] = len(niks)
-    return {"unit_id": unit.pk, "persons": Person.objects.count(), "access_log_rows": AccessLog.objects.count(),
-            "niks": counts}
+    return {"unit_id": users["unit_officer"].unit_id, "persons": Person.objects.count(),
+            "access_log_rows": AccessLog.objects.count(), "niks": counts}
 
 
 def _access_log_rows() -> dict:
@@ -122,7 +114,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
         floor = stack.enter_context(Server(backend, settings="bench.settings_floor"))
         servers = {name: stack.enter_context(Server(backend, env=env)) for name, env in VARIANTS.items()}
         any_api = next(iter(servers.values())).url
-        tokens = {role: api_token(any_api, username, PASSWORD) for role, username in ROLES.items()}
+        tokens = {role: api_token(any_api, username, BENCH_PASSWORD) for role, username in ROLES.items()}
         _check_same_answer(floor, servers, tokens, prepared["unit_id"])
         for role in ROLES:
             niks = DATA / f"niks-{role}.txt"
@@ -160,14 +152,10 @@ SIZES = {  # run_all.py: quick and --full
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
-    parser.add_argument("--persons", type=int, default=20_000, help="at least this many people in the database")
-    parser.add_argument("--rounds", type=int, default=5, help="measured rounds per side")
+    bench_arguments(parser)
     parser.add_argument("--seconds", type=float, default=5, help="length of one round of one side")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
-    parser.add_argument("--warmup", type=int, default=1, help="unrecorded rounds first")
     parser.add_argument("--sample", type=int, default=20_000, help="NIKs drawn per role")
-    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count-log", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:

@@ -23,10 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    BENCH_PASSWORD,
     DATA,
     MARKDOWN_HEADER,
     Server,
     api_token,
+    bench_arguments,
+    bench_users,
     ensure_people,
     get_json,
     interleave,
@@ -37,8 +40,6 @@ from bench.common import (  # noqa: E402
     timed_round,
 )
 
-PASSWORD = "bench-password-1"
-UNIT_CODE = "BP3MI-JABAR"
 ROLES = {"national": "bench.admin", "unit_officer": "bench.unit"}
 KINDS = ("one_word", "two_words")
 
@@ -61,26 +62,20 @@ def _prepare_in_django(sample: int) -> dict:
     import django
 
     django.setup()
-    from lindungi.accounts.models import User
-    from lindungi.reference.models import OrgUnit
     from lindungi.registry.models import Person
 
-    unit = OrgUnit.objects.get(code=UNIT_CODE)
     rng = random.Random(7)
     counts = {}
-    for role, username in ROLES.items():
-        user, _ = User.objects.update_or_create(username=username, defaults={
-            "role": "admin" if role == "national" else "unit_officer",
-            "unit": unit if role == "unit_officer" else None, "is_active": True})
-        user.set_password(PASSWORD)
-        user.save()
+    users = bench_users({role: (username, "admin" if role == "national" else "unit_officer")
+                         for role, username in ROLES.items()})
+    for role, user in users.items():
         names = list(Person.objects.visible_to(user).active().order_by("?")
                      .values_list("full_name", flat=True)[:sample])
         for kind in KINDS:
             fragments = fragments_for(names, kind, rng)
             (DATA / f"search-{role}-{kind}.txt").write_text("\n".join(fragments) + "\n")
             counts[f"{role}/{kind}"] = len(fragments)
-    return {"unit_id": unit.pk, "persons": Person.objects.count(), "fragments": counts}
+    return {"unit_id": users["unit_officer"].unit_id, "persons": Person.objects.count(), "fragments": counts}
 
 
 def _query(q: str) -> str:
@@ -111,7 +106,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, queries: int = 
     with contextlib.ExitStack() as stack:
         floor = stack.enter_context(Server(backend, settings="bench.settings_floor"))
         api = stack.enter_context(Server(backend))
-        tokens = {role: api_token(api.url, username, PASSWORD) for role, username in ROLES.items()}
+        tokens = {role: api_token(api.url, username, BENCH_PASSWORD) for role, username in ROLES.items()}
         _check_same_answer(floor, api, tokens, prepared["unit_id"], fragments)
         for (role, kind), values in fragments.items():
             scope = f"&unit={prepared['unit_id']}" if role == "unit_officer" else ""
@@ -147,13 +142,9 @@ SIZES = {  # run_all.py: quick and --full
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
-    parser.add_argument("--persons", type=int, default=20_000, help="at least this many people in the database")
-    parser.add_argument("--rounds", type=int, default=5, help="measured rounds per side")
+    bench_arguments(parser)
     parser.add_argument("--queries", type=int, default=40, help="queries per round per side")
-    parser.add_argument("--warmup", type=int, default=1, help="unrecorded rounds first")
     parser.add_argument("--sample", type=int, default=2_000, help="names drawn per role")
-    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(_prepare_in_django(args.sample)))

@@ -125,6 +125,36 @@ def ensure_people(backend: str, persons: int) -> None:
     manage(backend, "import_persons", str(path), "--user", "bench.admin", quiet=True)
 
 
+BENCH_PASSWORD = "bench-password-1"
+SCOPED_UNIT = "BP3MI-JABAR"  # the unit officer's unit: Jawa Barat, a large share of the generated people
+
+
+def bench_users(roles: dict[str, tuple[str, str]]) -> dict:
+    """Inside Django: ``{label: (username, role)}`` → active users with ``BENCH_PASSWORD``; unit
+    officers belong to ``SCOPED_UNIT``."""
+    from lindungi.accounts.models import User
+    from lindungi.reference.models import OrgUnit
+
+    unit = OrgUnit.objects.get(code=SCOPED_UNIT)
+    users = {}
+    for label, (username, role) in roles.items():
+        user, _ = User.objects.update_or_create(username=username, defaults={
+            "role": role, "unit": unit if role == "unit_officer" else None, "is_active": True})
+        user.set_password(BENCH_PASSWORD)
+        user.save()
+        users[label] = user
+    return users
+
+
+def bench_arguments(parser, *, rounds: int = 5) -> None:
+    """The options every interleaved script shares."""
+    parser.add_argument("--backend", default="sqlite", choices=BACKENDS)
+    parser.add_argument("--persons", type=int, default=20_000, help="at least this many people in the database")
+    parser.add_argument("--rounds", type=int, default=rounds, help="measured rounds per side")
+    parser.add_argument("--warmup", type=int, default=1, help="unrecorded rounds first")
+    parser.add_argument("--prepare", action="store_true", help="internal: prepare the database (in Django)")
+
+
 def run_django(script: str, backend: str, *args: str) -> dict:
     """Run ``script`` (a bench script's ``__file__``) with ``args`` in a process set up for
     ``backend``; it prints one JSON object, which is returned."""
