@@ -137,7 +137,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, queries: int = 
 
 SIZES = {  # run_all.py: quick and --full
     "small": ["--persons", "20000", "--rounds", "3", "--queries", "20"],
-    "full": ["--persons", "1000000", "--rounds", "6", "--queries", "50"],
+    "full": ["--persons", "1000000", "--rounds", "6", "--queries", "30"],
 }
 
 if __name__ == "__main__":
