@@ -277,6 +277,7 @@ class Round:
     p95_ms: float | None = None
     errors: int = 0
     operations: int = 0
+    error_kinds: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.latencies_ms and self.p50_ms is None:
@@ -331,6 +332,8 @@ def interleave(sides: dict[str, Callable[[int], Round]], *, floor: str, rounds: 
             "p95_ms_per_round": summarise([r.p95_ms for r in results]),
             "operations": sum(r.operations for r in results),
             "errors": sum(r.errors for r in results),
+            "error_kinds": {kind: sum(r.error_kinds.get(kind, 0) for r in results)
+                            for kind in sorted({k for r in results for k in r.error_kinds})},
             "warmup_operations": sum(r.operations for r in warm[name]),
             "warmup_errors": sum(r.errors for r in warm[name]),
         }
@@ -357,10 +360,10 @@ request = function()
   return wrk.format("GET", "%(path)s" .. value, headers)
 end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d %%d %%d\\n", summary.requests, summary.duration,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout))
+    summary.errors.status, summary.errors.timeout,
+    summary.errors.connect + summary.errors.read + summary.errors.write))
 end
 """
 
@@ -381,9 +384,11 @@ def wrk(url: str, path: str, values_file: Path, *, header: str = "", seconds: fl
     finally:
         script.unlink(missing_ok=True)
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-    requests, duration_us, p50, p95, p99, errors = line.split()[1:]
+    requests, duration_us, p50, p95, p99, status, timeout, socket_errors = line.split()[1:]
     return {"requests": int(requests), "rps": round(int(requests) / (int(duration_us) / 1e6), 1),
-            "p50_ms": float(p50), "p95_ms": float(p95), "p99_ms": float(p99), "errors": int(errors)}
+            "p50_ms": float(p50), "p95_ms": float(p95), "p99_ms": float(p99),
+            "errors": int(status) + int(timeout) + int(socket_errors),
+            "error_kinds": {"status >= 400": int(status), "timeout": int(timeout), "socket": int(socket_errors)}}
 
 
 def _python_load(url: str, path: str, values: list[str], *, header: str, seconds: float, clients: int) -> Round:
@@ -431,7 +436,7 @@ def http_round(url: str, path: str, values_file: Path, *, header: str = "", seco
     if load_generator() == "wrk":
         result = wrk(url, path, values_file, header=header, seconds=seconds, connections=clients)
         return Round(rate=result["rps"], p50_ms=result["p50_ms"], p95_ms=result["p95_ms"],
-                     errors=result["errors"], operations=result["requests"])
+                     errors=result["errors"], operations=result["requests"], error_kinds=result["error_kinds"])
     values = [line for line in values_file.read_text().splitlines() if line]
     return _python_load(url, path, values, header=header, seconds=seconds, clients=clients)
 
