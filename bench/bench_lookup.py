@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     BENCH_PASSWORD,
-    DATA,
     MARKDOWN_HEADER,
     Server,
     api_token,
     bench_arguments,
     bench_users,
+    data_file,
     ensure_people,
     get_json,
     http_round,
@@ -58,7 +58,7 @@ VARIANTS = {
 API_PATH = "/api/v1/persons/lookup?nik="
 
 
-def _prepare_in_django(sample: int) -> dict:
+def _prepare_in_django(backend: str, sample: int) -> dict:
     """Runs inside Django (``--prepare``): the two users and a file of NIKs for each role."""
     import django
 
@@ -74,7 +74,7 @@ def _prepare_in_django(sample: int) -> dict:
         niks = list(Person.objects.visible_to(user).order_by("?").values_list("nik", flat=True)[:sample])
         if not niks:
             raise SystemExit(f"no person visible to {user.username}: is the database empty?")
-        (DATA / f"niks-{role}.txt").write_text("\n".join(niks) + "\n")
+        data_file(backend, f"niks-{role}.txt").write_text("\n".join(niks) + "\n")
         counts[role] = len(niks)
     return {"unit_id": users["unit_officer"].unit_id, "persons": Person.objects.count(),
             "access_log_rows": AccessLog.objects.count(), "niks": counts}
@@ -89,10 +89,10 @@ def _access_log_rows() -> dict:
     return {"access_log_rows": AccessLog.objects.count()}
 
 
-def _check_same_answer(floor: Server, servers: dict, tokens: dict, unit_id: int) -> None:
+def _check_same_answer(backend: str, floor: Server, servers: dict, tokens: dict, unit_id: int) -> None:
     """The floor and every Lindungi variant answer the same person with the same fields."""
     for role in ROLES:
-        nik = (DATA / f"niks-{role}.txt").read_text().split()[0]
+        nik = data_file(backend, f"niks-{role}.txt").read_text().split()[0]
         scope = f"&unit={unit_id}" if role == "unit_officer" else ""
         expected = get_json(f"{floor.url}/floor/lookup?nik={nik}{scope}")
         for name, server in servers.items():
@@ -106,7 +106,7 @@ def _check_same_answer(floor: Server, servers: dict, tokens: dict, unit_id: int)
 def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float = 5, clients: int = 32,
         warmup: int = 1, sample: int = 20_000) -> dict:
     ensure_people(backend, persons)
-    prepared = run_django(__file__, backend, "--prepare", "--sample", str(sample))
+    prepared = run_django(__file__, backend, "--prepare", "--backend", backend, "--sample", str(sample))
     result = {"backend": backend, "persons": prepared["persons"], "clients": clients, "seconds_per_round": seconds,
               "load_generator": load_generator(), "machine": machine(), "roles": {}}
     rows = []
@@ -115,9 +115,9 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
         servers = {name: stack.enter_context(Server(backend, env=env)) for name, env in VARIANTS.items()}
         any_api = next(iter(servers.values())).url
         tokens = {role: api_token(any_api, username, BENCH_PASSWORD) for role, username in ROLES.items()}
-        _check_same_answer(floor, servers, tokens, prepared["unit_id"])
+        _check_same_answer(backend, floor, servers, tokens, prepared["unit_id"])
         for role in ROLES:
-            niks = DATA / f"niks-{role}.txt"
+            niks = data_file(backend, f"niks-{role}.txt")
             # the load generator appends the NIK, so a scope goes first in the query string
             floor_path = "/floor/lookup?" + (f"unit={prepared['unit_id']}&" if role == "unit_officer" else "") + "nik="
             sides = {"floor": (lambda _round, niks=niks, floor_path=floor_path:
@@ -164,7 +164,7 @@ if __name__ == "__main__":
     parser.add_argument("--count-log", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
-        print(json.dumps(_prepare_in_django(args.sample)))
+        print(json.dumps(_prepare_in_django(args.backend, args.sample)))
     elif args.count_log:
         print(json.dumps(_access_log_rows()))
     else:

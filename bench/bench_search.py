@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     BENCH_PASSWORD,
-    DATA,
     MARKDOWN_HEADER,
     Server,
     api_token,
     bench_arguments,
     bench_users,
+    data_file,
     ensure_people,
     get_json,
     interleave,
@@ -57,7 +57,7 @@ def fragments_for(names: list[str], kind: str, rng: random.Random) -> list[str]:
     return out
 
 
-def _prepare_in_django(sample: int) -> dict:
+def _prepare_in_django(backend: str, sample: int) -> dict:
     """Runs inside Django (``--prepare``): the two users and the fragment files."""
     import django
 
@@ -73,7 +73,7 @@ def _prepare_in_django(sample: int) -> dict:
                      .values_list("full_name", flat=True)[:sample])
         for kind in KINDS:
             fragments = fragments_for(names, kind, rng)
-            (DATA / f"search-{role}-{kind}.txt").write_text("\n".join(fragments) + "\n")
+            data_file(backend, f"search-{role}-{kind}.txt").write_text("\n".join(fragments) + "\n")
             counts[f"{role}/{kind}"] = len(fragments)
     return {"unit_id": users["unit_officer"].unit_id, "persons": Person.objects.count(), "fragments": counts}
 
@@ -97,8 +97,8 @@ def _check_same_answer(floor: Server, api: Server, tokens: dict, unit_id: int, f
 def run(backend: str, *, persons: int = 20_000, rounds: int = 5, queries: int = 40, warmup: int = 1,
         sample: int = 2_000) -> dict:
     ensure_people(backend, persons)
-    prepared = run_django(__file__, backend, "--prepare", "--sample", str(sample))
-    fragments = {(role, kind): (DATA / f"search-{role}-{kind}.txt").read_text().splitlines()
+    prepared = run_django(__file__, backend, "--prepare", "--backend", backend, "--sample", str(sample))
+    fragments = {(role, kind): data_file(backend, f"search-{role}-{kind}.txt").read_text().splitlines()
                  for role in ROLES for kind in KINDS}
     result = {"backend": backend, "persons": prepared["persons"], "queries_per_round": queries, "clients": 1,
               "machine": machine(), "reports": {}}
@@ -147,7 +147,7 @@ if __name__ == "__main__":
     parser.add_argument("--sample", type=int, default=2_000, help="names drawn per role")
     args = parser.parse_args()
     if args.prepare:
-        print(json.dumps(_prepare_in_django(args.sample)))
+        print(json.dumps(_prepare_in_django(args.backend, args.sample)))
     else:
         run(args.backend, persons=args.persons, rounds=args.rounds, queries=args.queries, warmup=args.warmup,
             sample=args.sample)

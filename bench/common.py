@@ -59,6 +59,13 @@ def backend_env(backend: str) -> dict:
     return env
 
 
+def data_file(backend: str, name: str) -> Path:
+    """A working file of one benchmark database (NIK lists, fragments): named after the backend
+    and the database, so runs against other databases never read each other's files."""
+    database = SQLITE_PATH.stem if backend == "sqlite" else PG_URL.rsplit("/", 1)[1]
+    return DATA / f"{backend}-{database}-{name}"
+
+
 def reset_database(backend: str) -> None:
     if backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
