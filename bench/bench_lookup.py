@@ -104,7 +104,8 @@ def _check_same_answer(backend: str, floor: Server, servers: dict, tokens: dict,
 
 
 def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float = 5, clients: int = 32,
-        warmup: int = 1, sample: int = 20_000) -> dict:
+        warmup: int = 1, roles: list[str] | None = None, sample: int = 20_000) -> dict:
+    roles = roles or list(ROLES)
     ensure_people(backend, persons)
     prepared = run_django(__file__, backend, "--prepare", "--backend", backend, "--sample", str(sample))
     result = {"backend": backend, "persons": prepared["persons"], "clients": clients, "seconds_per_round": seconds,
@@ -116,7 +117,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
         any_api = next(iter(servers.values())).url
         tokens = {role: api_token(any_api, username, BENCH_PASSWORD) for role, username in ROLES.items()}
         _check_same_answer(backend, floor, servers, tokens, prepared["unit_id"])
-        for role in ROLES:
+        for role in roles:
             niks = data_file(backend, f"niks-{role}.txt")
             # the load generator appends the NIK, so a scope goes first in the query string
             floor_path = "/floor/lookup?" + (f"unit={prepared['unit_id']}&" if role == "unit_officer" else "") + "nik="
@@ -138,7 +139,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
     written = run_django(__file__, backend, "--count-log")["access_log_rows"] - prepared["access_log_rows"]
     # wrk drops the requests still in flight when a round ends (at most one per client per round),
     # which the server still answers and logs: so answered <= written <= answered + in flight.
-    in_flight = clients * len(ROLES) * len(VARIANTS) * (rounds + warmup)
+    in_flight = clients * len(roles) * len(VARIANTS) * (rounds + warmup)
     result["access_log"] = {"rows_written": written, "lookups_answered": answered, "at_most_in_flight": in_flight,
                             "complete": answered <= written <= answered + in_flight}
     if not result["access_log"]["complete"]:
@@ -169,4 +170,4 @@ if __name__ == "__main__":
         print(json.dumps(_access_log_rows()))
     else:
         run(args.backend, persons=args.persons, rounds=args.rounds, seconds=args.seconds, clients=args.clients,
-            warmup=args.warmup, sample=args.sample)
+            warmup=args.warmup, roles=args.roles.split(",") if args.roles else None, sample=args.sample)

@@ -95,11 +95,12 @@ def _check_same_answer(floor: Server, api: Server, tokens: dict, unit_id: int, f
 
 
 def run(backend: str, *, persons: int = 20_000, rounds: int = 5, queries: int = 40, warmup: int = 1,
-        sample: int = 2_000) -> dict:
+        roles: list[str] | None = None, sample: int = 2_000) -> dict:
+    roles = roles or list(ROLES)
     ensure_people(backend, persons)
     prepared = run_django(__file__, backend, "--prepare", "--backend", backend, "--sample", str(sample))
     fragments = {(role, kind): data_file(backend, f"search-{role}-{kind}.txt").read_text().splitlines()
-                 for role in ROLES for kind in KINDS}
+                 for role in roles for kind in KINDS}
     result = {"backend": backend, "persons": prepared["persons"], "queries_per_round": queries, "clients": 1,
               "machine": machine(), "reports": {}}
     rows = []

@@ -159,6 +159,7 @@ def bench_arguments(parser, *, rounds: int = 5) -> None:
     parser.add_argument("--persons", type=int, default=20_000, help="at least this many people in the database")
     parser.add_argument("--rounds", type=int, default=rounds, help="measured rounds per side")
     parser.add_argument("--warmup", type=int, default=1, help="unrecorded rounds first")
+    parser.add_argument("--roles", help="comma-separated subset of the script's roles (default: all)")
     parser.add_argument("--prepare", action="store_true", help="internal: prepare the database (in Django)")
 
 

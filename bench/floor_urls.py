@@ -40,12 +40,16 @@ SELECT p.id, p.public_id, p.nik, p.full_name, p.sex, p.birth_date, p.birth_place
   LEFT JOIN agencies_agency a ON a.id = p.agency_id
   LEFT JOIN registry_person m ON m.id = p.merged_into_id
  WHERE p.nik = %s"""
-UNIT_SCOPE_SQL = """
+COVERED = """SELECT c.{column} FROM reference_unitcoverage c
+        WHERE c.unit_id = %s AND c.{column} IS NOT NULL AND (c.valid_from IS NULL OR c.valid_from <= %s)
+          AND (c.valid_to IS NULL OR c.valid_to >= %s)"""
+# The unit's regencies, directly or through a whole province: two semi-joins, the shape PostgreSQL
+# plans well (a join on "province matches OR regency matches" made it scan the token index instead).
+UNIT_SCOPE_SQL = f"""
    AND p.regency_id IN (
        SELECT g.id FROM reference_regency g
-         JOIN reference_unitcoverage c ON (c.province_id = g.province_id OR c.regency_id = g.id)
-        WHERE c.unit_id = %s AND (c.valid_from IS NULL OR c.valid_from <= %s)
-          AND (c.valid_to IS NULL OR c.valid_to >= %s))"""
+        WHERE g.province_id IN ({COVERED.format(column="province_id")})
+           OR g.id IN ({COVERED.format(column="regency_id")}))"""
 KEYS = ("pk", "id", "nik", "full_name", "sex", "birth_date", "birth_place", "nik_warnings", "regency_code",
         "regency_name", "agency", "agency_name", "merged_into", "passport_number", "passport_expiry")
 
@@ -58,14 +62,18 @@ def _day(value) -> str | None:
     return None if value is None else value if isinstance(value, str) else value.isoformat()
 
 
+def _unit_params(unit: str) -> list:
+    today = timezone.localdate()
+    return [int(unit), today, today] * 2
+
+
 def lookup(request):
     """``?nik=`` (and ``&unit=<id>`` for a unit officer's scope) → the person or 404."""
     nik = request.GET.get("nik", "")
     unit = request.GET.get("unit")
     sql, params = LOOKUP_SQL, [nik]
     if unit:
-        today = timezone.localdate()
-        sql, params = sql + UNIT_SCOPE_SQL, [nik, int(unit), today, today]
+        sql, params = sql + UNIT_SCOPE_SQL, [nik, *_unit_params(unit)]
     with connection.cursor() as cursor:
         cursor.execute(sql + " LIMIT 1", params)
         row = cursor.fetchone()
@@ -110,8 +118,7 @@ def search(request):
         driver = fragments[0] if len(fragments) == 1 else min(fragments, key=lambda f: _matches(cursor, f))
         where, params = "t.token >= %s AND t.token < %s", [driver, driver + "\uffff"]
         if unit:
-            today = timezone.localdate()
-            where, params = where + TOKEN_SCOPE_SQL, [*params, int(unit), today, today]
+            where, params = where + TOKEN_SCOPE_SQL, [*params, *_unit_params(unit)]
         for fragment in fragments:
             if fragment is not driver:
                 where += (" AND EXISTS (SELECT 1 FROM registry_personnametoken o WHERE o.person_id = t.person_id"
