@@ -50,9 +50,9 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
 from lindungi.audit.services import audit_record
+from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
-from lindungi.imports.bulk import FastInsert
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.imports.persons import (
     Column,

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.audit.services import audit_record
+from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.imports import persons
 from lindungi.imports import placements as placement_rows
-from lindungi.imports.bulk import bulk_write_session
 from lindungi.imports.models import ImportBatch
 from lindungi.imports.perms import IMPORT_RUN
 from lindungi.placements.perms import PLACEMENT_WRITE

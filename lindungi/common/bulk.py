@@ -1,4 +1,4 @@
-"""A lean multi-row INSERT for the importer's hot path.
+"""A lean multi-row INSERT for bulk writes (imports, migrations) in every domain.
 
 ``QuerySet.bulk_create`` compiles every value of every row through the SQL compiler (and on SQLite
 splits a chunk into statements of 999 parameters), which makes it the slowest part of an import.
