@@ -65,6 +65,7 @@ from lindungi.imports.persons import (
     record_progress,
 )
 from lindungi.placements import services as placement_services
+from lindungi.placements.bulk import PlacementBulk, PlacementRow, placement_bulk_create
 from lindungi.placements.checklist import ChecklistKind, default_valid_until
 from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition, Scheme, Sector, Sip2mi
 from lindungi.placements.services import TransitionRefused
@@ -391,6 +392,7 @@ class PlacementImporter:
         self.rows_this_run = 0
         self.inserts = {model: FastInsert(model) for model in
                         (Placement, PlacementTransition, ChecklistItem, ImportRowError)}
+        self.bulk: PlacementBulk | None = None  # new mode: made on the first chunk with good rows
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -841,7 +843,10 @@ class PlacementImporter:
     # New: through the services, one savepoint per row --------------------------------------------
 
     def _create_new(self, rows: list) -> tuple[int, list[dict], int]:
-        imported, errors, error_lines = 0, [], 0
+        """Map each row to what ``placement_create`` and ``checklist_record`` take and register the
+        chunk through ``placements.bulk.placement_bulk_create`` (the same rules, guards and rows)."""
+        lines = {}
+        bulk_rows = []
         for r, person in rows:
             v = r.values
             data: dict[str, Any] = {"person": str(person[1]), "scheme": v["scheme"].code,
@@ -869,25 +874,28 @@ class PlacementImporter:
                 if parsed["valid_until"] is not None and item.kind != ChecklistKind.PASSPORT:
                     item_data["valid_until"] = parsed["valid_until"]
                 items.append((item.kind, item_data))
-            try:
-                placement_services.placement_register_with_items(actor=self.actor, data=data, items=items,
-                                                                 via="import")
-            except TransitionRefused as exc:
-                problems: dict[str, list[str]] = {}
-                language = (get_language() or "id")[:2]
-                for unmet in exc.unmet:
-                    problems.setdefault(unmet_column(unmet.code), []).append(unmet.message(language))
-                error_lines += 1
-                errors.extend(self._error_rows(r.line, r.cells, problems))
-            except DomainError as exc:
-                problems = {}
-                for name, messages in (exc.fields or {}).items():
-                    problems.setdefault(_service_field_column(name), []).extend(messages)
-                if not problems:
-                    problems = {"nik": [exc.message]}
-                error_lines += 1
-                errors.extend(self._error_rows(r.line, r.cells, problems))
-            else:
+            bulk_rows.append(PlacementRow(r.line, data, items))
+            lines[r.line] = r
+        imported, errors, error_lines = 0, [], 0
+        if self.bulk is None:
+            self.bulk = PlacementBulk(actor=self.actor, via="import")
+        for result in placement_bulk_create(actor=self.actor, rows=bulk_rows, bulk=self.bulk):
+            if result.error is None:
                 imported += 1
+                continue
+            error_lines += 1
+            errors.extend(self._error_rows(result.line, lines[result.line].cells, self._problems(result.error)))
         return imported, errors, error_lines
 
+    @staticmethod
+    def _problems(exc: DomainError) -> dict[str, list[str]]:
+        """A refusal of the placement services, by column."""
+        problems: dict[str, list[str]] = {}
+        if isinstance(exc, TransitionRefused):
+            language = (get_language() or "id")[:2]
+            for unmet in exc.unmet:
+                problems.setdefault(unmet_column(unmet.code), []).append(unmet.message(language))
+            return problems
+        for name, messages in (exc.fields or {}).items():
+            problems.setdefault(_service_field_column(name), []).extend(messages)
+        return problems or {"nik": [exc.message]}

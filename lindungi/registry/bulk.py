@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.accounts.permissions import require_perm
 from lindungi.audit.services import audit_rows
-from lindungi.common.bulk import FastInsert
+from lindungi.common.bulk import FastInsert, model_columns
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.text import name_key
 from lindungi.registry.models import Passport, Person, PersonNameToken, token_rows_for
@@ -163,7 +163,7 @@ def _insert(bulk: PersonBulk, fresh: list[_Valid], results: dict[int, RowResult]
         person = Person(**v.cleaned, name_key=name_key(v.cleaned["full_name"]), nik_warnings=v.warnings,
                         agency=bulk.agency, created_by_id=actor.pk, import_batch_id=bulk.import_batch_id)
         people.append(person)
-    bulk.inserts[Person].insert([_columns(p) for p in people])
+    bulk.inserts[Person].insert([model_columns(p) for p in people])
     ids = dict(Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "id"))
     visible = set(Person.objects.visible_to(actor).filter(pk__in=ids.values()).values_list("pk", flat=True))
     outside = [v for v in fresh if ids[v.cleaned["nik"]] not in visible]
@@ -185,13 +185,3 @@ def _insert(bulk: PersonBulk, fresh: list[_Valid], results: dict[int, RowResult]
     bulk.inserts[Passport].insert(passports)
     audit.write()
     return [(v, person.pk) for v, person in kept]
-
-
-_PERSON_COLUMNS = tuple(f.attname for f in Person._meta.concrete_fields if not f.primary_key)
-
-
-def _columns(person: Person) -> dict[str, Any]:
-    """The stored columns of an unsaved person; defaults (public id, timestamps) are left to the
-    insert, which fills them exactly as the ORM would."""
-    return {name: getattr(person, name) for name in _PERSON_COLUMNS
-            if name not in ("public_id", "created_at", "updated_at")}

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lindungi.audit.models import AuditEvent
 from lindungi.common.errors import DomainError
+from lindungi.common.tests.parity import from_the_same_start
 from lindungi.registry.bulk import CREATED, EXISTING, REFUSED, PersonBulk, PersonRow, person_bulk_create
 from lindungi.registry.models import Passport, Person, PersonNameToken
 from lindungi.registry.nik import nik_for
@@ -51,13 +52,7 @@ def through_bulk(actor, rows: list[PersonRow]) -> tuple[dict, dict, list]:
 
 
 def both_ways(actor, rows):
-    """Run each path in a savepoint rolled back afterwards, so both start from the same database."""
-    outcomes = []
-    for run in (through_services, through_bulk):
-        with transaction.atomic():
-            outcomes.append(run(actor, rows))
-            transaction.set_rollback(True)
-    return outcomes
+    return from_the_same_start(through_services, through_bulk, actor=actor, rows=rows)
 
 
 def passport(number: str, **over) -> dict:
