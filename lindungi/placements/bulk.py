@@ -11,9 +11,18 @@ per batch), the same scope check on the stored placement, and the same rows: the
 checklist items, a ``placement.created`` audit event and a ``placement.checklist_recorded`` event
 per item. Each row's refusal is the very exception the single path raises.
 
-Runs inside the caller's transaction (an import chunk); nothing is written for a refused row.
+``placement_bulk_migrate`` writes *historical* records (``migrated=True``) in the state and with the
+dates they were recorded in: the placement, one ``PlacementTransition`` per known dated step
+(``services.historical_timeline``) with the ``placement.transition`` audit event the transition
+service writes, the checklist items with their events and a ``placement.created`` event. It checks
+what a record of the past can be checked for (scope, merged records, dates against the person's
+birth, passports); not eligibility: what happened, happened.
+
+Both run inside the caller's transaction (an import chunk); nothing is written for a refused row.
 """
 
+import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +30,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungi.accounts.permissions import require_perm
 from lindungi.agencies.models import Agency, ForeignParty
@@ -28,11 +38,21 @@ from lindungi.audit.services import audit_rows, diff, snapshot
 from lindungi.common.bulk import FastInsert, model_columns
 from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.placements import selectors, states
-from lindungi.placements.models import ChecklistItem, JobOrder, Placement, PlacementTransition, Scheme, Sip2mi
+from lindungi.placements.checklist import ChecklistKind, default_valid_until
+from lindungi.placements.models import (
+    ChecklistItem,
+    JobOrder,
+    Placement,
+    PlacementTransition,
+    Scheme,
+    Sector,
+    Sip2mi,
+)
 from lindungi.placements.perms import PLACEMENT_WRITE
 from lindungi.placements.services import (
     PLACEMENT_AUDITED,
     eligibility_refused,
+    historical_timeline,
     item_refused,
 )
 from lindungi.placements.validation import (
@@ -85,6 +105,9 @@ class PreloadedLookup(Lookup):
             queryset = model.objects.filter(public_id__in=keys)
             if model is JobOrder:
                 queryset = queryset.select_related("agency", "employer", "country", "occupation")
+            elif model is Person:  # what the rules and the selection guards read
+                queryset = queryset.only("id", "public_id", "birth_date", "education", "merged_into_id", "regency_id",
+                                         "agency_id")
             for obj in queryset:
                 self.objects[(model, str(obj.public_id))] = obj
         people = [obj.pk for (model, _key), obj in self.objects.items() if model is Person]
@@ -234,3 +257,161 @@ def _write_new(bulk: PlacementBulk, accepted: list[_Accepted], results: dict[int
     created.write()
     recorded.write()
     return [(done, done.placement.pk) for done in kept]
+
+
+# ---------------------------------------------------------------------------------------------
+# Historical records (migration)
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=20000)
+def noon(day: dt.date) -> dt.datetime:
+    """A recorded day as a moment: noon local time, so it shows as the same day in any time zone
+    the UI uses."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+@dataclass
+class MigratedRow:
+    """One record of the historical system, its references already resolved: ``values`` holds the
+    scheme, agency, job_order, sip2mi, employer, country, occupation, sector, unit (instances or
+    None) and contract_start/contract_end; ``history`` the state, state_date, departed_on and
+    returned_on (checked with ``services.historical_state_errors``); ``items`` ``(kind, data)``
+    pairs with issued_on, valid_until, reference_number and details; ``reason`` says where the
+    record comes from (it goes on every transition and audit row)."""
+
+    line: int
+    person_id: int
+    values: dict[str, Any]
+    history: dict[str, Any]
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    legacy_id: str | None = None
+    reason: str = ""
+
+
+def placement_bulk_migrate(*, actor, rows: list[MigratedRow], bulk: PlacementBulk | None = None) -> list[RowResult]:
+    """Write historical placements in their recorded state (``migrated=True``, holding no SIP2MI
+    quota): the placement, its timeline (``historical_timeline``: a ``PlacementTransition`` per
+    step with the ``placement.transition`` audit event ``placement_transition`` writes), its
+    checklist items (``details.migrated``) with their ``placement.checklist_recorded`` events and
+    a ``placement.created`` event. Refused: a person out of scope or merged, a date before the
+    person's birth, a passport of someone else or not on record without its dates."""
+    bulk = bulk or PlacementBulk(actor=actor, via="migration")
+    people = {pk: (birth, merged) for pk, birth, merged in Person.objects.visible_to(actor).filter(
+        pk__in={r.person_id for r in rows}).values_list("pk", "birth_date", "merged_into_id")} if rows else {}
+    numbers = {data["reference_number"] for r in rows for kind, data in r.items
+               if kind == ChecklistKind.PASSPORT and data["reference_number"]}
+    passports = {number: (person_id, issued, expiry) for number, person_id, issued, expiry in
+                 Passport.objects.filter(number__in=numbers).values_list("number", "person_id", "issue_date",
+                                                                         "expiry_date")} if numbers else {}
+    results: dict[int, RowResult] = {}
+    accepted = []
+    for row in rows:
+        problems = _migration_problems(row, people.get(row.person_id))
+        items = []
+        if not problems:
+            items, problems = _migrated_items(row, passports)
+        if problems:
+            results[row.line] = RowResult(row.line, REFUSED, ValidationFailed.from_fields(problems))
+            continue
+        accepted.append((row, items))
+    with transaction.atomic():
+        for row, placement_id in _write_migrated(bulk, accepted):
+            results[row.line] = RowResult(row.line, CREATED, placement_id=placement_id)
+    return [results[row.line] for row in rows]
+
+
+def _migration_problems(row: MigratedRow, person) -> dict[str, list[str]]:
+    if person is None:
+        return {"person": [_("Unknown value.")]}
+    birth_date, merged_into = person
+    if merged_into:
+        return {"person": [_("This person's record was merged into another; use the surviving record's NIK.")]}
+    out: dict[str, list[str]] = {}
+    h = row.history
+    dated = [("contract_start", row.values["contract_start"]), ("state_date", h["state_date"]),
+             ("departed_on", h["departed_on"]), ("returned_on", h["returned_on"])]
+    dated += [(f"{kind}.issued_on", data["issued_on"]) for kind, data in row.items]
+    for name, day in dated:
+        if day is not None and day < birth_date:
+            out.setdefault(name, []).append(_("The date is before the person's date of birth (%(d)s).")
+                                            % {"d": birth_date.isoformat()})
+    return out
+
+
+def _migrated_items(row: MigratedRow, passports: dict) -> tuple[list[dict], dict]:
+    items, problems = [], {}
+    for kind, data in row.items:
+        issued_on, valid_until = data["issued_on"], data["valid_until"]
+        details = dict(data["details"], migrated=True)
+        if kind == ChecklistKind.PASSPORT:
+            known = passports.get(data["reference_number"])
+            if known is not None and known[0] != row.person_id:
+                problems[f"{kind}.reference_number"] = [_("Passport %(n)s is on record for another person.")
+                                                        % {"n": data["reference_number"]}]
+                continue
+            if known is None and issued_on is None:
+                problems[f"{kind}.reference_number"] = [_(
+                    "Passport %(n)s is not on the person's record: give passport_issued_on (and "
+                    "passport_valid_until).") % {"n": data["reference_number"]}]
+                continue
+            if known is not None:
+                issued_on = issued_on or known[1]
+                valid_until = valid_until or known[2]
+        elif kind == ChecklistKind.MEDICAL_FITNESS:
+            details.setdefault("result", "fit")
+        elif kind == ChecklistKind.BPJS_MEMBERSHIP:
+            details.setdefault("programmes", ["jkk", "jkm"])
+        if valid_until is None:
+            valid_until = default_valid_until(kind, issued_on)
+        if valid_until is not None and valid_until < issued_on:
+            problems[f"{kind}.valid_until"] = [_("Must not be before the issue date.")]
+            continue
+        items.append({"kind": kind, "reference_number": data["reference_number"], "issued_on": issued_on,
+                      "valid_until": valid_until, "details": details})
+    return items, problems
+
+
+def _write_migrated(bulk: PlacementBulk, accepted: list) -> list[tuple[MigratedRow, int]]:
+    if not accepted:
+        return []
+    actor = bulk.actor
+    planned = []
+    for row, items in accepted:
+        v, h = row.values, row.history
+        steps = historical_timeline(state=h["state"], state_date=h["state_date"], departed_on=h["departed_on"],
+                                    returned_on=h["returned_on"])
+        occupation = v["occupation"]
+        placement = Placement(
+            public_id=uuid.uuid4(), person_id=row.person_id, scheme=v["scheme"], agency=v["agency"],
+            job_order=v["job_order"], sip2mi=v["sip2mi"], employer=v["employer"], country=v["country"],
+            occupation=occupation, unit=v["unit"],
+            sector=v["sector"] or (Sector.INFORMAL if occupation.domestic_worker else Sector.FORMAL),
+            contract_start=v["contract_start"], contract_end=v["contract_end"], state=h["state"],
+            version=1 + len(steps), state_changed_at=noon(h["state_date"]), quota_held=False, migrated=True,
+            legacy_id=row.legacy_id, created_by_id=actor.pk)
+        planned.append((row, items, steps, placement))
+    bulk.inserts[Placement].insert([model_columns(p) for _r, _i, _s, p in planned])
+    ids = dict(Placement.objects.filter(public_id__in=[p.public_id for _r, _i, _s, p in planned])
+               .values_list("public_id", "id"))
+    created = audit_rows(actor=actor, action="placement.created", object_type="placement", via=bulk.via)
+    moved = audit_rows(actor=actor, action="placement.transition", object_type="placement", via=bulk.via)
+    recorded = audit_rows(actor=actor, action="placement.checklist_recorded", object_type="placement", via=bulk.via)
+    transitions, checklist = [], []
+    for row, items, steps, placement in planned:
+        placement_id = placement.pk = ids[placement.public_id]
+        created.add(object_id=placement_id, changes=diff({}, snapshot(placement, PLACEMENT_AUDITED)),
+                    reason=row.reason)
+        for version, (from_state, to_state, day) in enumerate(steps, start=2):
+            transitions.append({"placement_id": placement_id, "from_state": from_state, "to_state": to_state,
+                                "actor_id": actor.pk, "reason": row.reason, "at": noon(day), "via": bulk.via,
+                                "version": version})
+            moved.add(object_id=placement_id, changes={"state": [from_state, to_state]}, reason=row.reason)
+        for values in items:
+            checklist.append(dict(values, placement_id=placement_id, recorded_by_id=actor.pk))
+            recorded.add(object_id=placement_id, changes=checklist_changes(values), reason=row.reason)
+    bulk.inserts[PlacementTransition].insert(transitions)
+    bulk.inserts[ChecklistItem].insert(checklist)
+    for audit in (created, moved, recorded):
+        audit.write()
+    return [(row, placement.pk) for row, _i, _s, placement in planned]

@@ -201,8 +201,11 @@ def placement_out_of_scope() -> ValidationFailed:
     return ValidationFailed.from_fields({"person": _("This person is outside your scope.")})
 
 
+_KINDS = frozenset(ChecklistKind.values)
+
+
 def check_checklist_kind(kind: str) -> None:
-    if kind not in ChecklistKind.values:
+    if kind not in _KINDS:
         raise ValidationFailed.from_fields(
             {"kind": _("Must be one of: %(c)s.") % {"c": ", ".join(ChecklistKind.values)}})
 

@@ -11,7 +11,15 @@ from lindungi.audit.models import AuditEvent
 from lindungi.common.errors import DomainError
 from lindungi.common.tests.parity import from_the_same_start
 from lindungi.placements import services
-from lindungi.placements.bulk import CREATED, REFUSED, PlacementBulk, PlacementRow, placement_bulk_create
+from lindungi.placements.bulk import (
+    CREATED,
+    REFUSED,
+    MigratedRow,
+    PlacementBulk,
+    PlacementRow,
+    placement_bulk_create,
+    placement_bulk_migrate,
+)
 from lindungi.placements.checklist import ChecklistKind as K
 from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition
 from lindungi.placements.tests.fixtures import TODAY, years_ago
@@ -174,3 +182,60 @@ def test_generated_rows_give_the_same_result_both_ways(admin_user, make_person, 
     (single, single_refused), (bulk, bulk_refused) = both_ways(admin_user, rows)
     assert bulk == single
     assert bulk_refused == single_refused
+
+
+def _migrated(line, person, state="returned", **over):
+    from lindungi.placements.models import Scheme
+    from lindungi.reference.models import Country, Occupation
+
+    values = {"scheme": Scheme.objects.get(code="g_to_g_korea"), "agency": None, "job_order": None, "sip2mi": None,
+              "employer": None, "country": Country.objects.get(iso2="KR"),
+              "occupation": Occupation.objects.get(isco_code="8160"), "sector": "", "unit": None,
+              "contract_start": years_ago(3), "contract_end": years_ago(1)}
+    history = {"state": state, "state_date": years_ago(1), "departed_on": years_ago(3, days=5),
+               "returned_on": years_ago(1, days=2)}
+    items = [(K.MEDICAL_FITNESS, {"issued_on": years_ago(3, days=40), "valid_until": None,
+                                  "reference_number": "MCU-1", "details": {}})]
+    row = dict(line=line, person_id=person.pk, values=values, history=history, items=items,
+               legacy_id=f"OLD-{line}", reason=f"migrated, line {line}")
+    row.update(over)
+    return MigratedRow(**row)
+
+
+def test_migrate_keeps_state_dates_and_writes_timeline_and_audit(admin_user, make_person):
+    from lindungi.registry.models import Person
+
+    good, merged_away, young, other = make_person(), make_person(), make_person(birth_date=years_ago(20)), make_person()
+    Person.objects.filter(pk=merged_away.pk).update(merged_into=good)
+    other_passport = other.passports.get().number
+    rows = [
+        _migrated(2, good),
+        _migrated(3, merged_away),
+        _migrated(4, young),  # recorded state dated before the person's birth (below)
+        _migrated(5, other, items=[(K.PASSPORT, {"issued_on": None, "valid_until": None,
+                                                 "reference_number": good.passports.get().number, "details": {}})]),
+        _migrated(6, other, items=[(K.PASSPORT, {"issued_on": None, "valid_until": None,
+                                                 "reference_number": other_passport, "details": {}})],
+                  legacy_id="OLD-6b"),
+    ]
+    rows[2].history["state_date"] = years_ago(25)
+    results = placement_bulk_migrate(actor=admin_user, rows=rows)
+    assert [r.status for r in results] == [CREATED, REFUSED, REFUSED, REFUSED, CREATED]
+    assert set(results[1].error.fields) == {"person"} and set(results[2].error.fields) >= {"state_date"}
+    assert set(results[3].error.fields) == {"passport.reference_number"}
+
+    placement = Placement.objects.get(pk=results[0].placement_id)
+    assert (placement.state, placement.migrated, placement.quota_held) == ("returned", True, False)
+    assert placement.version == 3
+    steps = list(placement.transitions.order_by("version").values_list("from_state", "to_state", "version", "via"))
+    assert steps == [("registered", "departed", 2, "migration"), ("departed", "returned", 3, "migration")]
+    events = AuditEvent.objects.filter(object_type="placement", object_id=placement.pk)
+    assert sorted(e.action for e in events) == ["placement.checklist_recorded", "placement.created",
+                                                "placement.transition", "placement.transition"]
+    assert {e.reason for e in events} == {"migrated, line 2"}
+    moves = {tuple(e.changes["state"]) for e in events if e.action == "placement.transition"}
+    assert moves == {("registered", "departed"), ("departed", "returned")}
+    item = placement.checklist_items.get()
+    assert item.details == {"migrated": True, "result": "fit"} and item.valid_until is not None
+    passport_item = ChecklistItem.objects.get(placement_id=results[4].placement_id)
+    assert passport_item.reference_number == other_passport and passport_item.valid_until is not None
