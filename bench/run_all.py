@@ -34,7 +34,7 @@ def main() -> None:
     results = {"machine": machine(), "persons": args.persons}
     for backend in args.backends.split(","):
         results[backend] = {
-            "import": bench_import.run(backend, args.persons, min(args.floor_rows, args.persons)),
+            "import": bench_import.run(backend, args.persons),
             "lookup": bench_lookup.run(backend, args.seconds),
             "search": bench_search.run(backend),
         }
