@@ -3,7 +3,7 @@ and repeated in one run.
 
 Two measurements on one database:
 
-- **people**: ``import_persons`` on an N-row CSV (streamed file, every row through
+- **people**: ``import_persons`` on a CSV (20,000 rows by default, ``--compare-people``) (streamed file, every row through
   ``registry.bulk.person_bulk_create``: validation, scope, company, person + name tokens + passport
   + ``person.created`` audit event, chunk bookkeeping) against a floor that ``bulk_create``s the same
   person, token, passport and audit rows, already parsed, in chunks of 2,000 in one transaction each;
@@ -44,7 +44,8 @@ PLACEMENT_HEADER = ["nik", "scheme", "sip2mi", "country", "occupation", "contrac
 
 # --- set-up (inside Django) ------------------------------------------------------------------------
 
-def setup(rows: int, placement_rows: int, people_path: Path, placements_path: Path, seed: int) -> None:
+def setup(rows: int, placement_rows: int, people_path: Path, placements_path: Path, seed: int,
+          compare_path: Path, compare_rows: int) -> None:
     """Users, companies, employers, verified job orders with SIP2MI, and the two CSV files."""
     from lindungi.accounts.models import User
     from lindungi.demo.generator import COLUMNS, PersonRowGenerator
@@ -83,6 +84,10 @@ def setup(rows: int, placement_rows: int, people_path: Path, placements_path: Pa
     regencies: dict[str, list[str]] = {}
     for code in Regency.objects.filter(valid_to__isnull=True).values_list("code", flat=True):
         regencies.setdefault(code[:2], []).append(code)
+    with open(compare_path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(PersonRowGenerator(regencies, seed=seed + 1).rows(compare_rows))
     with open(people_path, "w", newline="") as people_file, open(placements_path, "w", newline="") as p_file:
         people = csv.DictWriter(people_file, fieldnames=COLUMNS)
         people.writeheader()
@@ -299,26 +304,31 @@ def _ratio(side: dict) -> dict:
             for key in ("median_rows_per_s", "median_rows_per_cpu_s")}
 
 
-def measure(rows: int, placement_rows: int, repeat: int, people_path: Path, placements_path: Path) -> dict:
+def measure(rows: int, placement_rows: int, repeat: int, people_path: Path, placements_path: Path,
+            compare_path: Path, compare_rows: int) -> dict:
     from django.db import connection
 
     from lindungi.accounts.models import User
 
     admin = User.objects.get(username=USER)
-    result = {"people_rows": rows, "placement_rows": placement_rows, "repeat": repeat, "vendor": connection.vendor}
+    result = {"people_rows": rows, "placement_rows": placement_rows, "people_compared_rows": compare_rows,
+              "repeat": repeat, "vendor": connection.vendor}
 
-    floor_rows = people_floor_rows(people_path, admin)
+    floor_rows = people_floor_rows(compare_path, admin)
     people = {"floor": [], "import": []}
     outcome = None
     for _ in range(repeat):
         _empty_people()
         people["floor"].append(_timed(people_floor, floor_rows, admin)[0])
         _empty_people()
-        timing, outcome = _timed(_import, "import_persons", people_path)
+        timing, outcome = _timed(_import, "import_persons", compare_path)
         people["import"].append(timing)
-    result["people"] = {"import": _summary(rows, people["import"]), "floor": _summary(rows, people["floor"]),
-                        "outcome": outcome}
+    result["people"] = {"import": _summary(compare_rows, people["import"]),
+                        "floor": _summary(compare_rows, people["floor"]), "outcome": outcome}
     result["people"]["ratio_median"] = _ratio(result["people"])
+    _empty_people()
+    timing, outcome = _timed(_import, "import_persons", people_path)  # the people the placements name
+    result["people_for_placements"] = {"import": _summary(rows, [timing]), "outcome": outcome}
 
     floor_rows = placement_floor_rows(placements_path, admin)
     placements = {"floor": [], "import": []}
@@ -334,17 +344,19 @@ def measure(rows: int, placement_rows: int, repeat: int, people_path: Path, plac
     return result
 
 
-def _paths(rows: int, placement_rows: int) -> tuple[Path, Path]:
-    return DATA / f"import-people-{rows}.csv", DATA / f"import-placements-new-{placement_rows}-of-{rows}.csv"
+def _paths(rows: int, placement_rows: int, compare_rows: int) -> tuple[Path, Path, Path]:
+    return (DATA / f"import-people-{rows}.csv", DATA / f"import-placements-new-{placement_rows}-of-{rows}.csv",
+            DATA / f"import-people-compared-{compare_rows}.csv")
 
 
-def run(backend: str, rows: int, placement_rows: int | None = None, *, repeat: int = 3, seed: int = 11) -> dict:
+def run(backend: str, rows: int, placement_rows: int | None = None, *, repeat: int = 3, seed: int = 11,
+        compare_rows: int = 20_000) -> dict:
     """Fresh database, set-up, then the interleaved measurements (each phase in its own process)."""
     placement_rows = min(rows, 100_000) if placement_rows is None else placement_rows
     reset_database(backend)
     env = backend_env(backend)
     common = ["--rows", str(rows), "--placements", str(placement_rows), "--seed", str(seed), "--backend", backend,
-              "--repeat", str(repeat)]
+              "--repeat", str(repeat), "--compare-people", str(compare_rows)]
     for phase in ("setup", "measure"):
         subprocess.run([PY, str(Path(__file__).resolve()), "--inside", phase, *common], cwd=ROOT, env=env, check=True)
     return json.loads((DATA / f"import-{backend}-{rows}.json").read_text())
@@ -356,6 +368,8 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=100_000, help="people in the people file")
     parser.add_argument("--placements", type=int, default=None, help="new placements (default: min(rows, 100,000))")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare-people", type=int, default=20_000,
+                        help="people in the file of the interleaved people comparison")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--inside", choices=["setup", "measure"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -364,12 +378,13 @@ if __name__ == "__main__":
         import django
 
         django.setup()
-        people_path, placements_path = _paths(args.rows, placements)
+        people_path, placements_path, compare_path = _paths(args.rows, placements, args.compare_people)
         if args.inside == "setup":
-            setup(args.rows, placements, people_path, placements_path, args.seed)
+            setup(args.rows, placements, people_path, placements_path, args.seed, compare_path, args.compare_people)
         else:
-            figures = measure(args.rows, placements, args.repeat, people_path, placements_path)
+            figures = measure(args.rows, placements, args.repeat, people_path, placements_path, compare_path,
+                              args.compare_people)
             figures["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
             save(f"import-{args.backend}-{args.rows}", figures)
     else:
-        run(args.backend, args.rows, placements, repeat=args.repeat, seed=args.seed)
+        run(args.backend, args.rows, placements, repeat=args.repeat, seed=args.seed, compare_rows=args.compare_people)
