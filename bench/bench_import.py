@@ -3,10 +3,11 @@ and repeated in one run.
 
 Two measurements on one database:
 
-- **people**: ``import_persons`` on a CSV (20,000 rows by default, ``--compare-people``) (streamed file, every row through
-  ``registry.bulk.person_bulk_create``: validation, scope, company, person + name tokens + passport
-  + ``person.created`` audit event, chunk bookkeeping) against a floor that ``bulk_create``s the same
-  person, token, passport and audit rows, already parsed, in chunks of 2,000 in one transaction each;
+- **people**: ``import_persons`` on a CSV (20,000 rows by default, ``--compare-people``; streamed
+  file, every row through ``registry.bulk.person_bulk_create``: validation, scope, company, person,
+  name tokens, passport, ``person.created`` audit event, chunk bookkeeping) against a floor that
+  ``bulk_create``s the same person, token, passport and audit rows, already parsed, in chunks of
+  2,000 in one transaction each;
 - **new placements**: ``import_placements --mode new`` on an N-row CSV of new placements with their
   checklist items (through ``placements.bulk.placement_bulk_create``: every rule of
   ``placement_create`` and ``checklist_record``, the selection guards, the placement, items and
