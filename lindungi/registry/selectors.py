@@ -5,7 +5,7 @@ import threading
 from dataclasses import replace
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.common.text import fold
 from lindungi.registry import duplicates
-from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonNameToken
+from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonCount, PersonNameToken
 from lindungi.registry.perms import PERSON_MERGE, PERSON_VIEW
 
 NIK_RE = re.compile(r"^\d{16}$")
@@ -133,17 +133,25 @@ def with_details(people: QuerySet) -> QuerySet:
             .prefetch_related("passports", "contacts"))
 
 
+# The dashboard counts pending duplicate pairs up to this many ("more than 1,000").
+DUPLICATES_COUNT_LIMIT = 1_000
+
+
 def registry_summary_for(actor) -> dict:
     """Dashboard figures of the registry in the actor's scope: people on record and duplicate pairs
-    waiting for review."""
+    waiting for review (counted up to ``DUPLICATES_COUNT_LIMIT``)."""
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if actor.is_lookup_only:
         raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
     people = Person.objects.visible_to(actor).active()
+    pending = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.PENDING,
+                                                person_a__in=people.values("id"))
+    pending_count = pending[:DUPLICATES_COUNT_LIMIT + 1].count()
     return {
-        "persons": people.count(),
-        "duplicates_pending": DuplicateCandidate.objects.filter(
-            status=DuplicateCandidate.Status.PENDING, person_a__in=people.values("id")).count(),
+        # Trigger-maintained counts per (regency, P3MI): a sum over a few hundred rows in scope.
+        "persons": PersonCount.objects.visible_to(actor).aggregate(total=Sum("n"))["total"] or 0,
+        "duplicates_pending": min(pending_count, DUPLICATES_COUNT_LIMIT),
+        "duplicates_pending_capped": pending_count > DUPLICATES_COUNT_LIMIT,
     }
 
 
