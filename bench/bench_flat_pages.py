@@ -231,7 +231,8 @@ def _generate(people: int, placements: int, seed: int = 7) -> dict:
 
 def _two_word_queries(names: list[str], count: int, rng: random.Random) -> list[str]:
     queries = []
-    for name in rng.sample(names, count):
+    usable = [n for n in names if len(n.split()[0]) >= 3 and len(n.split()[-1]) >= 3]
+    for name in rng.sample(usable, count):
         words = name.split()
         first, last = words[0], words[-1]
         queries.append(f"{first[:rng.randint(3, len(first))]} {last[:rng.randint(3, len(last))]}")

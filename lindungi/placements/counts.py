@@ -61,6 +61,8 @@ def counters(vendor: str, time_zone: str, utc_offset_minutes: int) -> tuple[Coun
         deltas=(
             Delta("placements_placementtransition", "INSERT", +1, transition_keys, departed),
             Delta("placements_placementtransition", "DELETE", -1, transition_keys, departed, rows="old"),
+            Delta("placements_placementtransition", "UPDATE", -1, transition_keys, departed, rows="old"),
+            Delta("placements_placementtransition", "UPDATE", +1, transition_keys, departed),
             Delta("placements_placement", "UPDATE", -1, placement_departures,
                   f"t.placement_id = r.id AND t.to_state = 'departed' AND {AGENCY_MOVED}", rows="old",
                   join=", placements_placementtransition t"),
