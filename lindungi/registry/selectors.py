@@ -118,6 +118,12 @@ def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "we
     fragments = _name_only_fragments(filters)
     if fragments:
         result = _name_search_page(actor, fragments, page=page, page_size=page_size, **filters)
+    elif not any(filters.values()) and not actor.is_lookup_only:
+        # The whole list in scope: its size is the trigger-maintained count, reported as a count
+        # stopped at COUNT_LIMIT would be.
+        total = _people_in_scope(actor)
+        result = paginate(qs, page=page, page_size=page_size, total=min(total, COUNT_LIMIT))
+        result = replace(result, total_capped=total > COUNT_LIMIT)
     else:
         result = paginate(qs, page=page, page_size=page_size, count_limit=COUNT_LIMIT)
     used = {k: v for k, v in filters.items() if v}
@@ -131,6 +137,12 @@ def with_details(people: QuerySet) -> QuerySet:
     """People with what a detail view shows: region, village, company, merge target, passports, family."""
     return (people.select_related("regency", "regency__province", "village", "agency", "merged_into")
             .prefetch_related("passports", "contacts"))
+
+
+def _people_in_scope(actor) -> int:
+    """People on record (not merged away) the actor sees: a sum over the trigger-maintained counts
+    per (regency, P3MI) in scope, whatever the size of the registry."""
+    return PersonCount.objects.visible_to(actor).aggregate(total=Sum("n"))["total"] or 0
 
 
 # The dashboard counts pending duplicate pairs up to this many ("more than 1,000").
@@ -149,7 +161,7 @@ def registry_summary_for(actor) -> dict:
     pending_count = pending[:DUPLICATES_COUNT_LIMIT + 1].count()
     return {
         # Trigger-maintained counts per (regency, P3MI): a sum over a few hundred rows in scope.
-        "persons": PersonCount.objects.visible_to(actor).aggregate(total=Sum("n"))["total"] or 0,
+        "persons": _people_in_scope(actor),
         "duplicates_pending": min(pending_count, DUPLICATES_COUNT_LIMIT),
         "duplicates_pending_capped": pending_count > DUPLICATES_COUNT_LIMIT,
     }
