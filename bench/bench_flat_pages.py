@@ -122,6 +122,9 @@ def _generate(people: int, placements: int, seed: int = 7) -> dict:
     from lindungi.reference.models import Country, Occupation, OrgUnit, Regency, UnitCoverage
 
     rng = random.Random(seed)
+    if connection.vendor == "sqlite":  # a larger page cache for the load (the default is 2 MB)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -400000")
     admin = User.objects.create_user(username="bench.admin", password=uuid.uuid4().hex, role="admin",
                                      is_staff=True, is_superuser=True)
     agencies = seed_agencies(admin, count=20, rng=rng)
@@ -301,34 +304,57 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000", help="people at the small and the large size")
     parser.add_argument("--placement-share", type=float, default=0.3, help="placements per person")
     parser.add_argument("--rounds", type=int, default=20, help="requests per page and actor")
+    parser.add_argument("--combine", action="store_true", help="only report the ratio from earlier runs")
     parser.add_argument("--worker", nargs=3, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print("RESULT " + json.dumps(_worker(*args.worker)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = {}
-    with tempfile.TemporaryDirectory(dir=str(ROOT / "bench")) as tmp:
-        for size in sizes:
-            sqlite_path = str(Path(tmp) / f"flat-{size}.sqlite3")
-            pg_name = f"lindungi_bench_flat_{size}"
-            env = _env(args.backend, sqlite_path, pg_name)
-            _reset(args.backend, env, sqlite_path, pg_name)
-            placements = int(size * args.placement_share)
-            proc = subprocess.run([PY, __file__, "--worker", str(size), str(placements), str(args.rounds)],
-                                  cwd=ROOT, env=env, capture_output=True, text=True)
-            if proc.returncode:
-                sys.stderr.write(proc.stderr[-4000:])
-                raise SystemExit("flat pages benchmark failed")
-            line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
-            results[size] = json.loads(line[7:])
-            sys.stderr.write(f"{args.backend} {size}: loaded in {results[size]['load_seconds']}\n")
-            if args.backend == "postgres":
-                import psycopg
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    if not args.combine:
+        with tempfile.TemporaryDirectory(dir=str(ROOT / "bench")) as tmp:
+            for size in sizes:
+                _run_size(args, size, Path(tmp), results_dir)
+    _report(args.backend, sizes, results_dir)
 
-                with psycopg.connect(PG_BASE + "/postgres", autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
-    small, large = sizes[0], sizes[-1]
+
+def _run_size(args, size: int, tmp: Path, results_dir: Path) -> None:
+    """One size in a fresh database; its figures go to ``flat-pages-<backend>-<size>.json`` at once,
+    so sizes may run one after the other or side by side (``--sizes 100000`` and ``--sizes 1000000``)."""
+    sqlite_path = str(tmp / f"flat-{size}.sqlite3")
+    pg_name = f"lindungi_bench_flat_{size}"
+    env = _env(args.backend, sqlite_path, pg_name)
+    _reset(args.backend, env, sqlite_path, pg_name)
+    placements = int(size * args.placement_share)
+    proc = subprocess.run([PY, __file__, "--worker", str(size), str(placements), str(args.rounds)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit("flat pages benchmark failed")
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
+    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "load": os.getloadavg(), "placements": placements,
+              **json.loads(line[7:])}
+    (results_dir / f"flat-pages-{args.backend}-{size}.json").write_text(json.dumps(result, indent=1))
+    sys.stderr.write(f"{args.backend} {size}: loaded in {result['load_seconds']}, load {result['load']}\n")
+    if args.backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_BASE + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+
+
+def _report(backend: str, sizes: list[int], results_dir: Path) -> None:
+    """The ratio large / small per page, from the per-size files."""
+    results = {}
+    for size in sizes:
+        path = results_dir / f"flat-pages-{backend}-{size}.json"
+        if path.exists():
+            results[size] = json.loads(path.read_text())
+    if len(results) < 2:
+        return
+    small, large = min(results), max(results)
     ratios = {}
     for key, figures in results[large]["pages"].items():
         base = results[small]["pages"][key]
@@ -337,12 +363,10 @@ def main() -> None:
                        "ratio_median": round(figures["median_ms"] / base["median_ms"], 2),
                        "ratio_p95": round(figures["p95_ms"] / base["p95_ms"], 2),
                        "queries_small": base["queries"], "queries_large": figures["queries"]}
-    report = {"backend": args.backend, "sizes": sizes, "placement_share": args.placement_share,
-              "date": time.strftime("%Y-%m-%d %H:%M"), "load": os.getloadavg(),
-              "load_seconds": {size: results[size]["load_seconds"] for size in sizes}, "pages": ratios}
-    out = ROOT / "bench" / "results" / f"flat-pages-{args.backend}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1))
+    report = {"backend": backend, "sizes": [small, large],
+              "runs": {size: {k: results[size][k] for k in ("date", "load", "load_seconds", "placements")}
+                       for size in (small, large)}, "pages": ratios}
+    (results_dir / f"flat-pages-{backend}.json").write_text(json.dumps(report, indent=1))
     print(json.dumps(report, indent=1))
 
 
