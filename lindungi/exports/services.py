@@ -141,7 +141,7 @@ def export_start(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Export
     if count > DIRECT_MAX_ROWS:
         return ExportStart(count=count, job=export_request(actor=actor, kind=kind, fmt=fmt, filters=cleaned, via=via))
     access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type=f"{kind[:-1]}_list", object_id=None, via=via,
-               detail=f"{count} rows: {filters_text(cleaned)}")
+               persons=rows.values_list("pk", flat=True)[:MAX_ROWS], detail=f"{count} rows: {filters_text(cleaned)}")
     return ExportStart(count=count, rows=rows[:MAX_ROWS])
 
 
@@ -154,8 +154,9 @@ def export_enqueue(*, job: ExportJob) -> None:
 
 def export_run(*, job_id: int) -> ExportJob:
     """Generate the file of a queued job (the worker calls this). The rows are read with the job's
-    creator as the actor, so the scope is the creator's scope now. Writes one AccessLog row (kind
-    ``export``) for the whole file: downloads of the finished file are not logged again.
+    creator as the actor, so the scope is the creator's scope now. Writes an AccessLog row (kind
+    ``export``) for each person in the file; each download of the file repeats them (kind
+    ``download``, ``exports.selectors.export_file_for``).
 
     A job that is not queued (finished, failed or running elsewhere) is left alone."""
     job = ExportJob.objects.select_related("created_by").filter(pk=job_id).first()
@@ -189,7 +190,8 @@ def _generate(job: ExportJob) -> None:
     qs = export_queryset(actor, kind=job.kind, filters=clean_filters(job.filters))
     total = qs.count()
     with tempfile.TemporaryFile() as out:
-        people = qs[:MAX_ROWS].iterator(chunk_size=2000)
+        included: list[int] = []
+        people = _noting_ids(qs[:MAX_ROWS].iterator(chunk_size=2000), included)
         if job.format == ExportJob.Format.XLSX:
             written = person_format.write_xlsx(people, out)
         else:
@@ -207,8 +209,8 @@ def _generate(job: ExportJob) -> None:
             ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, row_count=written,
                                                        file=job.file.name, message=message, finished_at=now,
                                                        updated_at=now)
-            access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
-                       via=job.via, detail=f"{written} rows: {filters_text(job.filters)}")
+            access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="exportjob", object_id=job.pk,
+                       persons=included, via=job.via, detail=f"{written} rows: {filters_text(job.filters)}")
             audit_record(actor=actor, action="export.finished", obj=job, via=job.via,
                          changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.DONE],
                                   "row_count": [None, written]})
@@ -216,6 +218,12 @@ def _generate(job: ExportJob) -> None:
         job.file.delete(save=False)
         raise
     job.status, job.row_count, job.message, job.finished_at = ExportJob.Status.DONE, written, message, now
+
+
+def _noting_ids(rows, ids: list[int]):
+    for row in rows:
+        ids.append(row.pk)
+        yield row
 
 
 def _fail(job: ExportJob, message: str) -> None:

@@ -13,7 +13,7 @@ from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.perms import AUDIT_VIEW
 from lindungi.accounts.scoping import scope_queryset
 from lindungi.audit.models import AccessLog, AuditEvent
-from lindungi.audit.services import access_log, flush_access_log
+from lindungi.audit.services import access_log
 from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
@@ -122,7 +122,7 @@ def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "we
         result = paginate(qs, page=page, page_size=page_size, count_limit=COUNT_LIMIT)
     used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
-               object_type="person_list", object_id=None, via=via,
+               object_type="person_list", persons=[person.pk for person in result.items], via=via,
                detail=f"{result.total} result(s) for {used}")
     return result
 
@@ -158,7 +158,8 @@ def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> P
         # Lookup-only roles reach a record by identifier (person_lookup), never by browsing ids.
         raise NotFound(_("Person not found."))
     if log:
-        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via=via)
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk,
+                   persons=[person.pk], via=via)
     return person
 
 
@@ -228,10 +229,12 @@ def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api")
     if nik and not NIK_RE.match(nik):
         raise ValidationFailed.from_fields({"nik": _("NIK must be exactly 16 digits.")})
     found = _run_prepared_lookup(actor, by="nik" if nik else "passport", value=nik or passport)
+    # A miss is logged too: who asked about an identifier matters even when nobody was found.
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person",
+               object_id=found["pk"] if found else None, persons=[found["pk"]] if found else [], via=via,
+               detail=(f"nik={nik}" if nik else f"passport={passport}") + ("" if found else " (not found)"))
     if found is None:
         raise NotFound(_("Person not found."))
-    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person", object_id=found["pk"], via=via,
-               detail=f"nik={nik}" if nik else f"passport={passport}")
     return found
 
 
@@ -304,8 +307,7 @@ def person_history(person: Person) -> QuerySet:
 
 
 def person_access_history(person: Person) -> QuerySet:
-    flush_access_log()
-    return AccessLog.objects.filter(object_type="person", object_id=person.pk).select_related("actor")
+    return AccessLog.objects.filter(person_id=person.pk).select_related("actor").order_by("-at", "-id")
 
 
 def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDING, page: int = 1,
@@ -326,8 +328,8 @@ def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = Fa
         raise NotFound(_("Duplicate candidate not found."))
     if log:  # the comparison shows both people's personal data
         for person in (candidate.person_a, candidate.person_b):
-            access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via=via,
-                       detail=f"duplicate candidate {candidate.pk}")
+            access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk,
+                       persons=[person.pk], via=via, detail=f"duplicate candidate {candidate.pk}")
     return candidate
 
 

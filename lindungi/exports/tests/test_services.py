@@ -46,11 +46,14 @@ def test_xlsx_export_job_opens_with_openpyxl(admin_user, people, django_capture_
     assert by_name["Siti Rahayu"][5] == '=HYPERLINK("http://evil.example")'  # stored as text, not a formula
 
 
-def test_one_access_log_row_and_audit_events(admin_user, people, django_capture_on_commit_callbacks):
+def test_access_log_names_every_exported_person_and_audit_events(admin_user, people,
+                                                                 django_capture_on_commit_callbacks):
     job = request_and_run(admin_user, django_capture_on_commit_callbacks, filters={"q": "siti"}, via="api")
-    log = AccessLog.objects.get(kind="export")
-    assert (log.actor, log.object_type, log.object_id, log.via) == (admin_user, "person_list", None, "api")
-    assert log.detail == "2 rows: q=siti"
+    logs = list(AccessLog.objects.filter(kind="export").order_by("seq"))
+    assert {log.person_id for log in logs} == {people["aminah"].pk, people["rahayu"].pk}
+    for log in logs:
+        assert (log.actor, log.object_type, log.object_id, log.via) == (admin_user, "exportjob", job.pk, "api")
+        assert log.detail == "2 rows: q=siti"
     actions = list(AuditEvent.objects.filter(object_type="exportjob", object_id=job.pk)
                    .order_by("id").values_list("action", flat=True))
     assert actions == ["export.requested", "export.finished"]
