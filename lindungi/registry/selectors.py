@@ -311,12 +311,17 @@ def person_access_history(person: Person) -> QuerySet:
 
 
 def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDING, page: int = 1,
-                        page_size: int = 25) -> Page:
+                        page_size: int = 25, via: str = "web") -> Page:
+    """One page of the review queue; logged, as each pair shows both people's data."""
     require_perm(actor, PERSON_MERGE, _("You are not allowed to review duplicates."))
     visible = Person.objects.visible_to(actor).values("id")
     qs = (DuplicateCandidate.objects.filter(status=status, person_a__in=visible, person_b__in=visible)
           .select_related("person_a", "person_b", "person_a__regency", "person_b__regency", "decided_by"))
-    return paginate(qs, page=page, page_size=page_size)
+    result = paginate(qs, page=page, page_size=page_size)
+    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="duplicate_list", via=via,
+               persons=[pk for c in result.items for pk in (c.person_a_id, c.person_b_id)],
+               detail=f"{status}, page {result.page}")
+    return result
 
 
 def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = False) -> DuplicateCandidate:
@@ -333,7 +338,7 @@ def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = Fa
     return candidate
 
 
-def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list:
+def duplicate_check_for(actor, *, data: dict, passport_number: str = "", via: str = "web") -> list:
     """Score proposed (unsaved) person data against the registry, for a check before registering."""
     from lindungi.registry.validation import ReferenceIndex, clean_person
 
@@ -347,7 +352,10 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list
         birth_date=cleaned["birth_date"], regency_id=regency.id, province_id=regency.province_id,
         passports=(passport_number.strip().upper(),) if passport_number.strip() else (),
     )
-    return duplicate_rows_for(actor, duplicate_matches(profile))
+    rows = duplicate_rows_for(actor, duplicate_matches(profile))
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="duplicate_check", via=via,
+               persons=[row["person"].pk for row in rows], detail=f"{len(rows)} possible duplicate(s)")
+    return rows
 
 
 def duplicate_rows_for(actor, matches: list[duplicates.Match]) -> list[dict]:
