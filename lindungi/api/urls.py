@@ -13,6 +13,7 @@ from lindungi.api.routers import (
     placements,
     public,
     reference,
+    users,
 )
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ api.add_router("/reference", reference.router)
 api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)
 api.add_router("", audit.router)
+api.add_router("/users", users.router)

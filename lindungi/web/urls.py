@@ -1,4 +1,4 @@
-from lindungi.web.views import agencies, audit, core, exports, imports, placements, registry
+from lindungi.web.views import accounts, agencies, audit, core, exports, imports, placements, registry
 
 app_name = "web"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *placements.urlpatterns,
     *audit.urlpatterns,
+    *accounts.urlpatterns,
 ]

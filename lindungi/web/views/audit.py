@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.audit.models import AccessLog
 from lindungi.common.errors import ValidationFailed
 from lindungi.registry import access
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_number
 
 ACCESS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,12 +31,6 @@ class AccessLogFilterForm(forms.Form):
     def filters(self) -> dict:
         return {name: (self.data.get(name) or "").strip() for name in self.fields}
 
-    def page_number(self) -> int:
-        try:
-            return max(1, int(self.data.get("page", 1)))
-        except ValueError:
-            return 1
-
 
 @login_required
 @domain_errors_to_http
@@ -44,7 +38,7 @@ def access_log_search(request):
     form = AccessLogFilterForm(request.GET)
     result, status = None, 200
     try:
-        result = access.access_log_page_for(request.user, page=form.page_number(), page_size=ACCESS_PAGE_SIZE,
+        result = access.access_log_page_for(request.user, page=page_number(request), page_size=ACCESS_PAGE_SIZE,
                                             via="web", **form.filters())
     except ValidationFailed as exc:
         apply_domain_error(form, exc)
