@@ -158,6 +158,11 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 
+# Background workers beat a heartbeat this often; work whose heartbeat is older than
+# WORKER_STALE_SECONDS is taken over (manage.py recover_jobs --every 20 runs beside the worker).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

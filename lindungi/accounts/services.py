@@ -159,7 +159,7 @@ def _manageable(actor, user_id) -> User:
         pk = int(user_id)
     except (TypeError, ValueError):
         raise NotFound(_("Account not found."))
-    user = User.objects.select_for_update().select_related("unit", "agency").filter(pk=pk).first()
+    user = User.objects.select_for_update(of=("self",)).select_related("unit", "agency").filter(pk=pk).first()
     if user is None:
         raise NotFound(_("Account not found."))
     return user

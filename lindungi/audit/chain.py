@@ -56,9 +56,10 @@ def digest(chain: str, row) -> str:
 
 def _lock_heads() -> dict[str, ChainHead]:
     heads = {head.chain: head for head in ChainHead.objects.select_for_update().order_by("chain")}
-    for chain in CHAINS:
-        if chain not in heads:  # a new or emptied database
-            heads[chain], _created = ChainHead.objects.get_or_create(chain=chain, defaults={"hash": GENESIS})
+    if len(heads) < len(CHAINS):  # a new or emptied database: create the missing heads, in name order
+        ChainHead.objects.bulk_create([ChainHead(chain=name, hash=GENESIS) for name in sorted(CHAINS)
+                                       if name not in heads], ignore_conflicts=True)
+        heads = {head.chain: head for head in ChainHead.objects.select_for_update().order_by("chain")}
     return heads
 
 

@@ -23,6 +23,7 @@ from lindungi.accounts.permissions import require_perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log, audit_record
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
 from lindungi.exports import persons as person_format
 from lindungi.exports.models import ExportJob
 from lindungi.registry.perms import PERSON_EXPORT
@@ -162,15 +163,17 @@ def export_run(*, job_id: int) -> ExportJob:
     job = ExportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("Export not found."))
-    now = timezone.now()
+    now, claim = timezone.now(), new_claim()
     claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, started_at=now, updated_at=now, message="")
+        status=ExportJob.Status.RUNNING, started_at=now, updated_at=now, message="", claim=claim, heartbeat_at=now)
     if not claimed:
         return job
-    job.status, job.started_at = ExportJob.Status.RUNNING, now
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    job.status, job.started_at, job.claim = ExportJob.Status.RUNNING, now, claim
+    with translation.override(job.language or settings.LANGUAGE_CODE), Heartbeat(ExportJob, job.pk, claim):
         try:
             _generate(job)
+        except ClaimLost:
+            pass  # another worker took the job over and writes the file itself
         except Exception as exc:
             if isinstance(exc, DomainError):
                 message = exc.message
@@ -206,9 +209,10 @@ def _generate(job: ExportJob) -> None:
     now = timezone.now()
     try:
         with transaction.atomic():
-            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, row_count=written,
-                                                       file=job.file.name, message=message, finished_at=now,
-                                                       updated_at=now)
+            if not ExportJob.objects.filter(pk=job.pk, claim=job.claim).update(
+                    status=ExportJob.Status.DONE, row_count=written, file=job.file.name, message=message,
+                    finished_at=now, updated_at=now):
+                raise ClaimLost(_("Another worker took this export over."))
             access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="exportjob", object_id=job.pk,
                        persons=included, via=job.via, detail=f"{written} rows: {filters_text(job.filters)}")
             audit_record(actor=actor, action="export.finished", obj=job, via=job.via,
@@ -232,10 +236,29 @@ def _fail(job: ExportJob, message: str) -> None:
         job.file.delete(save=False)
     job.status, job.message, job.finished_at = ExportJob.Status.FAILED, message, now
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, file="", message=message,
-                                                   finished_at=now, updated_at=now)
+        if not ExportJob.objects.filter(pk=job.pk, claim=job.claim).update(
+                status=ExportJob.Status.FAILED, file="", message=message, finished_at=now, updated_at=now):
+            return  # taken over meanwhile
         audit_record(actor=job.created_by, action="export.failed", obj=job, via=job.via,
                      changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.FAILED]}, reason=message)
+
+
+def export_recover_stale() -> list[int]:
+    """Requeue every running export whose worker stopped beating its heartbeat; the file is written
+    again from the start under a new claim (the dead worker's claim can no longer finish it)."""
+    taken = []
+    for job in ExportJob.objects.filter(stale_running(), status=ExportJob.Status.RUNNING):
+        with transaction.atomic():
+            requeued = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING, claim=job.claim).filter(
+                stale_running()).update(status=ExportJob.Status.QUEUED, claim="", updated_at=timezone.now())
+            if not requeued:
+                continue
+            audit_record(actor=None, action="export.taken_over", obj=job, via="worker",
+                         changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.QUEUED]},
+                         reason=f"no heartbeat since {job.heartbeat_at or job.updated_at:%Y-%m-%d %H:%M:%S}")
+            export_enqueue(job=job)
+        taken.append(job.pk)
+    return taken
 
 
 def export_purge_expired(*, now=None) -> int:

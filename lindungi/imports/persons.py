@@ -31,6 +31,7 @@ from lindungi.accounts.roles import NATIONAL_ROLES, Role
 from lindungi.audit.services import audit_record
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.text import name_key
+from lindungi.common.workers import ClaimLost
 from lindungi.imports.bulk import FastInsert
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.registry.models import Passport, Person, PersonNameToken, token_rows_for
@@ -450,14 +451,17 @@ class PersonImporter:
             self.inserts[ImportRowError].insert(errors)
 
         imported, skipped = len(new_rows), len(existing)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + skipped,
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + skipped + error_lines,
             last_line_done=chunk.last_line,
             updated_at=timezone.now(),
+            heartbeat_at=timezone.now(),
         )
+        if not committed:  # another worker took the batch over: undo this chunk
+            raise ClaimLost(_("Another worker took this import over."))
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
