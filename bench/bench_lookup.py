@@ -1,5 +1,6 @@
-"""Lookup by NIK through the API (bearer token, scoping, access log) beside bare Django doing the same
-single query, both under gunicorn with 2 sync workers, 32 concurrent wrk connections."""
+"""Lookup by NIK (POST, the NIK in a JSON body) through the API (bearer token, scoping, access log)
+beside bare Django doing the same single query from the same kind of request, both under gunicorn
+with 2 sync workers, 32 concurrent wrk connections."""
 
 import argparse
 import json
@@ -26,11 +27,12 @@ def run(backend: str, seconds: int) -> dict:
     niks = DATA / "niks.txt"
     with Server(backend, 8711) as api:
         token = token_for(api.url)
-        wrk(api.url, "/api/v1/persons/lookup?nik=", niks, header=f"Bearer {token}", seconds=3)  # warm up
-        lindungi = wrk(api.url, "/api/v1/persons/lookup?nik=", niks, header=f"Bearer {token}", seconds=seconds)
+        lookup = {"header": f"Bearer {token}", "method": "POST"}
+        wrk(api.url, "/api/v1/persons/lookup", niks, seconds=3, **lookup)  # warm up
+        lindungi = wrk(api.url, "/api/v1/persons/lookup", niks, seconds=seconds, **lookup)
     with Server(backend, 8712, settings="bench.settings_floor") as floor:
-        wrk(floor.url, "/floor/lookup?nik=", niks, seconds=3)
-        bare = wrk(floor.url, "/floor/lookup?nik=", niks, seconds=seconds)
+        wrk(floor.url, "/floor/lookup", niks, seconds=3, method="POST")
+        bare = wrk(floor.url, "/floor/lookup", niks, seconds=seconds, method="POST")
     result = {"backend": backend, "api": lindungi, "floor": bare, "ratio": round(lindungi["rps"] / bare["rps"], 3)}
     save(f"lookup-{backend}", result)
     return result

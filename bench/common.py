@@ -90,10 +90,15 @@ WRK_SCRIPT = """
 local niks = {}
 for line in io.lines("%(niks)s") do niks[#niks + 1] = line end
 local header = "%(header)s"
+local method = "%(method)s"
 request = function()
   local nik = niks[math.random(#niks)]
   local headers = {}
   if header ~= "" then headers["Authorization"] = header end
+  if method == "POST" then  -- the NIK in a JSON body, never in the URL
+    headers["Content-Type"] = "application/json"
+    return wrk.format("POST", "%(path)s", headers, '{"nik": "' .. nik .. '"}')
+  end
   return wrk.format("GET", "%(path)s" .. nik, headers)
 end
 done = function(summary, latency, requests)
@@ -105,9 +110,11 @@ end
 """
 
 
-def wrk(url: str, path: str, niks_file: Path, *, header: str = "", seconds: int = 20, connections: int = 32) -> dict:
+def wrk(url: str, path: str, niks_file: Path, *, header: str = "", seconds: int = 20, connections: int = 32,
+        method: str = "GET") -> dict:
+    """``method="POST"`` sends ``{"nik": …}`` as a JSON body to ``path``; GET appends the NIK to it."""
     script = DATA / "lookup.lua"
-    script.write_text(WRK_SCRIPT % {"niks": niks_file, "header": header, "path": path})
+    script.write_text(WRK_SCRIPT % {"niks": niks_file, "header": header, "path": path, "method": method})
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))

@@ -1,11 +1,16 @@
+import json
+
 from django.http import Http404, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from lindungi.registry.models import Person
 
 
+@csrf_exempt
 def lookup(request):
-    row = (Person.objects.filter(nik=request.GET.get("nik", ""))
+    nik = json.loads(request.body or b"{}").get("nik", "") if request.method == "POST" else request.GET.get("nik", "")
+    row = (Person.objects.filter(nik=nik)
            .values("public_id", "nik", "full_name", "sex", "birth_date").first())
     if row is None:
         raise Http404

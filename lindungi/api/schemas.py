@@ -3,6 +3,8 @@ from ninja import Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from lindungi.common.errors import ValidationFailed
+
 
 def _contains_nul(value) -> bool:
     if isinstance(value, str):
@@ -50,3 +52,16 @@ def related(path: str) -> staticmethod:
         return value
 
     return staticmethod(resolve)
+
+
+def refuse_identifiers_in_url(request, *, post_route: str) -> None:
+    """A NIK or passport number in a query string lands in every proxy's and server's access log, so
+    a GET that carries one is refused (422, naming each such parameter) and pointed at the POST
+    route that takes the same filters in its body. Names (``q`` without digits) stay allowed."""
+    from lindungi.registry.nik import identifier_filters_in
+
+    found = identifier_filters_in(request.GET)
+    if found:
+        message = _("NIK and passport numbers are not accepted in the address (URL); send them in the JSON "
+                    "body of POST %(route)s.") % {"route": post_route}
+        raise ValidationFailed.from_fields({name: message for name in found})

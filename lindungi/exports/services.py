@@ -8,7 +8,7 @@ exactly what that user may see when it is generated.
 
 import logging
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,6 +26,7 @@ from lindungi.common.errors import DomainError, NotFound, PermissionDenied, Vali
 from lindungi.exports import persons as person_format
 from lindungi.exports.models import ExportJob
 from lindungi.registry.perms import PERSON_EXPORT
+from lindungi.registry.selectors import as_listed, described_filters
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ def export_queryset(actor, *, kind: str, filters: Mapping) -> QuerySet:
 
 
 def filters_text(filters: Mapping) -> str:
-    return ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "-"
+    """The filters as the access log records them (identifiers masked)."""
+    return ", ".join(f"{k}={v}" for k, v in described_filters(dict(filters)).items()) or "-"
 
 
 def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = ExportJob.Format.CSV,
@@ -122,10 +124,11 @@ def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Expo
 
 @dataclass(frozen=True)
 class ExportStart:
-    """How an export of a list begins: ``rows`` to download at once, or a background ``job``."""
+    """How an export of a list begins: ``rows`` to download at once (a lazy stream of people, NIKs as
+    the list shows them to the exporter), or a background ``job``."""
 
     count: int
-    rows: QuerySet | None = None
+    rows: Iterator | None = None
     job: ExportJob | None = None
 
 
@@ -142,7 +145,7 @@ def export_start(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Export
         return ExportStart(count=count, job=export_request(actor=actor, kind=kind, fmt=fmt, filters=cleaned, via=via))
     access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type=f"{kind[:-1]}_list", object_id=None, via=via,
                detail=f"{count} rows: {filters_text(cleaned)}")
-    return ExportStart(count=count, rows=rows[:MAX_ROWS])
+    return ExportStart(count=count, rows=as_listed(actor, rows[:MAX_ROWS].iterator(chunk_size=2000)))
 
 
 def export_enqueue(*, job: ExportJob) -> None:
@@ -189,7 +192,7 @@ def _generate(job: ExportJob) -> None:
     qs = export_queryset(actor, kind=job.kind, filters=clean_filters(job.filters))
     total = qs.count()
     with tempfile.TemporaryFile() as out:
-        people = qs[:MAX_ROWS].iterator(chunk_size=2000)
+        people = as_listed(actor, qs[:MAX_ROWS].iterator(chunk_size=2000))
         if job.format == ExportJob.Format.XLSX:
             written = person_format.write_xlsx(people, out)
         else:

@@ -34,6 +34,7 @@ from lindungi.placements.states import (
     Sip2miFacts,
     TransitionContext,
 )
+from lindungi.registry.selectors import as_listed, described_filters
 
 
 def today() -> date:
@@ -173,10 +174,10 @@ def placement_queryset_for(
 def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web", **filters) -> Page:
     qs = placement_queryset_for(actor, **filters)
     result = paginate(qs, page=page, page_size=page_size)
-    used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
                object_type="placement_list", object_id=None, via=via,
-               detail=f"{result.total} result(s) for {used}")
+               detail=f"{result.total} result(s) for {described_filters(filters)}")
+    list(as_listed(actor, (placement.person for placement in result.items)))  # NIKs as lists show them
     return result
 
 

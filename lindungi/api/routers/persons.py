@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS, InputSchema, related
+from lindungi.api.schemas import ERRORS, InputSchema, refuse_identifiers_in_url, related
 from lindungi.registry import selectors, services
 from lindungi.registry.nik import warning_texts
 
@@ -82,7 +82,7 @@ class ContactOut(Schema):
 
 class PersonSummaryOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    nik: str
+    nik: str = Field(..., description="masked in lists (3201••••••••0001) for roles without person.view_full_nik")
     full_name: str
     sex: str
     birth_date: date
@@ -91,6 +91,8 @@ class PersonSummaryOut(Schema):
     merged_into: UUID | None = None
 
     resolve_merged_into = related("merged_into.public_id")
+
+    resolve_nik = related("nik_display")
 
 
 class PersonOut(PersonSummaryOut):
@@ -262,13 +264,25 @@ class UnmergeIn(InputSchema):
     reason: str
 
 
-@router.get("", response={200: PersonPageOut, **ERRORS}, operation_id="persons_list")
-def persons_list(request, filters: Query[PersonFilter]):
-    """List and search people in your scope. Lookup-only roles must give an exact NIK or passport."""
-    data = filters.dict()
-    page = selectors.person_list_for(request.user, via="api", **data)
+def _person_page(request, filters: "PersonFilter") -> dict:
+    page = selectors.person_list_for(request.user, via="api", **filters.dict())
     return {"items": page.items, "total": page.total, "total_capped": page.total_capped, "page": page.page,
             "page_size": page.page_size}
+
+
+@router.get("", response={200: PersonPageOut, **ERRORS}, operation_id="persons_list")
+def persons_list(request, filters: Query[PersonFilter]):
+    """List and search people by name, region, sex or company. A NIK or passport number is refused
+    here (422): it would be written to access logs with the URL; use POST /persons/search."""
+    refuse_identifiers_in_url(request, post_route="/api/v1/persons/search")
+    return _person_page(request, filters)
+
+
+@router.post("/search", response={200: PersonPageOut, **ERRORS}, operation_id="persons_search")
+def persons_search(request, filters: PersonFilter):
+    """The list and search of GET /persons with the filters in the body, for searches by NIK (or its
+    beginning) or passport number. Lookup-only roles must give an exact NIK or passport."""
+    return _person_page(request, filters)
 
 
 @router.post("", response={201: PersonCreatedOut, **ERRORS}, operation_id="persons_create")
@@ -282,10 +296,19 @@ def persons_create(request, payload: PersonIn):
     return Status(201, {"person": person, "possible_duplicates": matches})
 
 
-@router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
-def persons_lookup(request, query: Query[LookupQuery]):
+@router.post("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
+def persons_lookup(request, query: LookupQuery):
     """Exact lookup by NIK or passport number (checkpoints and partners use this): identity, P3MI and
     current passport. Every lookup is written to the access log. Full record: GET /persons/{id}."""
+    return selectors.person_lookup(request.user, nik=query.nik, passport=query.passport, via="api")
+
+
+@router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup_get",
+            deprecated=True)
+def persons_lookup_get(request, query: Query[LookupQuery]):
+    """Deprecated and refused: a NIK or passport number in the URL is written to access logs. Answers 422
+    pointing to POST /persons/lookup, which takes the same fields in its body."""
+    refuse_identifiers_in_url(request, post_route="/api/v1/persons/lookup")
     return selectors.person_lookup(request.user, nik=query.nik, passport=query.passport, via="api")
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS, ErrorOut, InputSchema, related
+from lindungi.api.schemas import ERRORS, ErrorOut, InputSchema, refuse_identifiers_in_url, related
 from lindungi.placements import selectors, services
 from lindungi.placements.models import Placement
 from lindungi.placements.states import Unmet
@@ -73,7 +73,8 @@ class PlacementOut(Schema):
     id: UUID = Field(..., alias="public_id")
     person: UUID
     person_name: str
-    person_nik: str
+    person_nik: str = Field(..., description="masked in lists (3201••••••••0001) for roles without "
+                                             "person.view_full_nik")
     scheme: str
     agency: UUID | None = None
     agency_name: str | None = None
@@ -98,7 +99,7 @@ class PlacementOut(Schema):
 
     resolve_person_name = related("person.full_name")
 
-    resolve_person_nik = related("person.nik")
+    resolve_person_nik = related("person.nik_display")
 
     resolve_scheme = related("scheme.code")
 
@@ -266,11 +267,24 @@ def _ref(value) -> str | None:
     return str(value) if value is not None else None
 
 
-@router.get("", response={200: PlacementPageOut, **ERRORS}, operation_id="placements_list")
-def placements_list(request, filters: Query[PlacementFilter]):
-    """Placements in your scope. Checkpoint officers must give an exact NIK or passport number."""
+def _placement_page(request, filters: "PlacementFilter") -> dict:
     page = selectors.placement_list_for(request.user, via="api", **filters.dict())
     return {"items": page.items, "total": page.total, "page": page.page, "page_size": page.page_size}
+
+
+@router.get("", response={200: PlacementPageOut, **ERRORS}, operation_id="placements_list")
+def placements_list(request, filters: Query[PlacementFilter]):
+    """Placements in your scope. A NIK or passport number is refused here (422): it would be written
+    to access logs with the URL; use POST /placements/search."""
+    refuse_identifiers_in_url(request, post_route="/api/v1/placements/search")
+    return _placement_page(request, filters)
+
+
+@router.post("/search", response={200: PlacementPageOut, **ERRORS}, operation_id="placements_search")
+def placements_search(request, filters: PlacementFilter):
+    """The list of GET /placements with the filters in the body, for searches by NIK or passport.
+    Checkpoint officers must give an exact NIK or passport number."""
+    return _placement_page(request, filters)
 
 
 @router.post("", response={201: PlacementCreatedOut, **ERRORS}, operation_id="placements_create")

@@ -140,7 +140,7 @@ def test_checkpoint_flow_over_api(api_client_for, make_user, admin_user, make_pl
     placement = advance(make_placement(), S.READY_TO_DEPART, officer=admin_user)
     client = api_client_for(checkpoint)
     assert client.get("/api/v1/placements").status_code == 403
-    found = client.get("/api/v1/placements", {"nik": placement.person.nik}).json()
+    found = post(client, "/api/v1/placements/search", {"nik": placement.person.nik}).json()
     assert found["total"] == 1
     response = post(client, f"/api/v1/placements/{found['items'][0]['id']}/transitions", {"to_state": "departed"})
     assert response.status_code == 200 and response.json()["placement"]["state"] == "departed"

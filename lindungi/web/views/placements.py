@@ -54,7 +54,14 @@ from lindungi.web.forms.placements import (
     Sip2miRevokeForm,
     TransitionForm,
 )
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
+from lindungi.web.helpers import (
+    apply_domain_error,
+    domain_errors_to_http,
+    page_window,
+    push_search_url,
+    search_params,
+    search_remember,
+)
 
 VIA = "web"
 PAGE_SIZE = 25
@@ -133,13 +140,18 @@ def _reraise_access(exc: DomainError) -> None:
 def placement_list(request):
     actor = request.user
     _require_perm(actor, PLACEMENT_VIEW, _("You are not allowed to view placements."))
-    form = PlacementFilterForm(request.GET or None, actor=actor)
+    if request.method == "POST":  # the filter form: a NIK never travels in the address
+        return search_remember(request, "placements")
+    params, refused = search_params(request, "placements")
+    form = PlacementFilterForm(params or None, actor=actor)
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     page = counts = None
-    error = None
-    if actor.is_lookup_only and not filters.get("nik"):
+    error = refused or None
+    if refused:
+        pass
+    elif actor.is_lookup_only and not filters.get("nik"):
         error = _("Your role may look placements up by NIK or passport number only.")
     else:
         try:
@@ -159,8 +171,9 @@ def placement_list(request):
         "can_create": actor.has_role_perm(PLACEMENT_WRITE) and not actor.is_lookup_only,
         "can_view_job_orders": actor.has_role_perm(JOB_ORDER_VIEW),
     }
-    return _partial_or_full(request, "web/placements/placement_list.html",
-                            "web/placements/_placement_results.html", context)
+    return push_search_url(request, _partial_or_full(request, "web/placements/placement_list.html",
+                                                      "web/placements/_placement_results.html", context,
+                                                      status=400 if refused else 200))
 
 
 # ---------------------------------------------------------------------------------------------
