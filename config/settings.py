@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lindungi.common.middleware.PrivateResponsesMiddleware",
     "lindungi.api.middleware.JsonApiErrorsMiddleware",
+    "lindungi.api.middleware.RejectUnknownQueryParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindungi.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -32,3 +32,34 @@ class JsonApiErrorsMiddleware:
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
+
+
+class RejectUnknownQueryParametersMiddleware:
+    """A query parameter the operation does not declare is refused with 422 naming it, instead of being
+    ignored (``/placements?sex=F`` used to answer every placement as if unfiltered)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path.startswith("/api/") or not request.GET:
+            return None
+        from lindungi.api.spec import operation_for, query_parameters
+
+        operation = operation_for(request)
+        if operation is None:
+            return None
+        accepted = query_parameters(operation)
+        unknown = sorted(set(request.GET) - accepted)
+        if not unknown:
+            return None
+        if accepted:
+            message = _("Unknown parameter; this operation accepts: %(names)s.") % {
+                "names": ", ".join(sorted(accepted))}
+        else:
+            message = _("Unknown parameter; this operation takes no query parameters.")
+        return JsonResponse({"code": "validation_error", "message": f"{unknown[0]}: {message}",
+                             "fields": {name: [message] for name in unknown}}, status=422)

@@ -1,6 +1,8 @@
+from typing import Annotated, Any
+
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from lindungi.common.errors import ValidationFailed
@@ -65,3 +67,13 @@ def refuse_identifiers_in_url(request, *, post_route: str) -> None:
         message = _("NIK and passport numbers are not accepted in the address (URL); send them in the JSON "
                     "body of POST %(route)s.") % {"route": post_route}
         raise ValidationFailed.from_fields({name: message for name in found})
+
+
+def coded(codes, *, blank: bool = False, also: tuple[str, ...] = ()) -> Any:
+    """A text field holding one of a fixed set of codes, declared as an enum in the OpenAPI schema.
+    ``codes``: a ``TextChoices`` class or an iterable of codes; ``blank``: "" is allowed too (a filter
+    left empty); ``also``: accepted aliases (e.g. ``L``/``P`` for sex). Values are still checked by
+    the domain, which answers every bad field at once with its own message."""
+    values = list(codes.values) if isinstance(codes, type) else list(codes)
+    enum = ([""] if blank else []) + values + [alias for alias in also if alias not in values]
+    return Annotated[str, WithJsonSchema({"type": "string", "enum": enum})]

@@ -189,8 +189,27 @@ def placement_state_counts_for(actor, **filters) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in states.PlacementState.values}
 
 
-def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Placement:
-    """One placement by public id. Checkpoint officers reach it by the id a lookup gave them."""
+def require_looked_up(actor, placement: Placement, identifier: dict | None) -> None:
+    """Lookup-only roles (checkpoint officers) reach a placement only with the exact NIK or passport
+    number of its worker, the one they looked it up by; with an id alone it does not exist for them
+    (404), so an id cannot be used to browse. Other roles pass."""
+    if not actor.is_lookup_only:
+        return
+    identifier = identifier or {}
+    nik = str(identifier.get("nik") or "").strip()
+    passport = str(identifier.get("passport") or "").strip().upper()
+    person = placement.person
+    if nik and nik == person.nik:
+        return
+    if passport and person.passports.filter(number=passport).exists():
+        return
+    raise NotFound(_("Placement not found."))
+
+
+def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True,
+                      identifier: dict | None = None) -> Placement:
+    """One placement by public id. Checkpoint officers must also give the worker's NIK or passport
+    number (``identifier``), as they looked it up (``require_looked_up``)."""
     _can_view_placements(actor)
     if not is_public_id(public_id):
         raise NotFound(_("Placement not found."))
@@ -199,6 +218,7 @@ def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -
                                  "employer", "country", "occupation", "unit").first())
     if placement is None:
         raise NotFound(_("Placement not found."))
+    require_looked_up(actor, placement, identifier)
     if log:
         access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk, via=via)
     return placement

@@ -520,7 +520,7 @@ class Moved:
 
 def placement_transition(
     *, actor, public_id, to_state: str, reason: str = "", expected_version: int | None = None,
-    via: str = "web", on: dt.date | None = None,
+    via: str = "web", on: dt.date | None = None, identifier: dict | None = None,
 ) -> Moved:
     """Move a placement to ``to_state``.
 
@@ -531,7 +531,8 @@ def placement_transition(
     6. SIP2MI quota taken on selection / given back on an early exit, by compare-and-set;
     7. compare-and-set on (state, version) — 0 rows means someone else moved it first (409);
     8. a ``PlacementTransition`` row and an audit event. Nothing is read back afterwards.
-    ``on`` is the day the guards are evaluated for (default today).
+    ``on`` is the day the guards are evaluated for (default today). A checkpoint officer gives the
+    worker's NIK or passport number (``identifier``): without it the placement does not exist for them.
     """
     day = on or timezone.localdate()
     reason = (reason or "").strip()
@@ -539,6 +540,7 @@ def placement_transition(
         raise ValidationFailed.from_fields({"to_state": _("Unknown state.")})
     with transaction.atomic():
         placement = _placement_for_write(actor, public_id)
+        selectors.require_looked_up(actor, placement, identifier)
         from_state, version = placement.state, placement.version
         rule = states.rule_for(from_state, to_state)
         if rule is None:

@@ -404,3 +404,22 @@ def duplicate_matches(profile: duplicates.Profile) -> list[duplicates.Match]:
     )
     matches = [duplicates.score(profile, profile_of(other)) for other in rows]
     return sorted((m for m in matches if m.score >= duplicates.REVIEW_THRESHOLD), key=lambda m: -m.score)
+
+
+def person_data_errors(data: dict, *, partial: bool = False) -> dict[str, list[str]]:
+    """Every value error in proposed person fields (and a ``passport`` object among them), as
+    registering (or, with ``partial``, correcting) would report them; nothing is saved. The API uses it
+    to report these together with the type errors of the same request."""
+    from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+
+    errors: dict[str, list[str]] = {}
+    try:
+        clean_person(data, ref=ReferenceIndex.load(), partial=partial)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if isinstance(data.get("passport"), dict):
+        try:
+            clean_passport(data["passport"])
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    return errors

@@ -80,6 +80,14 @@ def search_remember(request, scope: str) -> HttpResponseRedirect:
     return response
 
 
+def search_identifier(request, scope: str, key: str) -> dict:
+    """The NIK and passport number of the remembered search ``key`` (empty when there is none): what a
+    checkpoint officer looked a record up by, handed to the selectors that require it."""
+    saved = request.session.get(SAVED_SEARCHES, {}).get(key or "")
+    data = saved["data"] if saved and saved["scope"] == scope else {}
+    return {name: (data.get(name) or [""])[-1] for name in ("nik", "passport")}
+
+
 def search_params(request, scope: str) -> tuple[QueryDict, str]:
     """The filters of a list page: the remembered search named by ``?search=`` with the other query
     parameters (page, state, …) on top. A NIK or passport number typed into the address is not used;
