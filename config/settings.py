@@ -142,6 +142,8 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30)
+# Shown to the public wherever a company or an offer is not in order (public home, licence check).
+MINISTRY_CONTACT = env_str("MINISTRY_CONTACT", "KP2MI/BP2MI 0800-1000")
 # Access-log rows are batched for at most this many seconds (0: write each row at once).
 ACCESS_LOG_FLUSH_SECONDS = float(env_str("ACCESS_LOG_FLUSH_SECONDS", "1"))
 
