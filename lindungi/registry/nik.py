@@ -97,3 +97,16 @@ def nik_for(*, regency_code: str, district: str, birth_date: date, sex: str, seq
     """Builds a well-formed NIK (used by demo data and tests)."""
     day = birth_date.day + (40 if sex == "F" else 0)
     return f"{regency_code}{district}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{sequence:04d}"
+
+
+def birth_date_of(info: NikInfo, *, today: date) -> date | None:
+    """The birth date a NIK most likely encodes: its two-digit year in this century unless that
+    would make the holder younger than 15 (then the last century). None for 29 February of a year
+    that has none. A suggestion for a form, never a rule."""
+    year = 2000 + info.year2
+    if year > today.year - 15:
+        year -= 100
+    try:
+        return date(year, info.month, info.day)
+    except ValueError:
+        return None

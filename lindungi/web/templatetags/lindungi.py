@@ -67,3 +67,16 @@ def url_if_exists(name):
         return reverse(name)
     except NoReverseMatch:
         return ""
+
+
+@register.inclusion_tag("web/_error_summary.html")
+def error_summary(*forms):
+    """Every error of the given forms in one list at the top of the page, each linked to its field."""
+    entries = []
+    for form in forms:
+        if not form:
+            continue
+        entries += [{"label": "", "anchor": "", "message": e} for e in form.non_field_errors()]
+        for field in form:
+            entries += [{"label": field.label, "anchor": field.id_for_label, "message": e} for e in field.errors]
+    return {"entries": entries}
