@@ -71,8 +71,9 @@ PAGES = [
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
 NOT_PAGES = {
-    "logout", "person-duplicate-check", "person-nik-facts", "person-export-csv", "person-export-xlsx",
-    "person-passport-add", "person-contact-add", "person-contact-remove", "person-duplicate-rescan", "person-unmerge",
+    "logout", "person-duplicate-check", "person-nik-facts", "person-village-field", "person-export-csv",
+    "person-export-xlsx", "person-passport-add", "person-contact-add", "person-contact-remove",
+    "person-duplicate-rescan", "person-unmerge",
     "agency-export", "agency-suspend", "agency-lift", "agency-revoke", "agency-branch-add", "agency-branch-close",
     "import-template", "import-resume", "import-errors-csv", "import-errors-xlsx", "export-download",
     "placement-transition", "placement-checklist-add", "placement-checklist-void", "job-order-verify",

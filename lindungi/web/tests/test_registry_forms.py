@@ -100,3 +100,39 @@ def test_registration_form_is_wired_for_facts_and_automatic_check(admin_user):
     html = client_for(admin_user).get(CREATE).content.decode()
     assert f'data-nik-facts="{FACTS}"' in html and 'id="nik-facts"' in html
     assert 'hx-trigger="change from:#person-form delay:400ms"' in html
+
+
+@pytest.fixture
+def villages(regency, other_regency):
+    from lindungi.reference.models import Village
+
+    return {
+        "cibinong": Village.objects.create(code="3201011001", regency=regency, district_name="Cibinong",
+                                           name="Pakansari"),
+        "ciawi": Village.objects.create(code="3201021002", regency=regency, district_name="Ciawi", name="Bendungan"),
+        "pacitan": Village.objects.create(code="3501011001", regency=other_regency, district_name="Pacitan",
+                                          name="Sidoharjo"),
+    }
+
+
+def test_village_is_chosen_by_name_within_the_regency(admin_user, villages):
+    client = client_for(admin_user)
+    field = client.get(reverse("web:person-village-field"), {"regency_code": "3201"}).content.decode()
+    assert '<select name="village_code"' in field
+    assert '<optgroup label="Ciawi">' in field and '<option value="3201021002">Bendungan</option>' in field
+    assert "Sidoharjo" not in field and 'name="village_name"' not in field
+    plain = client.get(reverse("web:person-village-field"), {"regency_code": "3171"}).content.decode()
+    assert '<input type="text" name="village_code"' in plain and 'name="village_name"' in plain  # none loaded
+
+    response = client.post(CREATE, person_data(village_code="3201011001"))
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert person.village == villages["cibinong"] and person.village_name == "Pakansari"
+    edit = client.get(reverse("web:person-edit", args=[person.public_id])).content.decode()
+    assert '<option value="3201011001" selected>Pakansari</option>' in edit
+
+
+def test_a_village_of_another_regency_is_refused(admin_user, villages):
+    response = client_for(admin_user).post(CREATE, person_data(seq=5, village_code="3501011001"))
+    assert response.status_code == 422
+    assert "not in the chosen regency" in response.content.decode() and Person.objects.count() == 0

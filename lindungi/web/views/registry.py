@@ -268,6 +268,15 @@ def person_nik_facts(request):
 
 @login_required
 @domain_errors_to_http
+def person_village_field(request):
+    """htmx: the village field for the regency just chosen (a list by name where villages are loaded)."""
+    _require_write(request.user)
+    form = PersonForm({"regency_code": request.GET.get("regency_code", "")[:8]}, actor=request.user)
+    return render(request, "web/registry/_village_field.html", {"form": form})
+
+
+@login_required
+@domain_errors_to_http
 def person_edit(request, public_id):
     user = request.user
     _require_write(user)
@@ -551,6 +560,7 @@ urlpatterns = [
     path("persons/new/", person_create, name="person-create"),
     path("persons/duplicate-check/", person_duplicate_check, name="person-duplicate-check"),
     path("persons/nik-facts/", person_nik_facts, name="person-nik-facts"),
+    path("persons/village-field/", person_village_field, name="person-village-field"),
     path("persons/export.csv", person_export_csv, name="person-export-csv"),
     path("persons/export.xlsx", person_export_xlsx, name="person-export-xlsx"),
     path("persons/<uuid:public_id>/", person_detail, name="person-detail"),

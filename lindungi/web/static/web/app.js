@@ -49,19 +49,21 @@ document.addEventListener("keydown", function (event) {
       .then(function (facts) {
         if (nik.value.trim() !== value) { return; }
         if (facts.errors.length) { out.textContent = facts.errors.join(" "); out.className = "nik-facts field-error"; return; }
-        var parts = [], differs = false, filled = false;
+        var parts = [], differs = false;
         Object.keys(fields).forEach(function (name) {
           var field = fields[name], want = facts[name];
           if (!field || !want) { return; }
           if ((field.value === "" || field.dataset.auto) && has(field, want)) {
-            if (field.value !== want) { field.value = want; filled = true; }
+            if (field.value !== want) {
+              field.value = want;
+              field.dispatchEvent(new Event("change", { bubbles: true }));  // village list, duplicate check
+            }
             field.dataset.auto = "1";
           } else if (field.value !== want) { differs = true; }
           parts.push(field.value === want ? shown(field) : want);
         });
         out.className = "nik-facts";
         out.textContent = out.dataset.prefix + " " + parts.join(" · ") + (differs ? " (" + out.dataset.differs + ")" : "");
-        if (filled) { form.dispatchEvent(new Event("change", { bubbles: true })); }
       })
       .catch(function () { out.textContent = ""; });
   }
