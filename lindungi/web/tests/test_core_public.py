@@ -76,3 +76,13 @@ def test_public_job_cards_carry_the_zero_cost_note(make_job_order):
     html = Client().get(reverse("web:public-job-orders")).content.decode()
     assert html.count('data-testid="zero-cost"') == 1
     assert html.count('class="nowrap card-key"') == 2  # salary heads each card on a phone, after the position
+
+
+def test_staff_forms_list_every_error_at_the_top(client, admin_user):
+    client.force_login(admin_user)
+    for name in ("web:agency-create", "web:foreign-party-create", "web:job-order-create"):
+        response = client.post(reverse(name), {"reason": ""})  # bound, everything missing
+        html = response.content.decode()
+        assert response.status_code in (400, 422), name
+        summary = html[html.index('data-testid="error-summary"'):]
+        assert summary.count('<a href="#id_') >= 2, name  # each refused field, linked
