@@ -101,6 +101,8 @@ def test_every_web_url_is_listed():
 @pytest.fixture
 def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_job_order, foreign_employer):
     """One of everything the pages show, in the test unit's area (Jawa Barat) and the P3MI's company."""
+    from lindungi.agencies.services import agency_revoke
+    from lindungi.agencies.tests.factories import AgencyFactory
     from lindungi.exports.services import export_request
     from lindungi.imports import services as imports
     from lindungi.imports.tests.helpers import csv_bytes, row, upload
@@ -114,6 +116,9 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
         "expiry_date": "2034-01-10"})
     make_person(admin_user, full_name="Siti Nur Haliza", agency_public_id=mine)  # a likely duplicate
     make_person(admin_user, full_name="Bambang Wibowo Setiadi Kusumanegara", sex="M", agency_public_id=mine)
+    revoked = AgencyFactory(legal_name="PT Karya Bahari Abadi")  # the public check shows its advice box
+    agency_revoke(actor=admin_user, public_id=revoked.public_id, decree_number="KEP.9/2026",
+                  reason="Penempatan non-prosedural")
     job_order, sip2mi = make_job_order()
     placement, _ = placement_create(actor=admin_user, data={
         "person": str(person.public_id), "scheme": "p_to_p", "job_order": str(job_order.public_id),
