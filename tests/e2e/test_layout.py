@@ -67,6 +67,12 @@ PAGES = [
     Page("import-detail", (OFFICER,), {"public_id": "batch"}),
     Page("export-list", (ADMIN,)),
     Page("export-detail", (ADMIN,), {"public_id": "export"}),
+    Page("password-change", (OFFICER, ADMIN)),
+    Page("user-list", (ADMIN,)),
+    Page("user-create", (ADMIN,)),
+    Page("user-detail", (ADMIN,), {"user_id": "officer_id"}),
+    Page("access-log", (ADMIN,)),
+    Page("person-access-report", (ADMIN,), {"public_id": "person"}),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
@@ -78,6 +84,7 @@ NOT_PAGES = {
     "import-template", "import-resume", "import-errors-csv", "import-errors-xlsx", "export-download",
     "placement-transition", "placement-checklist-add", "placement-checklist-void", "job-order-verify",
     "job-order-reject", "sip2mi-issue", "sip2mi-revoke",
+    "user-set-active", "user-unlock", "user-reset-password", "user-token-revoke", "person-access-report-xlsx",
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -130,7 +137,8 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     export = export_request(actor=admin_user, kind="persons", fmt="csv")
     return SimpleNamespace(person=person.public_id, placement=placement.public_id, job_order=job_order.public_id,
                            agency=agency.public_id, employer=foreign_employer.public_id, batch=batch.public_id,
-                           export=export.public_id, candidate=DuplicateCandidate.objects.order_by("pk").first().pk)
+                           export=export.public_id, officer_id=unit_officer.pk,
+                           candidate=DuplicateCandidate.objects.order_by("pk").first().pk)
 
 
 def overflow(page) -> dict:
