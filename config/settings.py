@@ -194,6 +194,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 # WORKER_STALE_SECONDS is taken over (manage.py recover_jobs --every 20 runs beside the worker).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
+# Shown to the public wherever a company or an offer is not in order (public home, licence check).
+MINISTRY_CONTACT = env_str("MINISTRY_CONTACT", "KP2MI/BP2MI 0800-1000")
 
 TASKS = {
     "default": {

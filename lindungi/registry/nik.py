@@ -126,3 +126,16 @@ def identifier_filters_in(params) -> list[str]:
         if value and (name != "q" or any(ch.isdigit() for ch in value)):
             found.append(name)
     return found
+
+
+def birth_date_of(info: NikInfo, *, today: date) -> date | None:
+    """The birth date a NIK most likely encodes: its two-digit year in this century unless that
+    would make the holder younger than 15 (then the last century). None for 29 February of a year
+    that has none. A suggestion for a form, never a rule."""
+    year = 2000 + info.year2
+    if year > today.year - 15:
+        year -= 100
+    try:
+        return date(year, info.month, info.day)
+    except ValueError:
+        return None

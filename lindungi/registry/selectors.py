@@ -391,6 +391,9 @@ def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = Fa
     return candidate
 
 
+MATCH_FIELDS = ("nik", "full_name", "sex", "birth_date", "regency_code")
+
+
 def duplicate_check_for(actor, *, data: dict, passport_number: str = "", via: str = "web") -> list:
     """Score proposed (unsaved) person data against the registry, for a check before registering."""
     from lindungi.registry.validation import ReferenceIndex, clean_person
@@ -398,7 +401,9 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "", via: st
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if actor.is_lookup_only:
         raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
-    cleaned, _warnings = clean_person(data, ref=ReferenceIndex.load())
+    # Only what matching reads is required, so the check can run while the rest is still empty.
+    cleaned, _warnings = clean_person({name: data.get(name, "") for name in MATCH_FIELDS}, ref=ReferenceIndex.load(),
+                                      partial=True)
     regency = cleaned["regency"]
     profile = duplicates.Profile(
         id=None, nik=cleaned["nik"], full_name=cleaned["full_name"], sex=cleaned["sex"],
@@ -454,3 +459,43 @@ def person_data_errors(data: dict, *, partial: bool = False) -> dict[str, list[s
         except ValidationFailed as exc:
             errors.update(exc.fields)
     return errors
+
+
+def person_input_errors(*, data: dict, passport: dict | None = None) -> dict[str, list[str]]:
+    """Every refused field of a proposed person (and first passport) at once, nothing written, so a
+    form can show all its errors in one pass; the same rules as ``services.person_create``."""
+    from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+
+    errors: dict[str, list[str]] = {}
+    for check in (lambda: clean_person(data, ref=ReferenceIndex.load()),
+                  lambda: clean_passport(passport) if passport else None):
+        try:
+            check()
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    return errors
+
+
+def nik_facts(nik: str, *, on=None) -> dict:
+    """What a NIK says, to fill a registration form as the officer types: sex, likely birth date and
+    regency of first registration, or why the NIK is not sound. Reads reference codes only."""
+    from lindungi.registry.nik import birth_date_of, parse_nik
+    from lindungi.registry.validation import ReferenceIndex
+
+    ref = ReferenceIndex.load()
+    info, errors = parse_nik((nik or "").strip(), known_regency_codes=ref.regencies,
+                             known_province_codes=ref.provinces)
+    if info is None:
+        return {"errors": errors}
+    birth = birth_date_of(info, today=on or timezone.localdate())
+    return {"errors": [], "sex": info.sex, "birth_date": birth.isoformat() if birth else "",
+            "regency_code": info.regency_code}
+
+
+def person_with_nik_for(actor, nik: str, *, via: str = "web") -> dict | None:
+    """The registered person with this NIK if the actor may see them (logged as a lookup), else None:
+    a refused registration links to the record that is already there."""
+    try:
+        return person_lookup(actor, nik=nik, via=via)
+    except (NotFound, ValidationFailed):
+        return None

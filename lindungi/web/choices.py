@@ -75,3 +75,11 @@ def employer_choices(actor, *, role: str = ForeignParty.Role.EMPLOYER) -> list:
         groups.setdefault(f"{localized(party.country)} ({party.country.iso2})", []).append(
             (str(party.public_id), label))
     return list(groups.items())
+
+
+def village_choices(regency_code: str) -> list:
+    """The villages of a regency grouped by district, for choosing a village by name."""
+    groups: dict[str, list] = {}
+    for village in reference_selectors.villages_of(regency_code):
+        groups.setdefault(village.district_name, []).append((village.code, village.name))
+    return list(groups.items())

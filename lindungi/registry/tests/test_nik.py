@@ -105,3 +105,13 @@ def test_identifier_filters_in(params, found):
     from lindungi.registry.nik import identifier_filters_in
 
     assert identifier_filters_in(params) == found
+
+
+def test_birth_date_of_picks_the_century_that_makes_an_adult_likely():
+    from lindungi.registry.nik import birth_date_of
+
+    today = date(2026, 12, 4)
+    assert birth_date_of(parse("3201015708960007")[0], today=today) == date(1996, 8, 17)
+    assert birth_date_of(parse("3201012104050001")[0], today=today) == date(2005, 4, 21)
+    assert birth_date_of(parse("3201012104150001")[0], today=today) == date(1915, 4, 21)  # not aged 11
+    assert birth_date_of(parse("3201016902010001")[0], today=today) is None  # 29 Feb 2001 never was

@@ -27,7 +27,7 @@ def test_list_search_by_name_fragment(admin_user):
     body = resp.content.decode()
     assert "Siti Aminah" in body
     assert "Budi Santoso" not in body
-    assert '<div class="table-wrap">' in body
+    assert '<div class="table-wrap" tabindex="0">' in body
 
 
 def test_list_search_by_nik_and_nik_prefix(admin_user):

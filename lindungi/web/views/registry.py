@@ -11,7 +11,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -194,9 +194,12 @@ def person_create(request):
     form = PersonForm(data, actor=user)
     passport_form = PassportForm(data)
     contact_form = ContactForm(data)
-    status = 200
+    status, existing = 200, None
     if request.method == "POST":
-        if all(f.is_valid() for f in (form, passport_form, contact_form)):
+        forms_valid = all([f.is_valid() for f in (form, passport_form, contact_form)])  # every form, no short cut
+        if _add_domain_errors(request.POST, form, passport_form, contact_form) or not forms_valid:
+            status = 422
+        else:
             try:
                 person, matches = services.person_create(
                     actor=user, data=form.service_data(),
@@ -206,6 +209,8 @@ def person_create(request):
                 )
             except DomainError as exc:
                 _reraise_access_errors(exc)
+                if "nik" in exc.fields and not isinstance(exc, ValidationFailed):  # already registered
+                    existing = selectors.person_with_nik_for(user, form.cleaned_data["nik"], via="web")
                 _apply_errors(exc, form, passport=passport_form, contact=contact_form)
                 status = exc.status_code
             else:
@@ -213,11 +218,27 @@ def person_create(request):
                 if matches:
                     _warn_duplicates(request, len(matches))
                 return redirect("web:person-detail", public_id=person.public_id)
-        else:
-            status = 422
     return render(request, "web/registry/person_form.html", {
         "form": form, "passport_form": passport_form, "contact_form": contact_form, "creating": True,
+        "existing": existing,
     }, status=status)
+
+
+def _add_domain_errors(post, form, passport_form, contact_form) -> bool:
+    """Check the registry's rules on everything typed, whatever the form layer already refused, so
+    the officer sees every error in one pass; a field the form already flagged keeps its own message."""
+    raw_passport = {name: post.get(f"passport-{name}", "") for name in passport_form.fields}
+    errors = selectors.person_input_errors(
+        data={name: post.get(name, "") for name in PersonForm.SERVICE_FIELDS},
+        passport=raw_passport if any(v.strip() for v in raw_passport.values()) else None)
+    fresh = {}
+    for key, msgs in errors.items():
+        target, name = (passport_form, key.split(".", 1)[1]) if key.startswith("passport.") else (form, key)
+        if name not in target.errors:
+            fresh[key] = msgs
+    if fresh:
+        _apply_errors(ValidationFailed.from_fields(fresh), form, passport=passport_form, contact=contact_form)
+    return bool(errors)
 
 
 def _warn_duplicates(request, count: int) -> None:
@@ -237,17 +258,38 @@ def person_duplicate_check(request):
     user = request.user
     form = PersonForm(request.POST, actor=user)  # for its field labels
     data = {name: request.POST.get(name, "") for name in PersonForm.SERVICE_FIELDS}
-    context = {"matches": None, "errors": {}}
+    context = {"matches": None, "errors": {}, "auto": request.POST.get("auto") == "1"}
     try:
         matches = selectors.duplicate_check_for(user, data=data,
                                                 passport_number=request.POST.get("passport-number", ""))
     except ValidationFailed as exc:
         labels = {name: str(field.label) for name, field in form.fields.items()}
         context["errors"] = {labels.get(k, k): v for k, v in exc.fields.items()}
+        if context["auto"]:  # checked as the officer types: say nothing until there is enough to match
+            return HttpResponse("")
     else:
         context["matches"] = matches
     # Always 200: htmx swaps only successful responses.
     return render(request, "web/registry/_duplicate_check.html", context)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_nik_facts(request):
+    """JSON for the registration form: what the NIK typed so far says (sex, birth date, regency).
+    Posted, so the NIK never lands in an address or a server log line."""
+    _require_write(request.user)
+    return JsonResponse(selectors.nik_facts(request.POST.get("nik", "")[:32]))
+
+
+@login_required
+@domain_errors_to_http
+def person_village_field(request):
+    """htmx: the village field for the regency just chosen (a list by name where villages are loaded)."""
+    _require_write(request.user)
+    form = PersonForm({"regency_code": request.GET.get("regency_code", "")[:8]}, actor=request.user)
+    return render(request, "web/registry/_village_field.html", {"form": form})
 
 
 @login_required
@@ -534,6 +576,8 @@ urlpatterns = [
     path("persons/", person_list, name="person-list"),
     path("persons/new/", person_create, name="person-create"),
     path("persons/duplicate-check/", person_duplicate_check, name="person-duplicate-check"),
+    path("persons/nik-facts/", person_nik_facts, name="person-nik-facts"),
+    path("persons/village-field/", person_village_field, name="person-village-field"),
     path("persons/export.csv", person_export_csv, name="person-export-csv"),
     path("persons/export.xlsx", person_export_xlsx, name="person-export-xlsx"),
     path("persons/<uuid:public_id>/", person_detail, name="person-detail"),
