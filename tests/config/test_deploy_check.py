@@ -27,7 +27,9 @@ PRODUCTION_ENV = {
 
 
 def run_python(code_or_args: list[str], env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("SECURE_")}
+    # The browser tests relax Django's async guard for their own process; a deployment never does.
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("SECURE_")
+            and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run([sys.executable, *code_or_args], cwd=ROOT, env={**base, **env}, capture_output=True,
                           text=True, timeout=120)
 

@@ -31,7 +31,7 @@ def test_swagger_ui_renders_from_vendored_files(page, login, admin_user):
     page.on("request", lambda req: external.append(req.url) if not req.url.startswith(page_origin(page)) else None)
     login("admin-t")
     page.goto("/api/v1/docs")
-    page.wait_for_selector(".swagger-ui .info .title")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)  # a 1.7 MB bundle on a busy machine
     page.wait_for_selector(".opblock-summary-path")
     assert violations == []
     assert [url for url in external if not url.startswith("data:")] == []
