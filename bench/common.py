@@ -222,6 +222,7 @@ class Server:
         server_env = backend_env(backend)
         server_env["DJANGO_SETTINGS_MODULE"] = settings
         server_env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+        server_env["PYTHONWARNINGS"] = "ignore:No directory at:UserWarning"  # no collectstatic in a bench checkout
         server_env.update(env or {})
         port = port or free_port()
         self.url = f"http://127.0.0.1:{port}"
