@@ -31,8 +31,8 @@ BENCH = ROOT / "bench"
 FIRST = ["bench_import", "bench_lookup", "bench_search"]
 # Sizes for scripts that do not declare SIZES themselves.
 KNOWN_SIZES = {
-    "bench_import": {"small": ["--rows", "20000", "--floor-rows", "20000"],
-                     "full": ["--rows", "1000000", "--floor-rows", "200000"]},
+    "bench_import": {"small": ["--rows", "5000", "--compare-people", "5000", "--repeat", "1"],
+                     "full": ["--rows", "100000"]},
     "bench_transitions": {"small": ["--n", "300"], "full": ["--n", "5000"]},
     "bench_placement_import": {"small": ["--rows", "5000"], "full": ["--rows", "300000"]},
 }
