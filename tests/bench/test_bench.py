@@ -95,6 +95,8 @@ def test_run_all_plans_small_and_full_sizes():
         assert [name for name, _command, _note in runs] == [
             "bench_lookup [sqlite]", "bench_search [sqlite]", "bench_lookup [postgres]", "bench_search [postgres]"]
         assert all(not note for _name, _command, note in runs)
+    for size in ("small", "full"):  # every script in bench/ has its sizes, declared or known
+        assert all(not note for _name, _command, note in run_all.plan(size, ["sqlite"])), size
     small = dict((name, command) for name, command, _ in run_all.plan("small", ["sqlite"], ["lookup"]))
     assert small["bench_lookup [sqlite]"][-4:] == ["--rounds", "3", "--seconds", "2"]
     assert run_all.main(["--dry-run", "--backends", "sqlite", "--only", "lookup"]) == 0
