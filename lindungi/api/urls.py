@@ -2,7 +2,19 @@ from ninja import NinjaAPI
 
 from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
-from lindungi.api.routers import agencies, auth, exports, imports, job_orders, persons, placements, public, reference
+from lindungi.api.routers import (
+    agencies,
+    audit,
+    auth,
+    exports,
+    imports,
+    job_orders,
+    persons,
+    placements,
+    public,
+    reference,
+    users,
+)
 
 api = NinjaAPI(
     title="Lindungi API",
@@ -27,3 +39,5 @@ api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)
 api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)
+api.add_router("", audit.router)
+api.add_router("/users", users.router)

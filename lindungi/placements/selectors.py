@@ -203,7 +203,7 @@ def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = 
     result = paginate(qs, page=page, page_size=page_size, count_limit=count_limit, total=total)
     used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
-               object_type="placement_list", object_id=None, via=via,
+               object_type="placement_list", persons=[placement.person_id for placement in result.items], via=via,
                detail=f"{result.total} result(s) for {used}")
     return result
 
@@ -233,7 +233,8 @@ def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -
     if placement is None:
         raise NotFound(_("Placement not found."))
     if log:
-        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk, via=via)
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk,
+                   persons=[placement.person_id], via=via)
     return placement
 
 
@@ -394,7 +395,7 @@ def person_placements_for(actor, person, *, via: str = "web") -> list[Placement]
         .order_by("-created_at", "-id")
     )
     access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person_placements", object_id=person.pk,
-               via=via, detail=f"{len(placements)} placement(s)")
+               persons=[person.pk], via=via, detail=f"{len(placements)} placement(s)")
     return placements
 
 
