@@ -4,10 +4,11 @@ Servers (all gunicorn, 2 sync workers, on loopback, alive together for the whole
 
 * the **floor**: a plain Django view doing the same SQL work (``bench/floor_urls.py``: the same
   joins, the NIK index, the unit-coverage filter for the scoped role) without Lindungi's overhead;
-* **Lindungi** four times, one per combination of the two settings the figures depend on:
-  ``API_TOKEN_CACHE_SECONDS`` (30: tokens remembered per worker; 0: one token query per request)
-  and ``ACCESS_LOG_FLUSH_SECONDS`` (1: access-log rows buffered and inserted in batches; 0: one
-  INSERT per lookup, synchronously, before the answer).
+* **Lindungi**, once per entry of ``VARIANTS`` (setting overrides for that server). Until
+  2026-12-04 two settings moved the figures (``API_TOKEN_CACHE_SECONDS``, a per-worker token
+  cache, and ``ACCESS_LOG_FLUSH_SECONDS``, a buffered access log) and four variants measured each
+  combination; since the security merge tokens are checked on every request and the access-log
+  row is written in the request (hash-chained), so one variant remains.
 
 Two roles, each measured on its own: a **partner API client** (national: may look up any person)
 and a **unit officer** of BP3MI Jawa Barat (scoped: the lookup filters on the unit's coverage;
@@ -49,12 +50,7 @@ from bench.common import (  # noqa: E402
 )
 
 ROLES = {"partner": "bench.partner", "unit_officer": "bench.unit"}
-VARIANTS = {
-    "lindungi (cache on, log buffered)": {"API_TOKEN_CACHE_SECONDS": "30", "ACCESS_LOG_FLUSH_SECONDS": "1"},
-    "lindungi (cache on, log sync)": {"API_TOKEN_CACHE_SECONDS": "30", "ACCESS_LOG_FLUSH_SECONDS": "0"},
-    "lindungi (cache off, log buffered)": {"API_TOKEN_CACHE_SECONDS": "0", "ACCESS_LOG_FLUSH_SECONDS": "1"},
-    "lindungi (cache off, log sync)": {"API_TOKEN_CACHE_SECONDS": "0", "ACCESS_LOG_FLUSH_SECONDS": "0"},
-}
+VARIANTS = {"lindungi": {}}  # name -> environment overrides of that server
 API_PATH = "/api/v1/persons/lookup?nik="
 
 
@@ -132,7 +128,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
                                 log=lambda line: print(line, file=sys.stderr))
             result["roles"][role] = report
             rows.append(markdown_rows(f"lookup {backend}, {role.replace('_', ' ')}", report))
-    # The servers have stopped (buffered rows flushed at exit): one access-log row per answered lookup.
+    # The servers have stopped: one access-log row per answered lookup.
     answered = len(ROLES) * len(VARIANTS) + sum(  # the agreement check, then warm-up and measured rounds
         side["operations"] - side["errors"] + side["warmup_operations"] - side["warmup_errors"]
         for report in result["roles"].values() for name, side in report["sides"].items() if name != "floor")
