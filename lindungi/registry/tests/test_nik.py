@@ -82,3 +82,26 @@ def test_nik_for_round_trips():
     nik = nik_for(regency_code="3501", district="07", birth_date=date(2001, 12, 3), sex="F", sequence=12)
     info, errors = parse(nik)
     assert errors == [] and info.sex == "F" and (info.day, info.month, info.year2) == (3, 12, 1)
+
+
+# --- masking and identifiers in addresses ----------------------------------------------------------
+
+def test_mask_keeps_regency_code_and_last_four():
+    from lindungi.registry.nik import mask
+
+    assert mask("3201016104950001") == "3201••••••••0001"
+    assert mask("12345") == "•••••"
+
+
+@pytest.mark.parametrize("params, found", [
+    ({"q": "siti aminah"}, []),
+    ({"q": "3201016104950001"}, ["q"]),
+    ({"q": "C1234567"}, ["q"]),
+    ({"nik": "32"}, ["nik"]),
+    ({"passport": "C1234567", "nik": "", "sex": "F"}, ["passport"]),
+    ({"q": " ", "nik": " "}, []),
+])
+def test_identifier_filters_in(params, found):
+    from lindungi.registry.nik import identifier_filters_in
+
+    assert identifier_filters_in(params) == found

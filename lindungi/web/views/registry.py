@@ -39,7 +39,13 @@ from lindungi.web.forms.registry import (
     ReasonForm,
     UnmergeForm,
 )
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+from lindungi.web.helpers import (
+    apply_domain_error,
+    domain_errors_to_http,
+    push_search_url,
+    search_params,
+    search_remember,
+)
 
 PERSON_PAGE_SIZE = 25
 
@@ -74,22 +80,27 @@ def _reraise_access_errors(exc: DomainError) -> None:
 
 # --- list, search and export -----------------------------------------------------------------------
 
-def _search_form(request):
+def _search_form(request, params):
     if request.user.is_lookup_only:
-        return LookupForm(request.GET)
-    return PersonSearchForm(request.GET)
+        return LookupForm(params)
+    return PersonSearchForm(params)
 
 
 @login_required
 @domain_errors_to_http
 @vary_on_headers("HX-Request")
 def person_list(request):
+    """The search form is posted (``search_remember``): a NIK or passport number never travels in the
+    address; results live at ``?search=<key>``."""
+    if request.method == "POST":
+        return search_remember(request, "persons")
     user = request.user
-    form = _search_form(request)
+    params, refused = search_params(request, "persons")
+    form = _search_form(request, params)
     filters = form.filters()
-    page, notice = None, ""
-    if user.is_lookup_only and not filters["q"]:
-        pass  # nothing asked yet: lookup roles may not browse
+    page, notice = None, refused
+    if refused or (user.is_lookup_only and not filters["q"]):
+        pass  # nothing (usable) asked yet: lookup roles may not browse
     else:
         try:
             page = selectors.person_list_for(
@@ -106,20 +117,24 @@ def person_list(request):
         "can_export": user.has_role_perm(PERSON_EXPORT),
         "can_write": user.has_role_perm(PERSON_WRITE) and not user.is_lookup_only,
     }
+    status = 400 if refused else 200
     if request.htmx:
-        return render(request, "web/registry/_person_results.html", context)
+        return push_search_url(request, render(request, "web/registry/_person_results.html", context, status=status))
     if not user.is_lookup_only:
         context["regencies"] = choices.regencies_for()
-    return render(request, "web/registry/person_list.html", context)
+    return render(request, "web/registry/person_list.html", context, status=status)
 
 
 def _export_rows_or_job(request, fmt: str):
     """``(rows, None)`` for a list short enough to download now, or ``(None, response)``: a redirect to
     the background export a longer list becomes, or a 422 page when the filters are refused."""
-    form = PersonSearchForm(request.GET)
+    params, refused = search_params(request, "persons")
+    form = PersonSearchForm(params)
     query = request.GET.copy()
     query.pop("page", None)
     try:
+        if refused:
+            raise ValidationFailed.from_fields({"q": refused})
         if not form.is_valid():
             raise ValidationFailed.from_fields({name: list(errors) for name, errors in form.errors.items()})
         start = export_services.export_start(actor=request.user, kind="persons", fmt=fmt, filters=form.filters(),
@@ -141,10 +156,10 @@ def _export_filename(ext: str) -> str:
 @login_required
 @domain_errors_to_http
 def person_export_csv(request):
-    qs, response = _export_rows_or_job(request, "csv")
+    rows, response = _export_rows_or_job(request, "csv")
     if response is not None:
         return response
-    response = StreamingHttpResponse(person_format.csv_lines(qs.iterator(chunk_size=2000)),
+    response = StreamingHttpResponse(person_format.csv_lines(rows),
                                      content_type=person_format.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
     return response
@@ -153,11 +168,11 @@ def person_export_csv(request):
 @login_required
 @domain_errors_to_http
 def person_export_xlsx(request):
-    qs, response = _export_rows_or_job(request, "xlsx")
+    rows, response = _export_rows_or_job(request, "xlsx")
     if response is not None:
         return response
     out = tempfile.TemporaryFile()
-    person_format.write_xlsx(qs.iterator(chunk_size=2000), out)
+    person_format.write_xlsx(rows, out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=_export_filename("xlsx"),
                         content_type=person_format.XLSX_CONTENT_TYPE)
