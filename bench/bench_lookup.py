@@ -1,4 +1,5 @@
-"""Partner and checkpoint hot path: ``GET /api/v1/persons/lookup?nik=`` beside its floor, interleaved.
+"""Partner and checkpoint hot path: ``POST /api/v1/persons/lookup`` (``{"nik": …}``) beside its floor,
+interleaved.
 
 Servers (all gunicorn, 2 sync workers, on loopback, alive together for the whole run):
 
@@ -51,7 +52,7 @@ from bench.common import (  # noqa: E402
 
 ROLES = {"partner": "bench.partner", "unit_officer": "bench.unit"}
 VARIANTS = {"lindungi": {}}  # name -> environment overrides of that server
-API_PATH = "/api/v1/persons/lookup?nik="
+API_PATH = "/api/v1/persons/lookup"  # POST {"nik": …}: identifiers stay out of URLs
 
 
 def _prepare_in_django(backend: str, sample: int) -> dict:
@@ -92,7 +93,7 @@ def _check_same_answer(backend: str, floor: Server, servers: dict, tokens: dict,
         scope = f"&unit={unit_id}" if role == "unit_officer" else ""
         expected = get_json(f"{floor.url}/floor/lookup?nik={nik}{scope}")
         for name, server in servers.items():
-            answer = get_json(server.url + API_PATH + nik, tokens[role])
+            answer = get_json(server.url + API_PATH, tokens[role], {"nik": nik})
             for key in ("nik_warnings",):  # the API translates warning codes into sentences
                 answer.pop(key), expected.pop(key, None)
             if answer != expected:
@@ -122,7 +123,7 @@ def run(backend: str, *, persons: int = 20_000, rounds: int = 5, seconds: float 
             for name, server in servers.items():
                 sides[name] = (lambda _round, server=server, niks=niks, token=tokens[role]:
                                http_round(server.url, API_PATH, niks, header=f"Bearer {token}", seconds=seconds,
-                                          clients=clients))
+                                          clients=clients, json_field="nik"))
             print(f"{backend} {role}: {rounds} rounds of {seconds} s per side at {clients} clients", file=sys.stderr)
             report = interleave(sides, floor="floor", rounds=rounds, warmup=warmup,
                                 log=lambda line: print(line, file=sys.stderr))
