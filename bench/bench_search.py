@@ -151,4 +151,4 @@ if __name__ == "__main__":
         print(json.dumps(_prepare_in_django(args.backend, args.sample)))
     else:
         run(args.backend, persons=args.persons, rounds=args.rounds, queries=args.queries, warmup=args.warmup,
-            sample=args.sample)
+            roles=args.roles.split(",") if args.roles else None, sample=args.sample)

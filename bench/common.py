@@ -181,9 +181,14 @@ def api_token(url: str, username: str, password: str) -> str:
     return json.load(urllib.request.urlopen(request))["token"]
 
 
-def get_json(url: str, token: str = ""):
+def get_json(url: str, token: str = "", body: dict | None = None):
+    """GET ``url`` (or POST ``body`` as JSON) with an optional bearer token: the decoded answer."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+    data = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body).encode()
+    with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=60) as response:
         return json.load(response)
 
 
@@ -222,6 +227,7 @@ class Server:
         server_env = backend_env(backend)
         server_env["DJANGO_SETTINGS_MODULE"] = settings
         server_env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+        server_env["PYTHONWARNINGS"] = "ignore:No directory at:UserWarning"  # no collectstatic in a bench checkout
         server_env.update(env or {})
         port = port or free_port()
         self.url = f"http://127.0.0.1:{port}"
@@ -361,10 +367,15 @@ WRK_SCRIPT = """
 local values = {}
 for line in io.lines("%(values)s") do values[#values + 1] = line end
 local header = "%(header)s"
+local field = "%(field)s"
 request = function()
   local value = values[math.random(#values)]
   local headers = {}
   if header ~= "" then headers["Authorization"] = header end
+  if field ~= "" then
+    headers["Content-Type"] = "application/json"
+    return wrk.format("POST", "%(path)s", headers, '{"' .. field .. '": "' .. value .. '"}')
+  end
   return wrk.format("GET", "%(path)s" .. value, headers)
 end
 done = function(summary, latency, requests)
@@ -381,11 +392,12 @@ def load_generator() -> str:
 
 
 def wrk(url: str, path: str, values_file: Path, *, header: str = "", seconds: float = 20,
-        connections: int = 32) -> dict:
+        connections: int = 32, json_field: str = "") -> dict:
     """``wrk`` with 2 threads and ``connections`` connections for ``seconds``: GET ``path`` + a value
-    drawn at random from ``values_file`` (one a line) for each request."""
+    drawn at random from ``values_file`` (one a line) for each request, or with ``json_field``
+    POST ``path`` with the body ``{json_field: value}``."""
     script = DATA / f"wrk-{os.getpid()}-{threading.get_ident()}.lua"
-    script.write_text(WRK_SCRIPT % {"values": values_file, "header": header, "path": path})
+    script.write_text(WRK_SCRIPT % {"values": values_file, "header": header, "path": path, "field": json_field})
     try:
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script),
                               url], capture_output=True, text=True, check=True).stdout
@@ -399,9 +411,12 @@ def wrk(url: str, path: str, values_file: Path, *, header: str = "", seconds: fl
             "error_kinds": {"status >= 400": int(status), "timeout": int(timeout), "socket": int(socket_errors)}}
 
 
-def _python_load(url: str, path: str, values: list[str], *, header: str, seconds: float, clients: int) -> Round:
+def _python_load(url: str, path: str, values: list[str], *, header: str, seconds: float, clients: int,
+                 json_field: str = "") -> Round:
     host, port = url.removeprefix("http://").split(":")
     headers = {"Authorization": header} if header else {}
+    if json_field:
+        headers["Content-Type"] = "application/json"
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = [0]
@@ -414,7 +429,11 @@ def _python_load(url: str, path: str, values: list[str], *, header: str, seconds
             started = time.perf_counter()
             try:
                 connection = http.client.HTTPConnection(host, int(port), timeout=30)
-                connection.request("GET", path + rng.choice(values), headers=headers)
+                value = rng.choice(values)
+                if json_field:
+                    connection.request("POST", path, body=json.dumps({json_field: value}), headers=headers)
+                else:
+                    connection.request("GET", path + value, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 connection.close()
@@ -438,15 +457,17 @@ def _python_load(url: str, path: str, values: list[str], *, header: str, seconds
 
 
 def http_round(url: str, path: str, values_file: Path, *, header: str = "", seconds: float = 5,
-               clients: int = 32) -> Round:
+               clients: int = 32, json_field: str = "") -> Round:
     """Throughput of a live server at ``clients`` concurrent clients for ``seconds``: each request
-    is GET ``path`` + a value drawn from ``values_file``. Statuses of 400 and above count as errors."""
+    is GET ``path`` + a value drawn from ``values_file`` (with ``json_field``: POST ``path`` with
+    ``{json_field: value}``). Statuses of 400 and above count as errors."""
     if load_generator() == "wrk":
-        result = wrk(url, path, values_file, header=header, seconds=seconds, connections=clients)
+        result = wrk(url, path, values_file, header=header, seconds=seconds, connections=clients,
+                     json_field=json_field)
         return Round(rate=result["rps"], p50_ms=result["p50_ms"], p95_ms=result["p95_ms"],
                      errors=result["errors"], operations=result["requests"], error_kinds=result["error_kinds"])
     values = [line for line in values_file.read_text().splitlines() if line]
-    return _python_load(url, path, values, header=header, seconds=seconds, clients=clients)
+    return _python_load(url, path, values, header=header, seconds=seconds, clients=clients, json_field=json_field)
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ KNOWN_SIZES = {
     "bench_import": {"small": ["--rows", "5000", "--compare-people", "5000", "--repeat", "1"],
                      "full": ["--rows", "100000"]},
     "bench_transitions": {"small": ["--n", "300"], "full": ["--n", "5000"]},
+    "bench_transition_floor": {"small": ["--n", "300", "--batch", "50"], "full": ["--n", "3000"]},
+    "bench_flat_pages": {"small": ["--sizes", "2000,10000", "--rounds", "3"],
+                         "full": ["--sizes", "100000,1000000", "--rounds", "10"]},
     "bench_placement_import": {"small": ["--rows", "5000"], "full": ["--rows", "300000"]},
 }
 

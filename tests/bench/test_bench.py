@@ -95,6 +95,8 @@ def test_run_all_plans_small_and_full_sizes():
         assert [name for name, _command, _note in runs] == [
             "bench_lookup [sqlite]", "bench_search [sqlite]", "bench_lookup [postgres]", "bench_search [postgres]"]
         assert all(not note for _name, _command, note in runs)
+    for size in ("small", "full"):  # every script in bench/ has its sizes, declared or known
+        assert all(not note for _name, _command, note in run_all.plan(size, ["sqlite"])), size
     small = dict((name, command) for name, command, _ in run_all.plan("small", ["sqlite"], ["lookup"]))
     assert small["bench_lookup [sqlite]"][-4:] == ["--rounds", "3", "--seconds", "2"]
     assert run_all.main(["--dry-run", "--backends", "sqlite", "--only", "lookup"]) == 0
@@ -117,12 +119,14 @@ def _floor(view, **params):
 def test_lookup_floor_answers_what_the_api_answers(looked_up, partner_client, unit_officer, api_client_for,
                                                    admin_user, other_regency):
     for user, scope in ((partner_client, {}), (unit_officer, {"unit": unit_officer.unit_id})):
-        api = api_client_for(user).get(f"/api/v1/persons/lookup?nik={looked_up.nik}").json()
+        api = api_client_for(user).post("/api/v1/persons/lookup", {"nik": looked_up.nik},
+                                        content_type="application/json").json()
         floor = _floor(floor_lookup, nik=looked_up.nik, **scope)
         assert api.pop("nik_warnings") == [] and floor.pop("nik_warnings") == []
         assert api == floor and floor["passport_number"] == "C1234567" and floor["agency"] is not None
     outside = make_person(admin_user, regency=other_regency.code)
-    assert api_client_for(unit_officer).get(f"/api/v1/persons/lookup?nik={outside.nik}").status_code == 404
+    assert api_client_for(unit_officer).post("/api/v1/persons/lookup", {"nik": outside.nik},
+                                             content_type="application/json").status_code == 404
     with pytest.raises(Http404):
         floor_lookup(RequestFactory().get("/floor", {"nik": outside.nik, "unit": unit_officer.unit_id}))
 
