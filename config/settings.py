@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lindungi.imports",
     "lindungi.exports",
     "lindungi.placements",
+    "lindungi.departures",
     "lindungi.demo",
     "lindungi.web",
 ]

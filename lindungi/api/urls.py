@@ -2,7 +2,18 @@ from ninja import NinjaAPI
 
 from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
-from lindungi.api.routers import agencies, auth, exports, imports, job_orders, persons, placements, public, reference
+from lindungi.api.routers import (
+    agencies,
+    auth,
+    departures,
+    exports,
+    imports,
+    job_orders,
+    persons,
+    placements,
+    public,
+    reference,
+)
 
 api = NinjaAPI(
     title="Lindungi API",
@@ -27,3 +38,4 @@ api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)
 api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)
+api.add_router("", departures.router)

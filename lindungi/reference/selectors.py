@@ -97,3 +97,7 @@ def org_units(*, kind: str | None = None, on: date | None = None) -> QuerySet:
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("code")
+
+
+def country_by_iso2(iso2: str) -> Country | None:
+    return Country.objects.filter(iso2=iso2.upper()).first()

@@ -1,4 +1,4 @@
-from lindungi.web.views import agencies, core, exports, imports, placements, registry
+from lindungi.web.views import agencies, core, departures, exports, imports, placements, registry
 
 app_name = "web"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *exports.urlpatterns,
     *placements.urlpatterns,
+    *departures.urlpatterns,
 ]

@@ -14,6 +14,8 @@ NAV = [
     ("web:agency-list", gettext_noop("P3MI"), "agency.view"),
     ("web:import-list", gettext_noop("Imports"), "import.run"),
     ("web:export-list", gettext_noop("Exports"), "person.export"),
+    ("web:departure-desk", gettext_noop("Checkpoint desk"), "departure.check"),
+    ("web:departure-check-list", gettext_noop("Departure checks"), "departure.view"),
 ]
 
 

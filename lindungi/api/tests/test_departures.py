@@ -1,0 +1,76 @@
+"""The departure API over the same services: checks (201, replay 200, every reason, bad input 422),
+the departure step, scoping of the check list."""
+
+import uuid
+
+import pytest
+
+from lindungi.accounts.roles import Role
+from lindungi.departures.models import CheckpointPost, PostAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url, data):
+    return client.post(url, data=data, content_type="application/json")
+
+
+def test_check_cleared_then_departed(api_client_for, post_officer, ready_placement, check_data):
+    client = api_client_for(post_officer)
+    response = post(client, "/api/v1/departure-checks", check_data(ready_placement))
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["verdict"] == "cleared" and body["cleared"] and body["reasons"] == []
+    assert body["post"] == "TPI-CGK-T" and body["person_nik"] == ready_placement.person.nik
+    departed = post(client, f"/api/v1/departure-checks/{body['id']}/depart", {})
+    assert departed.status_code == 200 and departed.json()["departed_at"]
+    again = post(client, f"/api/v1/departure-checks/{body['id']}/depart", {})
+    assert again.status_code == 409 and again.json()["code"] == "already_departed"
+
+
+def test_not_cleared_lists_every_reason_in_both_languages(api_client_for, post_officer, make_placement, check_data):
+    client = api_client_for(post_officer, language="id")
+    body = post(client, "/api/v1/departure-checks", check_data(make_placement(), destination="MY")).json()
+    assert body["verdict"] == "not_cleared" and len(body["reasons"]) > 3
+    first = body["reasons"][0]
+    assert first["code"] == "placement_not_ready" and first["message"] == first["message_id"]
+    assert first["message_en"].startswith("The placement is not ready")
+
+
+def test_replayed_client_ref_is_recorded_once(api_client_for, post_officer, ready_placement, check_data):
+    client = api_client_for(post_officer)
+    data = check_data(ready_placement, client_ref=str(uuid.uuid4()))
+    first = post(client, "/api/v1/departure-checks", data)
+    second = post(client, "/api/v1/departure-checks", data)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert client.get("/api/v1/departure-checks").json()["total"] == 1
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"identifier": "123", "destination": "TW", "flight": "GA1"},
+    {"identifier": "3201014107990001", "destination": "TW", "flight": "GA1", "travel_date": "soon"},
+    {"identifier": ["x"], "destination": "TW", "flight": "GA1"},
+    {"identifier": "3201014107990001", "destination": "TW\u0000", "flight": "GA1"},
+])
+def test_malformed_input_is_a_clear_422(api_client_for, post_officer, body):
+    response = post(api_client_for(post_officer), "/api/v1/departure-checks", body)
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error" and response.json()["fields"]
+
+
+def test_roles_without_the_permission_are_refused(api_client_for, analyst, check_data):
+    assert post(api_client_for(analyst), "/api/v1/departure-checks", check_data()).status_code == 403
+
+
+def test_officer_sees_only_the_checks_of_their_own_post(api_client_for, post_officer, make_user, check_data,
+                                                        analyst):
+    other_post = CheckpointPost.objects.create(code="TPI-SUB", name="Juanda", kind="airport")
+    other = make_user(Role.CHECKPOINT, username="tpi-juanda")
+    PostAssignment.objects.create(user=other, post=other_post)
+    mine = post(api_client_for(post_officer), "/api/v1/departure-checks", check_data()).json()
+    post(api_client_for(other), "/api/v1/departure-checks", check_data())
+    listing = api_client_for(post_officer).get("/api/v1/departure-checks").json()
+    assert [row["id"] for row in listing["items"]] == [mine["id"]]
+    assert api_client_for(other).get(f"/api/v1/departure-checks/{mine['id']}").status_code == 404
+    assert api_client_for(analyst).get("/api/v1/departure-checks").json()["total"] == 2

@@ -1,0 +1,419 @@
+"""Writes for departures. Each checks the permission, validates every field at once, writes in one
+transaction and leaves an audit event.
+
+- ``departure_check_record``: one check at the officer's post, with the verdict and every reason;
+- ``departure_check_depart``: a cleared check takes the placement to ``departed`` through
+  ``placements.services.placement_transition`` (the only way a placement changes state);
+- ``watchlist_add`` / ``watchlist_review`` / ``watchlist_remove``;
+- ``interception_record``: one or more travellers stopped together (companions share a group).
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.permissions import require_perm
+from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.common.errors import Conflict, NotFound, ValidationFailed
+from lindungi.common.inputs import (
+    add_error,
+    clean_text,
+    date_field,
+    is_public_id,
+    parse_public_id,
+    raise_if_errors,
+    reason_field,
+    text_field,
+)
+from lindungi.departures import rules, selectors
+from lindungi.departures.models import DepartureCheck, Interception, Verdict, WatchlistEntry
+from lindungi.departures.perms import DEPARTURE_CHECK, INTERCEPTION_RECORD, WATCHLIST_MANAGE
+from lindungi.placements import services as placement_services
+from lindungi.placements.states import PlacementState
+from lindungi.reference import selectors as reference_selectors
+
+# How far from today a travel date may lie: yesterday's late flights are still checked today.
+TRAVEL_DAYS_BEFORE = 1
+TRAVEL_DAYS_AHEAD = 30
+FLIGHT_MAX = 20
+WATCHLIST_MAX_DAYS = 5 * 365
+WATCHLIST_REVIEW_DAYS = 180
+CHECK_AUDITED = ("post", "person", "placement", "destination", "flight", "travel_date", "verdict", "identifier_kind")
+WATCHLIST_AUDITED = ("kind", "full_name", "nik", "passport_number", "reason", "valid_from", "valid_until",
+                     "review_due", "removed_at", "removal_reason")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared input parsing
+# ---------------------------------------------------------------------------------------------
+
+
+def _identifier(value: Any, errors: dict, name: str = "identifier") -> tuple[str, str]:
+    text = clean_text(value).replace(" ", "").upper()
+    if not text:
+        add_error(errors, name, _("Enter a NIK (16 digits) or a passport number."))
+        return "", ""
+    kind = selectors.identifier_kind(text)
+    if kind is None:
+        add_error(errors, name, _("Not a NIK (16 digits) nor a passport number (a letter, then 6 to 8 letters "
+                                  "or digits)."))
+        return "", ""
+    return kind, text
+
+
+def _optional_identifiers(data: dict, errors: dict) -> tuple[str, str]:
+    """A NIK and/or a passport number; at least one."""
+    nik = clean_text(data.get("nik")).replace(" ", "")
+    passport = clean_text(data.get("passport_number")).replace(" ", "").upper()
+    if nik and selectors.identifier_kind(nik) != "nik":
+        add_error(errors, "nik", _("NIK must be exactly 16 digits."))
+    if passport and selectors.identifier_kind(passport) != "passport":
+        add_error(errors, "passport_number", _("Enter a passport number: a letter, then 6 to 8 letters or digits."))
+    if not nik and not passport:
+        add_error(errors, "nik", _("Give a NIK or a passport number."))
+    return nik, passport
+
+
+def _country(value: Any, errors: dict, name: str):
+    iso2 = clean_text(value).upper()
+    if not iso2:
+        add_error(errors, name, _("This field is required."))
+        return None
+    country = reference_selectors.country_by_iso2(iso2) if len(iso2) == 2 and iso2.isalpha() else None
+    if country is None:
+        add_error(errors, name, _("Unknown country code."))
+    return country
+
+
+def _flight(value: Any, errors: dict, *, required: bool) -> str:
+    flight = clean_text(value).upper()
+    if not flight:
+        if required:
+            add_error(errors, "flight", _("This field is required."))
+        return ""
+    if len(flight) > FLIGHT_MAX or not all(c.isalnum() or c in " -" for c in flight):
+        add_error(errors, "flight", _("Enter a flight or voyage number such as GA 838 (letters, digits, "
+                                      "at most %(n)d characters).") % {"n": FLIGHT_MAX})
+    return flight
+
+
+def _post(actor, value: Any, errors: dict):
+    """The officer's own post; others (the administrator) name one."""
+    post = selectors.post_of(actor)
+    if post is not None:
+        return post
+    code = clean_text(value).upper()
+    if not code:
+        add_error(errors, "post", _("You are not assigned to a checkpoint post; name the post."))
+        return None
+    post = selectors.post_by_code(code)
+    if post is None:
+        add_error(errors, "post", _("Unknown checkpoint post."))
+    return post
+
+
+def _client_ref(value: Any, errors: dict):
+    if value in (None, ""):
+        return None
+    ref = parse_public_id(value)
+    if ref is None:
+        add_error(errors, "client_ref", _("Must be a UUID."))
+    return ref
+
+
+# ---------------------------------------------------------------------------------------------
+# Departure checks
+# ---------------------------------------------------------------------------------------------
+
+
+def departure_check_record(*, actor, data: dict[str, Any], via: str = "web") -> tuple[DepartureCheck, bool]:
+    """Check one traveller and record the check. Returns the check (with ``reasons`` as
+    ``[{code, message_id, message_en}]`` and ``lookup`` = the person's lookup row or None) and whether
+    it was created now: a ``client_ref`` already recorded by the same officer returns that check."""
+    require_perm(actor, DEPARTURE_CHECK)
+    errors: dict[str, list[str]] = {}
+    kind, identifier = _identifier(data.get("identifier"), errors)
+    destination = _country(data.get("destination"), errors, "destination")
+    flight = _flight(data.get("flight"), errors, required=True)
+    today = timezone.localdate()
+    travel_date = date_field(data.get("travel_date"), "travel_date", errors) or today
+    if not (today - dt.timedelta(days=TRAVEL_DAYS_BEFORE) <= travel_date <= today + dt.timedelta(
+            days=TRAVEL_DAYS_AHEAD)):
+        add_error(errors, "travel_date", _("The travel date must lie between yesterday and %(n)d days ahead.") % {
+            "n": TRAVEL_DAYS_AHEAD})
+    post = _post(actor, data.get("post"), errors)
+    client_ref = _client_ref(data.get("client_ref"), errors)
+    raise_if_errors(errors)
+    if client_ref is not None:
+        existing = _existing_check(actor, client_ref)
+        if existing is not None:
+            return existing, False
+    person, placement, facts = selectors.check_facts(actor, kind=kind, identifier=identifier,
+                                                     destination=destination.iso2, travel_date=travel_date, via=via)
+    reasons = [u.as_dict() for u in rules.verdict(facts, person_pk=person["pk"] if person else None)]
+    try:
+        with transaction.atomic():
+            check = DepartureCheck.objects.create(
+                post=post, officer=actor, checked_at=timezone.now(), identifier_kind=kind, identifier=identifier,
+                person_id=person["pk"] if person else None, placement=placement, destination=destination,
+                flight=flight, travel_date=travel_date, verdict=Verdict.NOT_CLEARED if reasons else Verdict.CLEARED,
+                reasons=reasons, client_ref=client_ref)
+            audit_record(actor=actor, action="departure_check.recorded", obj=check, via=via,
+                         changes=diff({}, snapshot(check, CHECK_AUDITED)),
+                         reason="; ".join(r["code"] for r in reasons))
+    except IntegrityError:
+        # The same client_ref arrived twice at once: the first one won.
+        existing = _existing_check(actor, client_ref) if client_ref is not None else None
+        if existing is None:
+            raise
+        return existing, False
+    check.lookup = person
+    return check, True
+
+
+def _existing_check(actor, client_ref) -> DepartureCheck | None:
+    check = (DepartureCheck.objects.filter(client_ref=client_ref)
+             .select_related(*selectors.CHECK_RELATIONS).first())
+    if check is None:
+        return None
+    if check.officer_id != actor.pk:
+        raise Conflict(_("This check id was already used by another officer."),
+                       fields={"client_ref": [_("Already used.")]})
+    check.lookup = None
+    return check
+
+
+def departure_check_depart(*, actor, public_id, via: str = "web") -> DepartureCheck:
+    """Record the departure of a cleared traveller: the placement moves to ``departed`` through the
+    lifecycle's transition service (its own guards are evaluated again, today)."""
+    require_perm(actor, DEPARTURE_CHECK)
+    with transaction.atomic():
+        found = (DepartureCheck.objects.visible_to(actor).filter(public_id=public_id).values_list("pk", flat=True)
+                 .first() if is_public_id(public_id) else None)
+        # Locked without joins (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+        check = DepartureCheck.objects.select_for_update().filter(pk=found).first() if found else None
+        if check is None:
+            raise NotFound(_("Departure check not found."))
+        if check.verdict != Verdict.CLEARED or check.placement is None:
+            raise Conflict(_("Only a cleared check can record a departure."), code="not_cleared")
+        if check.departed_at is not None:
+            raise Conflict(_("This departure is already recorded."), code="already_departed")
+        placement_services.placement_transition(
+            actor=actor, public_id=check.placement.public_id, to_state=PlacementState.DEPARTED,
+            reason=_("Departure check %(id)s, flight %(f)s") % {"id": check.public_id, "f": check.flight}, via=via)
+        now = timezone.now()
+        DepartureCheck.objects.filter(pk=check.pk, departed_at__isnull=True).update(departed_at=now, updated_at=now)
+        audit_record(actor=actor, action="departure_check.departed", obj=check, via=via,
+                     changes={"departed_at": [None, now.isoformat()]})
+    return selectors.departure_check_get_for(actor, check.public_id, via=via)
+
+
+# ---------------------------------------------------------------------------------------------
+# Watch list
+# ---------------------------------------------------------------------------------------------
+
+
+def watchlist_add(*, actor, data: dict[str, Any], via: str = "web") -> WatchlistEntry:
+    """A new entry: who, why and until when (at most five years); reviewed every six months by default."""
+    require_perm(actor, WATCHLIST_MANAGE)
+    errors: dict[str, list[str]] = {}
+    kind = clean_text(data.get("kind"))
+    if kind not in WatchlistEntry.Kind.values:
+        add_error(errors, "kind", _("Must be one of: %(c)s.") % {"c": ", ".join(WatchlistEntry.Kind.values)})
+    name = text_field(data.get("full_name"), "full_name", errors, required=True, max_length=150)
+    nik, passport = _optional_identifiers(data, errors)
+    reason = reason_field(data.get("reason"), errors)
+    today = timezone.localdate()
+    valid_from = date_field(data.get("valid_from"), "valid_from", errors) or today
+    valid_until = date_field(data.get("valid_until"), "valid_until", errors, required=True)
+    if valid_until is not None:
+        if valid_until < max(today, valid_from):
+            add_error(errors, "valid_until", _("Must be today or later, and not before the start."))
+        elif valid_until > today + dt.timedelta(days=WATCHLIST_MAX_DAYS):
+            add_error(errors, "valid_until", _("An entry may last at most five years; review and extend it."))
+    review_due = date_field(data.get("review_due"), "review_due", errors) or min(
+        today + dt.timedelta(days=WATCHLIST_REVIEW_DAYS), valid_until or today)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        entry = WatchlistEntry.objects.create(
+            kind=kind, full_name=name, nik=nik, passport_number=passport, reason=reason, added_by=actor,
+            valid_from=valid_from, valid_until=valid_until, review_due=review_due)
+        audit_record(actor=actor, action="watchlist.added", obj=entry, via=via, reason=reason,
+                     changes=diff({}, snapshot(entry, WATCHLIST_AUDITED)))
+    return entry
+
+
+def _entry_for_write(actor, public_id) -> WatchlistEntry:
+    entry = (WatchlistEntry.objects.visible_to(actor).select_for_update().filter(public_id=public_id).first()
+             if is_public_id(public_id) else None)
+    if entry is None:
+        raise NotFound(_("Watch-list entry not found."))
+    if entry.removed_at is not None:
+        raise Conflict(_("This entry was removed."), code="removed")
+    return entry
+
+
+def watchlist_review(*, actor, public_id, note: str, valid_until=None, review_due=None,
+                     via: str = "web") -> WatchlistEntry:
+    """Record a review: the entry stays (optionally with a new end date) and the next review is set."""
+    require_perm(actor, WATCHLIST_MANAGE)
+    errors: dict[str, list[str]] = {}
+    note = reason_field(note, errors, name="note")
+    today = timezone.localdate()
+    new_until = date_field(valid_until, "valid_until", errors)
+    new_due = date_field(review_due, "review_due", errors)
+    if new_until is not None and not today <= new_until <= today + dt.timedelta(days=WATCHLIST_MAX_DAYS):
+        add_error(errors, "valid_until", _("Must lie between today and five years ahead."))
+    if new_due is not None and new_due < today:
+        add_error(errors, "review_due", _("Must be today or later."))
+    raise_if_errors(errors)
+    with transaction.atomic():
+        entry = _entry_for_write(actor, public_id)
+        before = snapshot(entry, WATCHLIST_AUDITED)
+        entry.valid_until = new_until or entry.valid_until
+        entry.review_due = new_due or min(today + dt.timedelta(days=WATCHLIST_REVIEW_DAYS), entry.valid_until)
+        entry.reviewed_at, entry.reviewed_by = timezone.now(), actor
+        entry.save(update_fields=["valid_until", "review_due", "reviewed_at", "reviewed_by", "updated_at"])
+        audit_record(actor=actor, action="watchlist.reviewed", obj=entry, via=via, reason=note,
+                     changes=diff(before, snapshot(entry, WATCHLIST_AUDITED)))
+    return entry
+
+
+def watchlist_remove(*, actor, public_id, reason: str, via: str = "web") -> WatchlistEntry:
+    require_perm(actor, WATCHLIST_MANAGE)
+    errors: dict[str, list[str]] = {}
+    reason = reason_field(reason, errors)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        entry = _entry_for_write(actor, public_id)
+        before = snapshot(entry, WATCHLIST_AUDITED)
+        entry.removed_at, entry.removed_by, entry.removal_reason = timezone.now(), actor, reason
+        entry.save(update_fields=["removed_at", "removed_by", "removal_reason", "updated_at"])
+        audit_record(actor=actor, action="watchlist.removed", obj=entry, via=via, reason=reason,
+                     changes=diff(before, snapshot(entry, WATCHLIST_AUDITED)))
+    return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Interceptions
+# ---------------------------------------------------------------------------------------------
+
+MAX_GROUP = 50
+
+
+def _traveller(raw: Any, errors: dict, prefix: str) -> dict:
+    if not isinstance(raw, dict):
+        add_error(errors, prefix, _("Each traveller is an object with a name and a NIK or passport number."))
+        return {}
+    sub: dict[str, list[str]] = {}
+    name = text_field(raw.get("full_name"), "full_name", sub, required=True, max_length=150)
+    nik, passport = _optional_identifiers(raw, sub)
+    for field, messages in sub.items():
+        for message in messages:
+            add_error(errors, f"{prefix}.{field}", message)
+    return {"full_name": name, "nik": nik, "passport_number": passport}
+
+
+def interception_record(*, actor, data: dict[str, Any], via: str = "web") -> list[Interception]:
+    """Record the travellers stopped together: ``travellers`` (the first is the one checked, the
+    others their companions), each with a name and a NIK or passport number, and what they share:
+    destination, flight, declared purpose and cover story, route and transit, the suspected recruiter
+    or sponsor, the outcome. A traveller registered in Lindungi is linked (exact identifier only);
+    an open placement of theirs is not moved here (use the placement's ``intercepted_nonprocedural``
+    step). Returns the rows, one per traveller, sharing one ``group_ref``."""
+    require_perm(actor, INTERCEPTION_RECORD)
+    errors: dict[str, list[str]] = {}
+    raw = data.get("travellers")
+    if not isinstance(raw, list) or not raw:
+        add_error(errors, "travellers", _("Give at least one traveller."))
+        raw = []
+    elif len(raw) > MAX_GROUP:
+        add_error(errors, "travellers", _("At most %(n)d travellers in one group.") % {"n": MAX_GROUP})
+        raw = []
+    travellers = [_traveller(item, errors, f"travellers.{i}") for i, item in enumerate(raw)]
+    destination = _country(data.get("destination"), errors, "destination")
+    flight = _flight(data.get("flight"), errors, required=False)
+    purpose = clean_text(data.get("declared_purpose"))
+    if purpose not in Interception.Purpose.values:
+        add_error(errors, "declared_purpose",
+                  _("Must be one of: %(c)s.") % {"c": ", ".join(Interception.Purpose.values)})
+    outcome = clean_text(data.get("outcome"))
+    if outcome not in Interception.Outcome.values:
+        add_error(errors, "outcome", _("Must be one of: %(c)s.") % {"c": ", ".join(Interception.Outcome.values)})
+    transit = data.get("transit_countries") or []
+    if not isinstance(transit, list):
+        add_error(errors, "transit_countries", _("Give a list of ISO country codes."))
+        transit = []
+    transit_codes = []
+    for i, code in enumerate(transit):
+        country = _country(code, errors, f"transit_countries.{i}")
+        if country is not None:
+            transit_codes.append(country.iso2)
+    texts = {name: text_field(data.get(name), name, errors, max_length=limit)
+             for name, limit in (("cover_story", 2000), ("route", 255), ("suspected_recruiter", 255),
+                                 ("notes", 4000))}
+    post = _post(actor, data.get("post"), errors)
+    check = None
+    if data.get("departure_check") not in (None, ""):
+        check = (DepartureCheck.objects.visible_to(actor).filter(public_id=data["departure_check"]).first()
+                 if is_public_id(data["departure_check"]) else None)
+        if check is None:
+            add_error(errors, "departure_check", _("Unknown value."))
+    raise_if_errors(errors)
+    group = uuid.uuid4()
+    now = timezone.now()
+    rows = []
+    with transaction.atomic():
+        for i, traveller in enumerate(travellers):
+            person, placement = _registered(actor, traveller, via=via)
+            row = Interception.objects.create(
+                post=post, officer=actor, intercepted_at=now, person_id=person["pk"] if person else None,
+                placement=placement, departure_check=check if i == 0 else None, destination=destination,
+                flight=flight, declared_purpose=purpose, route=texts["route"], transit_countries=transit_codes,
+                cover_story=texts["cover_story"], suspected_recruiter=texts["suspected_recruiter"],
+                group_ref=group, outcome=outcome, notes=texts["notes"], **traveller)
+            audit_record(actor=actor, action="interception.recorded", obj=row, via=via,
+                         changes={"outcome": [None, outcome], "declared_purpose": [None, purpose],
+                                  "group_ref": [None, str(group)], "person": [None, row.person_id]})
+            rows.append(row)
+    return rows
+
+
+def _registered(actor, traveller: dict, *, via: str):
+    """The registered person behind a traveller (exact NIK, else exact passport) and their open
+    placement, through the registry's logged lookup."""
+    from lindungi.placements import selectors as placement_selectors
+    from lindungi.registry import selectors as registry_selectors
+
+    for kind, value in (("nik", traveller["nik"]), ("passport", traveller["passport_number"])):
+        if not value:
+            continue
+        try:
+            person = registry_selectors.person_lookup(actor, **{kind: value}, via=via)
+        except NotFound:
+            continue
+        return person, placement_selectors.placement_open_for_person(actor, person_id=person["pk"])
+    return None, None
+
+
+def interception_link_case(*, actor, public_id, case_ref: str, via: str = "web") -> Interception:
+    """The seam to protection cases: record the case opened for this interception."""
+    require_perm(actor, INTERCEPTION_RECORD)
+    ref = clean_text(case_ref)
+    if not is_public_id(ref):
+        raise ValidationFailed.from_fields({"case_ref": _("Must be the public id of a case.")})
+    with transaction.atomic():
+        row = (Interception.objects.visible_to(actor).select_for_update().filter(public_id=public_id).first()
+               if is_public_id(public_id) else None)
+        if row is None:
+            raise NotFound(_("Interception not found."))
+        before = row.case_ref
+        row.case_ref = ref
+        row.save(update_fields=["case_ref", "updated_at"])
+        audit_record(actor=actor, action="interception.case_linked", obj=row, via=via,
+                     changes={"case_ref": [before, ref]})
+    return row

@@ -1,0 +1,64 @@
+"""The checkpoint desk: one field, a large verdict with every reason, the departure button, the
+trip kept between checks, Indonesian by default; today's checks at the post."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from lindungi.departures.models import DepartureCheck
+from lindungi.placements.states import PlacementState as S
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user, language="id") -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(user)
+    return client
+
+
+def test_desk_clears_then_records_departure(post_officer, ready_placement, check_data):
+    client = login(post_officer)
+    page = client.get(reverse("web:departure-desk"))
+    assert page.status_code == 200 and b'name="identifier"' in page.content
+    response = client.post(reverse("web:departure-desk"), check_data(ready_placement))
+    html = response.content.decode()
+    assert response.status_code == 200 and "BOLEH BERANGKAT" in html and ready_placement.person.full_name in html
+    check = DepartureCheck.objects.get()
+    done = client.post(reverse("web:departure-check-depart", args=[check.public_id]), HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and "Keberangkatan dicatat." in done.content.decode()
+    ready_placement.refresh_from_db()
+    assert ready_placement.state == S.DEPARTED
+
+
+def test_desk_lists_every_reason_and_keeps_the_trip(post_officer, make_placement, check_data):
+    client = login(post_officer, "en")
+    response = client.post(reverse("web:departure-desk"), check_data(make_placement(), destination="MY"),
+                           HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "NOT CLEARED" in html and 'data-code="placement_not_ready"' in html
+    assert 'data-code="destination_mismatch"' in html and "<html" not in html
+    again = client.get(reverse("web:departure-desk")).content.decode()
+    assert 'value="CI 762"' in again
+
+
+def test_desk_bad_identifier_is_a_field_error(post_officer, check_data):
+    response = login(post_officer, "en").post(reverse("web:departure-desk"), check_data(identifier="1234"))
+    assert response.status_code == 422 and "16 digits" in response.content.decode()
+    assert not DepartureCheck.objects.exists()
+
+
+def test_desk_is_for_checkpoint_roles_only(analyst, unit_officer):
+    assert login(analyst).get(reverse("web:departure-desk")).status_code == 403
+    assert login(unit_officer).get(reverse("web:departure-desk")).status_code == 403
+
+
+def test_todays_checks_at_the_post(post_officer, check_data, analyst):
+    client = login(post_officer)
+    client.post(reverse("web:departure-desk"), check_data())
+    page = client.get(reverse("web:departure-check-list")).content.decode()
+    assert "3201014107990001" in page
+    check = DepartureCheck.objects.get()
+    assert login(analyst).get(reverse("web:departure-check-detail", args=[check.public_id])).status_code == 200
