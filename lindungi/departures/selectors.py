@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.permissions import require_perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log
-from lindungi.common.errors import NotFound
+from lindungi.common.errors import NotFound, ValidationFailed
 from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.departures import rules
@@ -27,6 +27,7 @@ NIK_RE = re.compile(r"^\d{16}$")
 PASSPORT_RE = re.compile(r"^[A-Z](?=[A-Z]*\d)[A-Z0-9]{6,8}$")
 
 CHECK_RELATIONS = ("post", "officer", "person", "placement", "placement__agency", "placement__country", "destination")
+WATCHLIST_STATUSES = ("active", "review", "expired", "removed", "all")
 INTERCEPTION_RELATIONS = ("post", "officer", "destination", "person", "departure_check")
 
 
@@ -147,6 +148,9 @@ def watchlist_queryset_for(actor, *, status: str = "active", q: str = "", on: da
     """``status``: active (in force today), review (in force, review date passed), expired, removed, all."""
     require_perm(actor, WATCHLIST_VIEW, _("You are not allowed to view the watch list."))
     day = on or timezone.localdate()
+    if status not in WATCHLIST_STATUSES:
+        raise ValidationFailed.from_fields({"status": _("Must be one of: %(c)s.") % {
+            "c": ", ".join(WATCHLIST_STATUSES)}})
     qs = WatchlistEntry.objects.visible_to(actor)
     if status == "active":
         qs = qs.in_force(day)

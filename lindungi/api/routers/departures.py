@@ -130,3 +130,207 @@ def departure_checks_depart(request, public_id: UUID):
     check was not cleared or the departure is already recorded; 422 with the unmet conditions when
     the placement no longer passes the exit check)."""
     return services.departure_check_depart(actor=request.user, public_id=public_id, via="api")
+
+
+# ---------------------------------------------------------------------------------------------
+# Watch list
+# ---------------------------------------------------------------------------------------------
+
+
+class WatchlistIn(InputSchema):
+    kind: str = Field(..., description="traveller (repeat non-procedural traveller) or recruiter (suspected "
+                                       "recruiter or sponsor)")
+    full_name: str
+    nik: str = ""
+    passport_number: str = ""
+    reason: str
+    valid_from: date | None = Field(None, description="default today")
+    valid_until: date = Field(..., description="the entry stops hitting after this day (at most five years)")
+    review_due: date | None = Field(None, description="default in six months, or the end date if sooner")
+
+
+class WatchlistReviewIn(InputSchema):
+    note: str
+    valid_until: date | None = None
+    review_due: date | None = None
+
+
+class ReasonIn(InputSchema):
+    reason: str
+
+
+class WatchlistOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    kind: str
+    full_name: str
+    nik: str
+    passport_number: str
+    reason: str
+    added_by: str | None
+    created_at: datetime
+    valid_from: date
+    valid_until: date
+    review_due: date
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    removed_at: datetime | None
+    removal_reason: str
+
+    resolve_added_by = related("added_by.username")
+    resolve_reviewed_by = related("reviewed_by.username")
+
+
+class WatchlistPageOut(Schema):
+    items: list[WatchlistOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class WatchlistFilter(InputSchema):
+    status: str = Field("active", description="active, review (review date passed), expired, removed, all")
+    q: str = Field("", description="exact NIK or passport number, or part of the name")
+    page: int = 1
+    page_size: int = 25
+
+
+@router.get("/watchlist", response={200: WatchlistPageOut, **ERRORS}, operation_id="watchlist_list")
+def watchlist_list(request, filters: Query[WatchlistFilter]):
+    return _page(selectors.watchlist_list_for(request.user, via="api", **filters.dict()))
+
+
+@router.post("/watchlist", response={201: WatchlistOut, **ERRORS}, operation_id="watchlist_add")
+def watchlist_add(request, payload: WatchlistIn):
+    """Add a subject of interest. A hit on its NIK or passport number is a reason of every departure
+    verdict between `valid_from` and `valid_until`."""
+    data = payload.dict()
+    for name in ("valid_from", "valid_until", "review_due"):
+        data[name] = data[name].isoformat() if data[name] else None
+    return Status(201, services.watchlist_add(actor=request.user, data=data, via="api"))
+
+
+@router.get("/watchlist/{public_id}", response={200: WatchlistOut, **ERRORS}, operation_id="watchlist_detail")
+def watchlist_detail(request, public_id: UUID):
+    return selectors.watchlist_get_for(request.user, public_id, via="api")
+
+
+@router.post("/watchlist/{public_id}/review", response={200: WatchlistOut, **ERRORS}, operation_id="watchlist_review")
+def watchlist_review(request, public_id: UUID, payload: WatchlistReviewIn):
+    """Record a review; optionally a new end date, and the next review date."""
+    return services.watchlist_review(actor=request.user, public_id=public_id, note=payload.note,
+                                     valid_until=payload.valid_until, review_due=payload.review_due, via="api")
+
+
+@router.post("/watchlist/{public_id}/remove", response={200: WatchlistOut, **ERRORS}, operation_id="watchlist_remove")
+def watchlist_remove(request, public_id: UUID, payload: ReasonIn):
+    return services.watchlist_remove(actor=request.user, public_id=public_id, reason=payload.reason, via="api")
+
+
+# ---------------------------------------------------------------------------------------------
+# Interceptions
+# ---------------------------------------------------------------------------------------------
+
+
+class TravellerIn(InputSchema):
+    full_name: str
+    nik: str = ""
+    passport_number: str = ""
+
+
+class InterceptionIn(InputSchema):
+    travellers: list[TravellerIn] = Field(..., description="the traveller checked first, then the companions "
+                                                           "stopped in the same group")
+    destination: str = Field(..., description="ISO2")
+    flight: str = ""
+    declared_purpose: str = Field(..., description="tourism, internship, pilgrimage, family_visit, work, other")
+    cover_story: str = ""
+    route: str = Field("", description="e.g. CGK – KUL – PNH")
+    transit_countries: list[str] = Field(default_factory=list, description="ISO2 codes")
+    suspected_recruiter: str = ""
+    outcome: str = Field(..., description="postponed, handed_to_bp2mi, referred_to_police")
+    notes: str = ""
+    post: str = Field("", description="checkpoint post code; only for users not assigned to a post")
+    departure_check: UUID | None = Field(None, description="the check that led to the interception")
+
+
+class InterceptionOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    intercepted_at: datetime
+    post: str
+    officer: str
+    full_name: str
+    nik: str
+    passport_number: str
+    person: UUID | None = None
+    placement: UUID | None = None
+    departure_check: UUID | None = None
+    destination: str
+    flight: str
+    declared_purpose: str
+    cover_story: str
+    route: str
+    transit_countries: list[str]
+    suspected_recruiter: str
+    group: UUID = Field(..., alias="group_ref")
+    outcome: str
+    notes: str
+    case_ref: str
+
+    resolve_post = related("post.code")
+    resolve_officer = related("officer.username")
+    resolve_person = related("person.public_id")
+    resolve_placement = related("placement.public_id")
+    resolve_departure_check = related("departure_check.public_id")
+    resolve_destination = related("destination.iso2")
+
+
+class InterceptionPageOut(Schema):
+    items: list[InterceptionOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class InterceptionDetailOut(Schema):
+    interception: InterceptionOut
+    companions: list[InterceptionOut]
+
+
+class InterceptionFilter(InputSchema):
+    post: str = ""
+    outcome: str = ""
+    group: str = ""
+    page: int = 1
+    page_size: int = 25
+
+
+class CaseLinkIn(InputSchema):
+    case_ref: UUID = Field(..., description="public id of the protection case opened for this interception")
+
+
+@router.post("/interceptions", response={201: list[InterceptionOut], **ERRORS}, operation_id="interceptions_create")
+def interceptions_create(request, payload: InterceptionIn):
+    """Record travellers stopped together (one row each, sharing a `group`): declared purpose and cover
+    story, route and transit, suspected recruiter or sponsor, outcome."""
+    data = payload.dict()
+    data["departure_check"] = str(data["departure_check"]) if data["departure_check"] else None
+    return Status(201, services.interception_record(actor=request.user, data=data, via="api"))
+
+
+@router.get("/interceptions", response={200: InterceptionPageOut, **ERRORS}, operation_id="interceptions_list")
+def interceptions_list(request, filters: Query[InterceptionFilter]):
+    return _page(selectors.interception_list_for(request.user, via="api", **filters.dict()))
+
+
+@router.get("/interceptions/{public_id}", response={200: InterceptionDetailOut, **ERRORS},
+            operation_id="interceptions_detail")
+def interceptions_detail(request, public_id: UUID):
+    return selectors.interception_get_for(request.user, public_id, via="api")
+
+
+@router.post("/interceptions/{public_id}/case", response={200: InterceptionOut, **ERRORS},
+             operation_id="interceptions_link_case")
+def interceptions_link_case(request, public_id: UUID, payload: CaseLinkIn):
+    """Record the protection case opened for this interception."""
+    return services.interception_link_case(actor=request.user, public_id=public_id, case_ref=str(payload.case_ref),
+                                           via="api")

@@ -74,3 +74,41 @@ def test_officer_sees_only_the_checks_of_their_own_post(api_client_for, post_off
     assert [row["id"] for row in listing["items"]] == [mine["id"]]
     assert api_client_for(other).get(f"/api/v1/departure-checks/{mine['id']}").status_code == 404
     assert api_client_for(analyst).get("/api/v1/departure-checks").json()["total"] == 2
+
+
+def test_watchlist_entry_hits_the_verdict(api_client_for, post_officer, ready_placement, check_data):
+    from lindungi.departures.tests.fixtures import in_days
+
+    client = api_client_for(post_officer)
+    created = post(client, "/api/v1/watchlist", {
+        "kind": "traveller", "full_name": "Siti", "nik": ready_placement.person.nik, "reason": "Ditunda 3 kali",
+        "valid_until": in_days(30).isoformat()})
+    assert created.status_code == 201, created.json()
+    verdict = post(client, "/api/v1/departure-checks", check_data(ready_placement)).json()
+    assert [r["code"] for r in verdict["reasons"]] == ["watchlist_hit"]
+    entry = created.json()["id"]
+    reviewed = post(client, f"/api/v1/watchlist/{entry}/review", {"note": "ok", "valid_until": in_days(60).isoformat()})
+    assert reviewed.status_code == 200 and reviewed.json()["reviewed_by"] == post_officer.username
+    removed = post(client, f"/api/v1/watchlist/{entry}/remove", {"reason": "salah orang"})
+    assert removed.status_code == 200 and removed.json()["removed_at"]
+    assert client.get("/api/v1/watchlist", {"status": "removed"}).json()["total"] == 1
+    assert client.get("/api/v1/watchlist", {"status": "x"}).status_code == 422
+    assert post(client, "/api/v1/watchlist", {"kind": "traveller"}).status_code == 422
+
+
+def test_interception_of_a_group(api_client_for, post_officer):
+    client = api_client_for(post_officer)
+    response = post(client, "/api/v1/interceptions", {
+        "travellers": [{"full_name": "Rina", "passport_number": "C7654321"},
+                       {"full_name": "Dewi", "nik": "3201014107990001"}],
+        "destination": "KH", "declared_purpose": "internship", "cover_story": "Magang di pabrik",
+        "route": "CGK – SIN – PNH", "transit_countries": ["SG"], "suspected_recruiter": "PT Bayangan",
+        "outcome": "referred_to_police"})
+    assert response.status_code == 201, response.json()
+    rows = response.json()
+    assert len(rows) == 2 and rows[0]["group"] == rows[1]["group"]
+    detail = client.get(f"/api/v1/interceptions/{rows[0]['id']}").json()
+    assert [c["full_name"] for c in detail["companions"]] == ["Dewi"]
+    bad = post(client, "/api/v1/interceptions", {"travellers": [{"full_name": "X"}], "destination": "KH",
+                                                 "declared_purpose": "tourism", "outcome": "postponed"})
+    assert bad.status_code == 422 and "travellers.0.nik" in bad.json()["fields"]

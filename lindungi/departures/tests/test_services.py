@@ -192,3 +192,91 @@ def test_not_cleared_check_cannot_depart(post_officer, make_placement, check_dat
     check, _ = services.departure_check_record(actor=post_officer, data=check_data(make_placement()))
     with pytest.raises(Conflict):
         services.departure_check_depart(actor=post_officer, public_id=check.public_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Watch list
+# ---------------------------------------------------------------------------------------------
+
+
+def _entry(actor, **extra):
+    data = {"kind": "recruiter", "full_name": "Calo Bandara", "nik": "3201010101800001",
+            "reason": "Membawa 12 CPMI tanpa dokumen", "valid_until": in_days(365).isoformat(), **extra}
+    return services.watchlist_add(actor=actor, data=data)
+
+
+def test_watchlist_entry_records_who_why_and_until_when(post_officer):
+    entry = _entry(post_officer)
+    assert entry.added_by == post_officer and entry.review_due == in_days(180)
+    event = AuditEvent.objects.get(action="watchlist.added", object_id=entry.pk)
+    assert event.reason.startswith("Membawa") and event.changes["valid_until"][1] == in_days(365).isoformat()
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"nik": "", "passport_number": ""}, "nik"), ({"nik": "123"}, "nik"),
+    ({"passport_number": "12"}, "passport_number"),
+    ({"kind": "spy"}, "kind"), ({"reason": " "}, "reason"), ({"valid_until": in_days(-1).isoformat()}, "valid_until"),
+    ({"valid_until": in_days(6 * 365).isoformat()}, "valid_until"), ({"full_name": ""}, "full_name"),
+])
+def test_watchlist_bad_input(post_officer, extra, field):
+    with pytest.raises(ValidationFailed) as exc:
+        _entry(post_officer, **extra)
+    assert field in exc.value.fields
+
+
+def test_watchlist_review_extends_and_sets_next_review(admin_user):
+    entry = _entry(admin_user, valid_until=in_days(10).isoformat())
+    reviewed = services.watchlist_review(actor=admin_user, public_id=entry.public_id, note="Masih aktif",
+                                         valid_until=in_days(400))
+    assert reviewed.valid_until == in_days(400) and reviewed.review_due == in_days(180)
+    assert reviewed.reviewed_by == admin_user
+    services.watchlist_remove(actor=admin_user, public_id=entry.public_id, reason="Putusan pengadilan")
+    with pytest.raises(Conflict):
+        services.watchlist_review(actor=admin_user, public_id=entry.public_id, note="x")
+
+
+def test_analyst_may_not_change_the_watch_list(analyst):
+    with pytest.raises(PermissionDenied):
+        _entry(analyst)
+
+
+# ---------------------------------------------------------------------------------------------
+# Interceptions
+# ---------------------------------------------------------------------------------------------
+
+
+def _interception(actor, travellers, **extra):
+    data = {"travellers": travellers, "destination": "KH", "flight": "QZ 7712", "declared_purpose": "tourism",
+            "cover_story": "Liburan ke Phnom Penh", "route": "CGK – KUL – PNH", "transit_countries": ["MY"],
+            "suspected_recruiter": "Bang Jago (sponsor)", "outcome": "handed_to_bp2mi", **extra}
+    return services.interception_record(actor=actor, data=data)
+
+
+def test_interception_of_a_group_links_registered_people(post_officer, make_person, post_soetta):
+    registered = make_person()
+    rows = _interception(post_officer, [
+        {"full_name": registered.full_name, "nik": registered.nik},
+        {"full_name": "Rina", "passport_number": "C7654321"}])
+    assert len(rows) == 2 and rows[0].group_ref == rows[1].group_ref
+    assert rows[0].person == registered and rows[1].person is None and rows[0].post == post_soetta
+    assert rows[0].transit_countries == ["MY"]
+    assert AuditEvent.objects.filter(action="interception.recorded").count() == 2
+
+
+def test_interception_bad_input_names_each_field(post_officer):
+    with pytest.raises(ValidationFailed) as exc:
+        _interception(post_officer, [{"full_name": "", "nik": "12"}, "x"], destination="??",
+                      declared_purpose="holiday", outcome="", transit_countries=["ZZ"])
+    assert {"travellers.0.full_name", "travellers.0.nik", "travellers.1", "destination", "declared_purpose",
+            "outcome", "transit_countries.0"} <= set(exc.value.fields)
+    with pytest.raises(ValidationFailed):
+        _interception(post_officer, [])
+
+
+def test_interception_case_seam(post_officer):
+    (row,) = _interception(post_officer, [{"full_name": "Rina", "passport_number": "C7654321"}])
+    case = uuid.uuid4()
+    linked = services.interception_link_case(actor=post_officer, public_id=row.public_id, case_ref=str(case))
+    assert linked.case_ref == str(case)
+    with pytest.raises(ValidationFailed):
+        services.interception_link_case(actor=post_officer, public_id=row.public_id, case_ref="nope")

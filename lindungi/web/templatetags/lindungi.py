@@ -16,6 +16,8 @@ NAV = [
     ("web:export-list", gettext_noop("Exports"), "person.export"),
     ("web:departure-desk", gettext_noop("Checkpoint desk"), "departure.check"),
     ("web:departure-check-list", gettext_noop("Departure checks"), "departure.view"),
+    ("web:interception-list", gettext_noop("Interceptions"), "departure.view"),
+    ("web:watchlist-list", gettext_noop("Watch list"), "departure.watchlist_view"),
 ]
 
 

@@ -62,3 +62,49 @@ def test_todays_checks_at_the_post(post_officer, check_data, analyst):
     assert "3201014107990001" in page
     check = DepartureCheck.objects.get()
     assert login(analyst).get(reverse("web:departure-check-detail", args=[check.public_id])).status_code == 200
+
+
+def test_watch_list_add_review_remove(post_officer):
+    from lindungi.departures.models import WatchlistEntry
+    from lindungi.departures.tests.fixtures import in_days
+
+    client = login(post_officer)
+    bad = client.post(reverse("web:watchlist-list"), {"kind": "recruiter", "full_name": "Calo", "reason": "x",
+                                                      "valid_until": in_days(30).isoformat()})
+    assert bad.status_code == 422 and not WatchlistEntry.objects.exists()
+    response = client.post(reverse("web:watchlist-list"), {
+        "kind": "recruiter", "full_name": "Calo", "passport_number": "b1234567", "reason": "Sponsor rombongan",
+        "valid_until": in_days(30).isoformat()})
+    entry = WatchlistEntry.objects.get()
+    assert response.status_code == 302 and entry.passport_number == "B1234567"
+    assert "Calo" in client.get(reverse("web:watchlist-list")).content.decode()
+    url = reverse("web:watchlist-detail", args=[entry.public_id])
+    assert client.post(url, {"action": "review", "note": "masih berlaku"}).status_code == 302
+    assert client.post(url, {"action": "remove", "reason": ""}).status_code == 422
+    assert client.post(url, {"action": "remove", "reason": "keliru"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.reviewed_by == post_officer and entry.removed_at is not None
+
+
+def test_interception_from_a_not_cleared_check(post_officer, check_data):
+    from lindungi.departures.models import Interception
+
+    client = login(post_officer)
+    client.post(reverse("web:departure-desk"), check_data(identifier="C7654321", destination="KH"))
+    check = DepartureCheck.objects.get()
+    form = client.get(reverse("web:interception-create"), {"check": check.public_id}).content.decode()
+    assert 'value="C7654321"' in form
+    response = client.post(reverse("web:interception-create"), {
+        "full_name": "Rina", "passport_number": "C7654321", "destination": "KH", "flight": "QZ 7712",
+        "declared_purpose": "tourism", "outcome": "handed_to_bp2mi", "transit_countries": "MY",
+        "companion_1_name": "Dewi", "companion_1_id": "3201014107990001", "departure_check": str(check.public_id)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    first, second = Interception.objects.order_by("id")
+    assert first.departure_check == check and second.nik == "3201014107990001" and first.group_ref == second.group_ref
+    detail = client.get(response["Location"]).content.decode()
+    assert "Dewi" in detail
+    bad = client.post(reverse("web:interception-create"), {"full_name": "X", "destination": "KH",
+                                                           "declared_purpose": "tourism", "outcome": "postponed"})
+    assert bad.status_code == 422
+    assert "16" in bad.content.decode() or "NIK" in bad.content.decode()
+    assert client.get(reverse("web:interception-list")).status_code == 200

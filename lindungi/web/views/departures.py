@@ -10,19 +10,28 @@ Thin: forms parse input, selectors read, services write (``actor=request.user, v
 Mirrors ``lindungi.api.routers.departures``.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lindungi.common.errors import DomainError
 from lindungi.departures import selectors, services
-from lindungi.departures.perms import DEPARTURE_CHECK, DEPARTURE_VIEW
+from lindungi.departures.perms import DEPARTURE_CHECK, DEPARTURE_VIEW, INTERCEPTION_RECORD, WATCHLIST_MANAGE
 from lindungi.web.choices import lang
-from lindungi.web.forms.departures import DeskForm
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+from lindungi.web.forms.departures import (
+    DeskForm,
+    InterceptionForm,
+    WatchlistForm,
+    WatchlistRemoveForm,
+    WatchlistReviewForm,
+)
+from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_number, page_window
 
 VIA = "web"
 PAGE_SIZE = 50
@@ -117,6 +126,136 @@ def check_detail(request, public_id):
     return render(request, "web/departures/desk.html", _desk_context(request, form, check))
 
 
+# ---------------------------------------------------------------------------------------------
+# Watch list
+# ---------------------------------------------------------------------------------------------
+
+WATCHLIST_TABS = (("active", gettext_lazy("In force")), ("review", gettext_lazy("Review due")),
+                  ("expired", gettext_lazy("Expired")), ("removed", gettext_lazy("Removed")))
+
+
+@login_required
+@domain_errors_to_http
+def watchlist_list(request):
+    status = request.GET.get("status", "active")
+    status = status if status in dict(WATCHLIST_TABS) else "active"
+    q = request.GET.get("q", "")[:60]
+    page = selectors.watchlist_list_for(request.user, status=status, q=q, page=page_number(request), via=VIA)
+    form = None
+    if request.user.has_role_perm(WATCHLIST_MANAGE):
+        form = WatchlistForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = {**form.cleaned_data, "valid_until": form.cleaned_data["valid_until"].isoformat()}
+            try:
+                entry = services.watchlist_add(actor=request.user, data=data, via=VIA)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Added to the watch list."))
+                return redirect("web:watchlist-detail", public_id=entry.public_id)
+    return render(request, "web/departures/watchlist_list.html", {
+        "page": page, "tabs": WATCHLIST_TABS, "status": status, "q": q, "form": form,
+        "window": page_window(page)}, status=422 if form is not None and form.errors else 200)
+
+
+@login_required
+@domain_errors_to_http
+def watchlist_detail(request, public_id):
+    entry = selectors.watchlist_get_for(request.user, public_id, via=VIA)
+    review_form, remove_form = WatchlistReviewForm(), WatchlistRemoveForm()
+    status = 200
+    if request.method == "POST":
+        _require(request.user, WATCHLIST_MANAGE)
+        action = request.POST.get("action")
+        form = WatchlistReviewForm(request.POST) if action == "review" else WatchlistRemoveForm(request.POST)
+        if form.is_valid():
+            try:
+                if action == "review":
+                    services.watchlist_review(actor=request.user, public_id=public_id, via=VIA,
+                                              note=form.cleaned_data["note"],
+                                              valid_until=form.cleaned_data["valid_until"])
+                else:
+                    services.watchlist_remove(actor=request.user, public_id=public_id,
+                                              reason=form.cleaned_data["reason"], via=VIA)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("web:watchlist-detail", public_id=public_id)
+        status = 422
+        review_form, remove_form = (form, remove_form) if action == "review" else (review_form, form)
+    return render(request, "web/departures/watchlist_detail.html", {
+        "entry": entry, "review_form": review_form, "remove_form": remove_form,
+        "can_manage": request.user.has_role_perm(WATCHLIST_MANAGE) and entry.removed_at is None}, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Interceptions
+# ---------------------------------------------------------------------------------------------
+
+
+def _interception_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    travellers = [{"full_name": data.pop("full_name"), "nik": data.pop("nik"),
+                   "passport_number": data.pop("passport_number")}]
+    for i in range(1, form.COMPANIONS + 1):
+        name, ident = data.pop(f"companion_{i}_name").strip(), data.pop(f"companion_{i}_id").strip().upper()
+        if name or ident:
+            key = "nik" if ident.isdigit() else "passport_number"
+            travellers.append({"full_name": name, key: ident})
+    data["travellers"] = travellers
+    data["transit_countries"] = [c.strip() for c in data["transit_countries"].split(",") if c.strip()]
+    return data
+
+
+_TRAVELLER_FIELDS = {"travellers.0.full_name": "full_name", "travellers.0.nik": "nik",
+                     "travellers.0.passport_number": "passport_number"}
+
+
+@login_required
+@domain_errors_to_http
+def interception_create(request):
+    _require(request.user, INTERCEPTION_RECORD)
+    status = 200
+    if request.method == "POST":
+        form = InterceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                rows = services.interception_record(actor=request.user, data=_interception_data(form), via=VIA)
+            except DomainError as exc:
+                exc.fields = {_TRAVELLER_FIELDS.get(k, k): v for k, v in exc.fields.items()}
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Interception recorded."))
+                return redirect("web:interception-detail", public_id=rows[0].public_id)
+        status = 422
+    else:
+        check = request.GET.get("check", "")
+        initial = {"departure_check": check}
+        if check:
+            found = selectors.departure_check_get_for(request.user, check, via=VIA)
+            initial.update(destination=found.destination.iso2, flight=found.flight,
+                           **({"nik": found.identifier} if found.identifier_kind == "nik"
+                              else {"passport_number": found.identifier}),
+                           full_name=found.person.full_name if found.person else "")
+        form = InterceptionForm(initial=initial)
+    return render(request, "web/departures/interception_form.html", {"form": form}, status=status)
+
+
+@login_required
+@domain_errors_to_http
+def interception_list(request):
+    page = selectors.interception_list_for(request.user, page=page_number(request), via=VIA)
+    return render(request, "web/departures/interception_list.html", {"page": page, "window": page_window(page)})
+
+
+@login_required
+@domain_errors_to_http
+def interception_detail(request, public_id):
+    return render(request, "web/departures/interception_detail.html",
+                  selectors.interception_get_for(request.user, public_id, via=VIA))
+
+
 def desk_redirect(request):
     return redirect("web:departure-desk")
 
@@ -127,4 +266,9 @@ urlpatterns = [
     path("departures/checks/", check_list, name="departure-check-list"),
     path("departures/checks/<uuid:public_id>/", check_detail, name="departure-check-detail"),
     path("departures/checks/<uuid:public_id>/depart/", check_depart, name="departure-check-depart"),
+    path("departures/watchlist/", watchlist_list, name="watchlist-list"),
+    path("departures/watchlist/<uuid:public_id>/", watchlist_detail, name="watchlist-detail"),
+    path("departures/interceptions/", interception_list, name="interception-list"),
+    path("departures/interceptions/new/", interception_create, name="interception-create"),
+    path("departures/interceptions/<uuid:public_id>/", interception_detail, name="interception-detail"),
 ]
