@@ -145,6 +145,10 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30)
 # Access-log rows are batched for at most this many seconds (0: write each row at once).
 ACCESS_LOG_FLUSH_SECONDS = float(env_str("ACCESS_LOG_FLUSH_SECONDS", "1"))
+# Departure credentials: how long a credential is valid after it is issued, and how often a desk is
+# told to fetch a new revocation list (its "next_update").
+CREDENTIAL_VALID_DAYS = env_int("CREDENTIAL_VALID_DAYS", 30)
+CREDENTIAL_REVOCATION_MINUTES = env_int("CREDENTIAL_REVOCATION_MINUTES", 5)
 
 TASKS = {
     "default": {

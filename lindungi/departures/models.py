@@ -231,3 +231,67 @@ class Interception(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.full_name} @ {self.post_id} ({self.outcome})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Departure credentials (see credentials.py for the token format)
+# ---------------------------------------------------------------------------------------------
+
+
+class CredentialKey(models.Model):
+    """An Ed25519 signing key. One key is active (signs); a rotated key is retired (signs nothing
+    more) and stays published until ``not_after``, when every credential it signed has expired.
+    The private key is stored as PKCS#8 PEM encrypted with the installation's SECRET_KEY."""
+
+    kid = models.CharField(max_length=32, unique=True)
+    public_key = models.CharField(max_length=64, help_text=_("Raw public key, base64url"))
+    private_key_pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    not_after = models.DateTimeField(null=True, blank=True, help_text=_("Published and accepted until then"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("credential signing key")
+        constraints = [
+            models.UniqueConstraint(fields=["retired_at"], condition=models.Q(retired_at__isnull=True),
+                                    name="one_active_credential_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class DepartureCredentialQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "DepartureCredentialQuerySet":
+        from lindungi.accounts.scoping import scope_queryset
+
+        return scope_queryset(self, actor, regency_field="placement__person__regency",
+                              agency_field="placement__agency")
+
+
+class DepartureCredential(TimeStamped):
+    """The signed credential of a placement that reached ``ready_to_depart``. ``public_id`` is the
+    credential id in the token. It is listed as revoked when ``revoked_at`` is set, when its
+    placement has left ``ready_to_depart`` or when its P3MI is not in good standing."""
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.PROTECT, related_name="credentials")
+    key = models.ForeignKey(CredentialKey, on_delete=models.PROTECT, related_name="credentials")
+    passport_number = models.CharField(max_length=9)
+    nik_hash = models.CharField(max_length=43)
+    destination = models.CharField(max_length=2)
+    p3mi = models.CharField(max_length=60, blank=True)
+    valid_until = models.DateField()
+    token = models.TextField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=255, blank=True)
+
+    objects = DepartureCredentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("departure credential")
+        indexes = [models.Index(fields=["valid_until"])]
+
+    def __str__(self) -> str:
+        return str(self.public_id)

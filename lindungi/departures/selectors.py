@@ -17,10 +17,19 @@ from lindungi.audit.services import access_log
 from lindungi.common.errors import NotFound, ValidationFailed
 from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
-from lindungi.departures import rules
-from lindungi.departures.models import CheckpointPost, DepartureCheck, Interception, PostAssignment, WatchlistEntry
-from lindungi.departures.perms import DEPARTURE_VIEW, WATCHLIST_VIEW
+from lindungi.departures import credentials, rules
+from lindungi.departures.models import (
+    CheckpointPost,
+    CredentialKey,
+    DepartureCheck,
+    DepartureCredential,
+    Interception,
+    PostAssignment,
+    WatchlistEntry,
+)
+from lindungi.departures.perms import CREDENTIAL_VIEW, DEPARTURE_VIEW, WATCHLIST_VIEW
 from lindungi.placements import selectors as placement_selectors
+from lindungi.placements.states import PlacementState
 from lindungi.registry import selectors as registry_selectors
 
 NIK_RE = re.compile(r"^\d{16}$")
@@ -214,3 +223,80 @@ def interception_get_for(actor, public_id, *, via: str = "web") -> dict:
                       .select_related(*INTERCEPTION_RELATIONS).order_by("full_name", "id"))
     access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="interception", object_id=row.pk, via=via)
     return {"interception": row, "companions": companions}
+
+
+# ---------------------------------------------------------------------------------------------
+# Departure credentials
+# ---------------------------------------------------------------------------------------------
+
+
+def credential_for_placement(actor, placement_public_id, *, via: str = "web") -> DepartureCredential:
+    """The newest credential of a placement in the actor's scope (404 when there is none)."""
+    require_perm(actor, CREDENTIAL_VIEW, _("You are not allowed to view departure credentials."))
+    credential = (DepartureCredential.objects.visible_to(actor).filter(placement__public_id=placement_public_id)
+                  .select_related("placement", "placement__person", "placement__agency", "key")
+                  .order_by("-created_at", "-id").first() if is_public_id(placement_public_id) else None)
+    if credential is None:
+        raise NotFound(_("This placement has no departure credential."))
+    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="departure_credential", object_id=credential.pk,
+               via=via)
+    credential.revoked_reason_now = _revoked_reason(credential, timezone.localdate())
+    return credential
+
+
+def _revoked_reason(credential: DepartureCredential, day: date) -> str:
+    if credential.revoked_at is not None:
+        return credential.revoke_reason or "revoked"
+    if credential.placement.state != PlacementState.READY_TO_DEPART:
+        return f"placement {credential.placement.state}"
+    if credential.placement.agency_id and not placement_selectors.agency_standing(credential.placement.agency, day)[0]:
+        return "p3mi not in good standing"
+    return ""
+
+
+def published_keys(*, now=None) -> list[CredentialKey]:
+    """Keys a desk may verify with: the active one and retired ones until their ``not_after``."""
+    now = now or timezone.now()
+    return list(CredentialKey.objects.filter(Q(not_after__isnull=True) | Q(not_after__gt=now))
+                .order_by("-created_at", "-id"))
+
+
+def public_key_set(*, now=None) -> dict:
+    keys = published_keys(now=now)
+    return credentials.key_set((k.kid, credentials.public_key_from_text(k.public_key),
+                                "active" if k.retired_at is None else "retired", k.not_after) for k in keys)
+
+
+def revoked_credential_ids(actor, *, day: date | None = None) -> list[str]:
+    """Ids of credentials not yet expired that must not be honoured: revoked by hand or by the
+    lifecycle, whose placement is no longer ready to depart, or whose P3MI is not in good standing on
+    the day (a suspension takes effect on every card at once, without touching them)."""
+    require_perm(actor, DEPARTURE_VIEW, _("You are not allowed to view departure checks."))
+    day = day or timezone.localdate()
+    rows = DepartureCredential.objects.filter(valid_until__gte=day).select_related("placement", "placement__agency")
+    standing: dict[int, bool] = {}
+    out = []
+    for credential in rows.iterator(chunk_size=2000):
+        agency = credential.placement.agency
+        if agency is not None and agency.pk not in standing:
+            standing[agency.pk] = placement_selectors.agency_standing(agency, day)[0]
+        if (credential.revoked_at is not None or credential.placement.state != PlacementState.READY_TO_DEPART
+                or (agency is not None and not standing[agency.pk])):
+            out.append(str(credential.public_id))
+    return out
+
+
+def credential_verify_online(actor, *, token: str, nik: str = "", passport: str = "") -> credentials.Verification:
+    """Verify a credential as a desk would offline, with the published keys and today's revocations."""
+    require_perm(actor, DEPARTURE_VIEW, _("You are not allowed to view departure checks."))
+    keys = {k.kid: credentials.public_key_from_text(k.public_key) for k in published_keys()}
+    parsed = credentials.parse(token)
+    revoked = set()
+    if parsed is not None:
+        cid = parsed[0].cid
+        credential = (DepartureCredential.objects.filter(public_id=cid).select_related("placement", "placement__agency")
+                      .first() if is_public_id(cid) else None)
+        if credential is not None and _revoked_reason(credential, timezone.localdate()):
+            revoked.add(parsed[0].cid)
+    return credentials.verify(token, keys=keys, revoked=revoked, today=timezone.localdate(), nik=nik,
+                              passport=passport)

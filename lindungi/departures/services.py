@@ -12,8 +12,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.permissions import require_perm
@@ -29,9 +31,16 @@ from lindungi.common.inputs import (
     reason_field,
     text_field,
 )
-from lindungi.departures import rules, selectors
-from lindungi.departures.models import DepartureCheck, Interception, Verdict, WatchlistEntry
-from lindungi.departures.perms import DEPARTURE_CHECK, INTERCEPTION_RECORD, WATCHLIST_MANAGE
+from lindungi.departures import credentials, rules, selectors
+from lindungi.departures.models import (
+    CredentialKey,
+    DepartureCheck,
+    DepartureCredential,
+    Interception,
+    Verdict,
+    WatchlistEntry,
+)
+from lindungi.departures.perms import CREDENTIAL_MANAGE, DEPARTURE_CHECK, INTERCEPTION_RECORD, WATCHLIST_MANAGE
 from lindungi.placements import services as placement_services
 from lindungi.placements.states import PlacementState
 from lindungi.reference import selectors as reference_selectors
@@ -63,6 +72,20 @@ def _identifier(value: Any, errors: dict, name: str = "identifier") -> tuple[str
                                   "or digits)."))
         return "", ""
     return kind, text
+
+
+def _identifier_or_credential(actor, value: Any, errors: dict) -> tuple[str, str, list]:
+    """A NIK or passport number, or a scanned departure credential: a readable, genuine credential
+    stands for its passport number and adds its own problems (expired, revoked) to the verdict; an
+    unreadable or forged one is refused as input."""
+    text = clean_text(value)
+    if not text.startswith(credentials.PREFIX + "."):
+        return (*_identifier(text, errors), [])
+    result = selectors.credential_verify_online(actor, token=text)
+    if result.claims is None:
+        add_error(errors, "identifier", result.problems[0].message(get_language()))
+        return "", "", []
+    return "passport", result.claims.passport, list(result.problems)
 
 
 def _optional_identifiers(data: dict, errors: dict) -> tuple[str, str]:
@@ -136,7 +159,7 @@ def departure_check_record(*, actor, data: dict[str, Any], via: str = "web") -> 
     it was created now: a ``client_ref`` already recorded by the same officer returns that check."""
     require_perm(actor, DEPARTURE_CHECK)
     errors: dict[str, list[str]] = {}
-    kind, identifier = _identifier(data.get("identifier"), errors)
+    kind, identifier, credential_problems = _identifier_or_credential(actor, data.get("identifier"), errors)
     destination = _country(data.get("destination"), errors, "destination")
     flight = _flight(data.get("flight"), errors, required=True)
     today = timezone.localdate()
@@ -155,6 +178,7 @@ def departure_check_record(*, actor, data: dict[str, Any], via: str = "web") -> 
     person, placement, facts = selectors.check_facts(actor, kind=kind, identifier=identifier,
                                                      destination=destination.iso2, travel_date=travel_date, via=via)
     reasons = [u.as_dict() for u in rules.verdict(facts, person_pk=person["pk"] if person else None)]
+    reasons += [u.as_dict() for u in credential_problems]
     try:
         with transaction.atomic():
             check = DepartureCheck.objects.create(
@@ -417,3 +441,143 @@ def interception_link_case(*, actor, public_id, case_ref: str, via: str = "web")
         audit_record(actor=actor, action="interception.case_linked", obj=row, via=via,
                      changes={"case_ref": [before, ref]})
     return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Departure credentials
+# ---------------------------------------------------------------------------------------------
+
+_private_keys: dict[str, Any] = {}
+
+
+def _encryption():
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.BestAvailableEncryption(settings.SECRET_KEY.encode())
+
+
+def private_key(key: CredentialKey):
+    """The key's Ed25519 private key, decrypted once per process."""
+    from cryptography.hazmat.primitives import serialization
+
+    loaded = _private_keys.get(key.kid)
+    if loaded is None:
+        loaded = _private_keys[key.kid] = serialization.load_pem_private_key(
+            key.private_key_pem.encode(), password=settings.SECRET_KEY.encode())
+    return loaded
+
+
+def _new_key() -> CredentialKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    secret = Ed25519PrivateKey.generate()
+    pem = secret.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption())
+    kid = timezone.now().strftime("%Y%m%d") + "-" + uuid.uuid4().hex[:8]
+    key = CredentialKey.objects.create(kid=kid, public_key=credentials.public_key_text(secret.public_key()),
+                                       private_key_pem=pem.decode())
+    _private_keys[kid] = secret
+    return key
+
+
+def credential_key_rotate(*, actor, via: str = "web") -> CredentialKey:
+    """A new active signing key. The previous one stops signing now and stays published until every
+    credential it signed has expired (``CREDENTIAL_VALID_DAYS``)."""
+    require_perm(actor, CREDENTIAL_MANAGE)
+    with transaction.atomic():
+        return _rotate(actor=actor, via=via)
+
+
+def _rotate(*, actor, via: str) -> CredentialKey:
+    now = timezone.now()
+    old = list(CredentialKey.objects.select_for_update().filter(retired_at__isnull=True))
+    not_after = now + dt.timedelta(days=settings.CREDENTIAL_VALID_DAYS + 1)
+    CredentialKey.objects.filter(pk__in=[k.pk for k in old]).update(retired_at=now, not_after=not_after)
+    key = _new_key()
+    audit_record(actor=actor, action="credential_key.rotated", obj=key, via=via,
+                 changes={"kid": [old[0].kid if old else None, key.kid]})
+    return key
+
+
+def active_key(*, actor=None, via: str = "system") -> CredentialKey:
+    """The key that signs now; the first one is made on first use."""
+    key = CredentialKey.objects.filter(retired_at__isnull=True).first()
+    return key if key is not None else _rotate(actor=actor, via=via)
+
+
+def credential_issue_for(*, actor, placement, via: str = "web") -> DepartureCredential:
+    """Sign the credential of a placement that has just reached ``ready_to_depart`` (called by the
+    lifecycle's transition hook, inside its transaction). Valid ``CREDENTIAL_VALID_DAYS`` days, never
+    beyond the passport's expiry."""
+    from lindungi.registry import selectors as registry_selectors
+
+    key = active_key(actor=actor, via=via)
+    passport = registry_selectors.current_passport(placement.person_id)
+    today = timezone.localdate()
+    valid_until = today + dt.timedelta(days=settings.CREDENTIAL_VALID_DAYS)
+    if passport is not None:
+        valid_until = min(valid_until, passport.expiry_date)
+    credential = DepartureCredential(
+        placement=placement, key=key, passport_number=passport.number if passport else "",
+        destination=placement.country.iso2, p3mi=placement.agency.sip3mi_number if placement.agency_id else "",
+        valid_until=valid_until)
+    credential.nik_hash = credentials.nik_hash(str(credential.public_id), placement.person.nik)
+    claims = credentials.Claims(
+        cid=str(credential.public_id), kid=key.kid, passport=credential.passport_number,
+        nik_hash=credential.nik_hash, destination=credential.destination, p3mi=credential.p3mi,
+        valid_until=valid_until, issued_at=int(timezone.now().timestamp()))
+    credential.token = credentials.sign(claims, private_key(key))
+    credential.save()
+    audit_record(actor=actor, action="credential.issued", obj=credential, via=via,
+                 changes={"placement": [None, placement.pk], "valid_until": [None, valid_until.isoformat()],
+                          "kid": [None, key.kid]})
+    return credential
+
+
+def credential_revoke_for(*, actor, placement, reason: str, via: str = "web") -> int:
+    """Revoke the placement's credentials still in force (it left the departure path)."""
+    now = timezone.now()
+    ids = list(DepartureCredential.objects.filter(placement=placement, revoked_at__isnull=True)
+               .values_list("pk", flat=True))
+    DepartureCredential.objects.filter(pk__in=ids).update(revoked_at=now, revoke_reason=reason[:255], updated_at=now)
+    for pk in ids:
+        audit_record(actor=actor, action="credential.revoked", object_type="departurecredential", object_id=pk,
+                     via=via, reason=reason, changes={"revoked_at": [None, now.isoformat()]})
+    return len(ids)
+
+
+def on_placement_transition(*, actor, placement, from_state: str, to_state: str, via: str) -> None:
+    """Registered with ``placements.services.register_transition_hook`` (``DeparturesConfig.ready``)."""
+    if to_state == PlacementState.READY_TO_DEPART:
+        credential_issue_for(actor=actor, placement=placement, via=via)
+    elif from_state == PlacementState.READY_TO_DEPART:
+        credential_revoke_for(actor=actor, placement=placement, reason=f"placement {to_state}", via=via)
+
+
+def credential_revoke(*, actor, public_id, reason: str, via: str = "web") -> DepartureCredential:
+    """Revoke one credential by hand (a lost card, a forged one reported)."""
+    require_perm(actor, CREDENTIAL_MANAGE)
+    errors: dict[str, list[str]] = {}
+    reason = reason_field(reason, errors)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        credential = (DepartureCredential.objects.visible_to(actor).filter(public_id=public_id).first()
+                      if is_public_id(public_id) else None)
+        if credential is None:
+            raise NotFound(_("Credential not found."))
+        if credential.revoked_at is not None:
+            raise Conflict(_("This credential is already revoked."))
+        credential.revoked_at, credential.revoke_reason = timezone.now(), reason[:255]
+        credential.save(update_fields=["revoked_at", "revoke_reason", "updated_at"])
+        audit_record(actor=actor, action="credential.revoked", obj=credential, via=via, reason=reason,
+                     changes={"revoked_at": [None, credential.revoked_at.isoformat()]})
+    return credential
+
+
+def revocation_list_sign(*, revoked: list[str]) -> dict:
+    """The signed revocation list (the ids come from ``selectors.revoked_credential_ids``)."""
+    key = active_key()
+    now = timezone.now()
+    return credentials.sign_revocation_list(
+        kid=key.kid, private_key=private_key(key), revoked=revoked, issued_at=now,
+        next_update=now + dt.timedelta(minutes=settings.CREDENTIAL_REVOCATION_MINUTES))

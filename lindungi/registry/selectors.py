@@ -372,3 +372,8 @@ def duplicate_matches(profile: duplicates.Profile) -> list[duplicates.Match]:
     )
     matches = [duplicates.score(profile, profile_of(other)) for other in rows]
     return sorted((m for m in matches if m.score >= duplicates.REVIEW_THRESHOLD), key=lambda m: -m.score)
+
+
+def current_passport(person_id: int) -> Passport | None:
+    """The person's current passport (latest issued), for documents issued about them."""
+    return Passport.objects.filter(person_id=person_id, is_current=True).order_by("-issue_date", "-id").first()

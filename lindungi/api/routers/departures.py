@@ -30,7 +30,9 @@ def reasons_out(reasons: list[dict]) -> list[dict]:
 
 
 class DepartureCheckIn(InputSchema):
-    identifier: str = Field(..., description="NIK (16 digits) or passport number, exactly")
+    identifier: str = Field(..., max_length=1024,
+                            description="NIK (16 digits) or passport number, exactly; or a scanned departure "
+                                        "credential (LDC1.…), which stands for its passport number")
     destination: str = Field(..., description="ISO 3166 alpha-2 of the destination, e.g. TW")
     flight: str = Field(..., description="flight or voyage number, e.g. CI 762")
     travel_date: date | None = Field(None, description="default today; from yesterday to 30 days ahead")
@@ -334,3 +336,115 @@ def interceptions_link_case(request, public_id: UUID, payload: CaseLinkIn):
     """Record the protection case opened for this interception."""
     return services.interception_link_case(actor=request.user, public_id=public_id, case_ref=str(payload.case_ref),
                                            via="api")
+
+
+# ---------------------------------------------------------------------------------------------
+# Departure credentials
+# ---------------------------------------------------------------------------------------------
+
+
+class CredentialOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    placement: UUID
+    token: str = Field(..., description="LDC1.<payload>.<Ed25519 signature>; see docs/departure.md")
+    kid: str
+    passport_number: str
+    destination: str
+    p3mi: str
+    valid_until: date
+    created_at: datetime
+    revoked: bool
+    revoked_reason: str
+
+    resolve_placement = related("placement.public_id")
+    resolve_kid = related("key.kid")
+
+    @staticmethod
+    def resolve_revoked(obj):
+        return bool(obj.revoked_reason_now)
+
+    @staticmethod
+    def resolve_revoked_reason(obj):
+        return obj.revoked_reason_now
+
+
+class KeyOut(Schema):
+    kid: str
+    alg: str
+    public_key: str = Field(..., description="raw Ed25519 public key, base64url")
+    status: str = Field(..., description="active (signs now) or retired (still verifies until not_after)")
+    not_after: str | None
+
+
+class KeySetOut(Schema):
+    keys: list[KeyOut]
+
+
+class RevocationListOut(Schema):
+    v: int
+    kid: str
+    issued_at: str
+    next_update: str
+    revoked: list[str]
+    sig: str = Field(..., description="Ed25519 over the canonical JSON of the other fields, base64url")
+
+
+class VerifyIn(InputSchema):
+    token: str = Field(..., max_length=2048)
+    nik: str = ""
+    passport: str = ""
+
+
+class VerifyOut(Schema):
+    valid: bool
+    credential_id: str | None
+    passport_number: str | None
+    destination: str | None
+    p3mi: str | None
+    valid_until: date | None
+    problems: list[ReasonOut]
+
+
+@router.get("/placements/{public_id}/credential", response={200: CredentialOut, **ERRORS},
+            operation_id="placements_credential")
+def placements_credential(request, public_id: UUID):
+    """The departure credential issued when the placement reached `ready_to_depart`, with whether it
+    is revoked now."""
+    return selectors.credential_for_placement(request.user, public_id, via="api")
+
+
+@router.get("/public/credential-keys", auth=None, response={200: KeySetOut, **ERRORS},
+            operation_id="public_credential_keys")
+def public_credential_keys(request):
+    """The public keys that verify departure credentials: the active key and retired ones until every
+    credential they signed has expired. Cache it; fetch again after a rotation."""
+    return selectors.public_key_set()
+
+
+@router.get("/credential-revocations", response={200: RevocationListOut, **ERRORS},
+            operation_id="credential_revocations")
+def credential_revocations(request):
+    """The signed list of credential ids not to honour (revoked, placement no longer ready to depart,
+    P3MI not in good standing). Checkpoint desks cache it and show its age."""
+    return services.revocation_list_sign(revoked=selectors.revoked_credential_ids(request.user))
+
+
+@router.post("/credentials/verify", response={200: VerifyOut, **ERRORS}, operation_id="credentials_verify")
+def credentials_verify(request, payload: VerifyIn):
+    """Verify a scanned or typed credential, exactly as a desk does offline. A malformed, tampered,
+    expired or revoked credential is `valid: false` with every problem."""
+    result = selectors.credential_verify_online(request.user, token=payload.token, nik=payload.nik,
+                                                passport=payload.passport)
+    claims = result.claims
+    return {"valid": result.valid, "credential_id": claims and claims.cid,
+            "passport_number": claims and claims.passport, "destination": claims and claims.destination,
+            "p3mi": claims and claims.p3mi, "valid_until": claims and claims.valid_until,
+            "problems": reasons_out([p.as_dict() for p in result.problems])}
+
+
+@router.post("/credential-keys/rotate", response={201: KeyOut, **ERRORS}, operation_id="credential_keys_rotate")
+def credential_keys_rotate(request):
+    """Start signing with a new key (administrators)."""
+    key = services.credential_key_rotate(actor=request.user, via="api")
+    return Status(201, {"kid": key.kid, "alg": "Ed25519", "public_key": key.public_key, "status": "active",
+                        "not_after": None})

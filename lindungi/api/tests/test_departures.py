@@ -112,3 +112,29 @@ def test_interception_of_a_group(api_client_for, post_officer):
     bad = post(client, "/api/v1/interceptions", {"travellers": [{"full_name": "X"}], "destination": "KH",
                                                  "declared_purpose": "tourism", "outcome": "postponed"})
     assert bad.status_code == 422 and "travellers.0.nik" in bad.json()["fields"]
+
+
+def test_credential_keys_revocations_and_verify(api_client_for, unit_officer, post_officer, ready_placement,
+                                                admin_user):
+    from django.test import Client
+
+    credential = api_client_for(unit_officer).get(f"/api/v1/placements/{ready_placement.public_id}/credential")
+    assert credential.status_code == 200, credential.json()
+    token = credential.json()["token"]
+    assert token.startswith("LDC1.") and not credential.json()["revoked"]
+    keys = Client().get("/api/v1/public/credential-keys").json()
+    assert keys["keys"][0]["status"] == "active" and keys["keys"][0]["alg"] == "Ed25519"
+    crl = api_client_for(post_officer).get("/api/v1/credential-revocations").json()
+    assert crl["revoked"] == [] and crl["sig"]
+    client = api_client_for(post_officer)
+    ok = post(client, "/api/v1/credentials/verify", {"token": token, "nik": ready_placement.person.nik}).json()
+    assert ok["valid"] and ok["destination"] == "TW"
+    for bad in ("garbage", token[:-4] + "AAAA", "LDC1." + "A" * 1500):
+        answer = post(client, "/api/v1/credentials/verify", {"token": bad})
+        assert answer.status_code in (200, 422) and not answer.json().get("valid")
+    rotated = post(api_client_for(admin_user), "/api/v1/credential-keys/rotate", {})
+    assert rotated.status_code == 201
+    assert post(client, "/api/v1/credential-keys/rotate", {}).status_code == 403
+    assert post(client, "/api/v1/credentials/verify", {"token": token}).json()["valid"]
+    missing = api_client_for(unit_officer).get("/api/v1/placements/00000000-0000-4000-8000-000000000000/credential")
+    assert missing.status_code == 404

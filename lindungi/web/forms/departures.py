@@ -14,7 +14,7 @@ class DeskForm(forms.Form):
     previous check, because an officer checks a whole flight in a row."""
 
     identifier = forms.CharField(
-        label=gettext_lazy("NIK or passport number"), max_length=40,
+        label=gettext_lazy("NIK, passport number or credential"), max_length=1024,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
                                       "inputmode": "text", "class": "desk-input", "spellcheck": "false"}))
     destination = forms.ChoiceField(label=gettext_lazy("Destination"), choices=())

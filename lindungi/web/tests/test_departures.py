@@ -108,3 +108,12 @@ def test_interception_from_a_not_cleared_check(post_officer, check_data):
     assert bad.status_code == 422
     assert "16" in bad.content.decode() or "NIK" in bad.content.decode()
     assert client.get(reverse("web:interception-list")).status_code == 200
+
+
+def test_printable_credential_card(unit_officer, ready_placement):
+    client = login(unit_officer)
+    detail = client.get(reverse("web:placement-detail", args=[ready_placement.public_id])).content.decode()
+    assert reverse("web:placement-credential", args=[ready_placement.public_id]) in detail
+    card = client.get(reverse("web:placement-credential", args=[ready_placement.public_id]))
+    html = card.content.decode()
+    assert card.status_code == 200 and "<svg" in html and "LDC1." in html and ready_placement.person.full_name in html

@@ -256,6 +256,28 @@ def interception_detail(request, public_id):
                   selectors.interception_get_for(request.user, public_id, via=VIA))
 
 
+# ---------------------------------------------------------------------------------------------
+# Departure credential card
+# ---------------------------------------------------------------------------------------------
+
+
+def qr_svg(text: str) -> str:
+    """An inline SVG QR code (segno, error correction M) for a token."""
+    import segno
+
+    return segno.make(text, error="m", micro=False).svg_inline(scale=3, border=2, svgclass="qr", title="QR")
+
+
+@login_required
+@domain_errors_to_http
+def placement_credential(request, public_id):
+    """The printable card: the worker's name, what the credential holds and its QR code (print it
+    from the browser, or save as PDF)."""
+    credential = selectors.credential_for_placement(request.user, public_id, via=VIA)
+    return render(request, "web/departures/credential_card.html",
+                  {"credential": credential, "qr": qr_svg(credential.token)})
+
+
 def desk_redirect(request):
     return redirect("web:departure-desk")
 
@@ -266,6 +288,7 @@ urlpatterns = [
     path("departures/checks/", check_list, name="departure-check-list"),
     path("departures/checks/<uuid:public_id>/", check_detail, name="departure-check-detail"),
     path("departures/checks/<uuid:public_id>/depart/", check_depart, name="departure-check-depart"),
+    path("placements/<uuid:public_id>/credential/", placement_credential, name="placement-credential"),
     path("departures/watchlist/", watchlist_list, name="watchlist-list"),
     path("departures/watchlist/<uuid:public_id>/", watchlist_detail, name="watchlist-detail"),
     path("departures/interceptions/", interception_list, name="interception-list"),
