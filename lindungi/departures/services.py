@@ -33,10 +33,12 @@ from lindungi.common.inputs import (
 )
 from lindungi.departures import credentials, rules, selectors
 from lindungi.departures.models import (
+    CheckpointPost,
     CredentialKey,
     DepartureCheck,
     DepartureCredential,
     Interception,
+    PostAssignment,
     Verdict,
     WatchlistEntry,
 )
@@ -146,6 +148,63 @@ def _client_ref(value: Any, errors: dict):
     if ref is None:
         add_error(errors, "client_ref", _("Must be a UUID."))
     return ref
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoint posts
+# ---------------------------------------------------------------------------------------------
+
+
+def checkpoint_post_ensure(*, actor, code: str, name: str, kind: str, regency_code: str = "",
+                           via: str = "web") -> CheckpointPost:
+    """Create a post, or update its name, kind and regency (administrators)."""
+    require_perm(actor, CREDENTIAL_MANAGE)
+    errors: dict[str, list[str]] = {}
+    code = text_field(code, "code", errors, required=True, max_length=20).upper()
+    name = text_field(name, "name", errors, required=True, max_length=150)
+    if kind not in CheckpointPost.Kind.values:
+        add_error(errors, "kind", _("Must be one of: %(c)s.") % {"c": ", ".join(CheckpointPost.Kind.values)})
+    regency = reference_selectors.regency_by_code(regency_code) if regency_code else None
+    if regency_code and regency is None:
+        add_error(errors, "regency", _("Unknown value."))
+    raise_if_errors(errors)
+    with transaction.atomic():
+        post = CheckpointPost.objects.filter(code=code).first()
+        before = snapshot(post, ("name", "kind", "regency")) if post else {}
+        if post is None:
+            post = CheckpointPost(code=code)
+        post.name, post.kind, post.regency = name, kind, regency
+        post.save()
+        changes = diff(before, snapshot(post, ("name", "kind", "regency")))
+        if changes:
+            audit_record(actor=actor, action="checkpoint_post.saved", obj=post, via=via, changes=changes)
+    return post
+
+
+def post_assign(*, actor, username: str, post_code: str, via: str = "web") -> PostAssignment:
+    """Assign a checkpoint officer to a post (replacing their previous post)."""
+    from lindungi.accounts.models import User
+    from lindungi.accounts.roles import Role
+
+    require_perm(actor, CREDENTIAL_MANAGE)
+    officer = User.objects.filter(username=username, role=Role.CHECKPOINT).first()
+    post = selectors.post_by_code(post_code)
+    errors: dict[str, list[str]] = {}
+    if officer is None:
+        add_error(errors, "username", _("No checkpoint officer with this username."))
+    if post is None:
+        add_error(errors, "post", _("Unknown checkpoint post."))
+    raise_if_errors(errors)
+    with transaction.atomic():
+        assignment = PostAssignment.objects.filter(user=officer).first()
+        before = assignment.post_id if assignment else None
+        if assignment is None:
+            assignment = PostAssignment(user=officer)
+        assignment.post = post
+        assignment.save()
+        audit_record(actor=actor, action="checkpoint_post.assigned", object_type="user", object_id=officer.pk,
+                     via=via, changes={"checkpoint_post": [before, post.pk]})
+    return assignment
 
 
 # ---------------------------------------------------------------------------------------------

@@ -101,3 +101,7 @@ def org_units(*, kind: str | None = None, on: date | None = None) -> QuerySet:
 
 def country_by_iso2(iso2: str) -> Country | None:
     return Country.objects.filter(iso2=iso2.upper()).first()
+
+
+def regency_by_code(code: str) -> Regency | None:
+    return Regency.objects.filter(code=code.replace(".", "").strip()).first()
