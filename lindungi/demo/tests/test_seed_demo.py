@@ -46,8 +46,13 @@ def test_seed_demo_with_placements(db):
 
 
 def test_seed_demo_departures(db):
-    from lindungi.departures.models import CheckpointPost, DepartureCheck, DepartureCredential, Interception
-    from lindungi.departures.models import WatchlistEntry
+    from lindungi.departures.models import (
+        CheckpointPost,
+        DepartureCheck,
+        DepartureCredential,
+        Interception,
+        WatchlistEntry,
+    )
 
     out = io.StringIO()
     call_command("seed_demo", persons=120, stdout=out, stderr=io.StringIO())
