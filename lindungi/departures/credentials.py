@@ -101,21 +101,36 @@ def sign(claims: Claims, private_key: Ed25519PrivateKey) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _problem(code: str, message_id: str, message_en: str) -> Unmet:
+# Every problem a verification can report, in Indonesian and English. The desk's offline verifier
+# (web/static/web/desk.js) receives this table, so both speak with one voice. ``{date}`` is filled in.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "credential_malformed": ("Kredensial tidak dapat dibaca (rusak atau bukan kredensial Lindungi).",
+                             "The credential cannot be read (damaged, or not a Lindungi credential)."),
+    "credential_unknown_key": ("Kredensial ditandatangani dengan kunci yang tidak dikenal.",
+                               "The credential is signed with an unknown key."),
+    "credential_bad_signature": ("Tanda tangan kredensial tidak sah: isinya telah diubah.",
+                                 "The credential's signature is invalid: its content was altered."),
+    "credential_expired": ("Kredensial berakhir pada {date}.", "The credential expired on {date}."),
+    "credential_revoked": ("Kredensial telah dicabut.", "The credential has been revoked."),
+    "credential_nik_mismatch": ("NIK tidak cocok dengan kredensial.", "The NIK does not match the credential."),
+    "credential_passport_mismatch": ("Nomor paspor tidak cocok dengan kredensial.",
+                                     "The passport number does not match the credential."),
+}
+
+
+def _problem(code: str, day: date | None = None) -> Unmet:
+    message_id, message_en = MESSAGES[code]
+    if day is not None:
+        message_id, message_en = message_id.format(date=date_id(day)), message_en.format(date=date_en(day))
     return Unmet(code, message_id, message_en)
 
 
-MALFORMED = _problem("credential_malformed", "Kredensial tidak dapat dibaca (rusak atau bukan kredensial Lindungi).",
-                     "The credential cannot be read (damaged, or not a Lindungi credential).")
-UNKNOWN_KEY = _problem("credential_unknown_key", "Kredensial ditandatangani dengan kunci yang tidak dikenal.",
-                       "The credential is signed with an unknown key.")
-BAD_SIGNATURE = _problem("credential_bad_signature", "Tanda tangan kredensial tidak sah: isinya telah diubah.",
-                         "The credential's signature is invalid: its content was altered.")
-REVOKED = _problem("credential_revoked", "Kredensial telah dicabut.", "The credential has been revoked.")
-NIK_MISMATCH = _problem("credential_nik_mismatch", "NIK tidak cocok dengan kredensial.",
-                        "The NIK does not match the credential.")
-PASSPORT_MISMATCH = _problem("credential_passport_mismatch", "Nomor paspor tidak cocok dengan kredensial.",
-                             "The passport number does not match the credential.")
+MALFORMED = _problem("credential_malformed")
+UNKNOWN_KEY = _problem("credential_unknown_key")
+BAD_SIGNATURE = _problem("credential_bad_signature")
+REVOKED = _problem("credential_revoked")
+NIK_MISMATCH = _problem("credential_nik_mismatch")
+PASSPORT_MISMATCH = _problem("credential_passport_mismatch")
 
 
 @dataclass(frozen=True)
@@ -172,8 +187,7 @@ def verify(token: str, *, keys: Mapping[str, Ed25519PublicKey], revoked: Iterabl
         return Verification(None, (BAD_SIGNATURE,))
     problems = []
     if today > claims.valid_until:
-        problems.append(_problem("credential_expired", f"Kredensial berakhir pada {date_id(claims.valid_until)}.",
-                                 f"The credential expired on {date_en(claims.valid_until)}."))
+        problems.append(_problem("credential_expired", claims.valid_until))
     if claims.cid in set(revoked):
         problems.append(REVOKED)
     if nik and nik_hash(claims.cid, nik) != claims.nik_hash:

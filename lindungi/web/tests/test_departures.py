@@ -117,3 +117,13 @@ def test_printable_credential_card(unit_officer, ready_placement):
     card = client.get(reverse("web:placement-credential", args=[ready_placement.public_id]))
     html = card.content.decode()
     assert card.status_code == 200 and "<svg" in html and "LDC1." in html and ready_placement.person.full_name in html
+
+
+def test_desk_carries_the_offline_verifier(post_officer):
+    client = login(post_officer)
+    page = client.get(reverse("web:departure-desk")).content.decode()
+    assert 'id="desk-texts"' in page and "credential_bad_signature" in page and "desk.js" in page
+    assert "daftar pencabutan berumur" in page
+    worker = client.get(reverse("web:departure-desk-sw"))
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("application/javascript")
+    assert worker["Service-Worker-Allowed"] == "/departures/" and "/departures/desk/" in worker.content.decode()

@@ -10,18 +10,21 @@ Thin: forms parse input, selectors read, services write (``actor=request.user, v
 Mirrors ``lindungi.api.routers.departures``.
 """
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lindungi.common.errors import DomainError
-from lindungi.departures import selectors, services
+from lindungi.departures import credentials, selectors, services
 from lindungi.departures.perms import DEPARTURE_CHECK, DEPARTURE_VIEW, INTERCEPTION_RECORD, WATCHLIST_MANAGE
 from lindungi.web.choices import lang
 from lindungi.web.forms.departures import (
@@ -49,8 +52,26 @@ def reason_messages(reasons: list[dict]) -> list[dict]:
     return [{"code": r["code"], "message": r[key]} for r in reasons]
 
 
+def desk_texts() -> dict:
+    """What the offline verifier says: the credential problems (one table, ``credentials.MESSAGES``)
+    and the desk's own labels, in the page's language."""
+    return {
+        "messages": credentials.MESSAGES,
+        "labels": {
+            "cleared": _("CLEARED"), "not_cleared": _("NOT CLEARED"), "offline": _("Offline"),
+            "offline_check": _("verified offline"), "passport": _("Passport"), "valid_until": _("valid until"),
+            "crl_age": _("revocation list {minutes} min old ({n} revoked)"),
+            "no_crl": _("no revocation list yet: connect once to fetch it"),
+            "queued": _("{n} check(s) waiting for upload"),
+            "no_credential": _("Offline, only a departure credential can be verified: scan the worker's card. "
+                               "The check is kept and uploaded when the network returns."),
+        },
+    }
+
+
 def _desk_context(request, form, check=None) -> dict:
     return {
+        "desk_texts": desk_texts(),
         "form": form,
         "check": check,
         "reasons": reason_messages(check.reasons) if check is not None else [],
@@ -278,6 +299,21 @@ def placement_credential(request, public_id):
                   {"credential": credential, "qr": qr_svg(credential.token)})
 
 
+def desk_service_worker(request):
+    """The desk's service worker, served under /departures/ so that it may control the desk."""
+    from django.templatetags.static import static
+
+    precache = [reverse("web:departure-desk"), static("vendor/pico-2.1.1.min.css"), static("web/app.css"),
+                static("vendor/htmx-2.0.11.min.js"), static("web/app.js"), static("web/desk.js"),
+                "/api/v1/public/credential-keys"]
+    response = render(request, "web/departures/sw.js",
+                      {"precache": json.dumps(precache), "static_prefix": settings.STATIC_URL},
+                      content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/departures/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 def desk_redirect(request):
     return redirect("web:departure-desk")
 
@@ -285,6 +321,7 @@ def desk_redirect(request):
 urlpatterns = [
     path("departures/", desk_redirect, name="departures"),
     path("departures/desk/", desk, name="departure-desk"),
+    path("departures/sw.js", desk_service_worker, name="departure-desk-sw"),
     path("departures/checks/", check_list, name="departure-check-list"),
     path("departures/checks/<uuid:public_id>/", check_detail, name="departure-check-detail"),
     path("departures/checks/<uuid:public_id>/depart/", check_depart, name="departure-check-depart"),

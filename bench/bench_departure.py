@@ -1,0 +1,202 @@
+"""Departure checks through the API against the bare lookup floor, interleaved in one run; and offline
+credential verifications per second in Python against bare Ed25519 verification.
+
+HTTP: gunicorn with 2 sync workers for each side (both up for the whole run), 32 wrk connections;
+rounds alternate floor / candidate so load on the shared machine hits both alike. The candidate is
+``POST /api/v1/departure-checks`` as a checkpoint officer at a post (bearer token, exact lookup,
+placement guards on the travel date, watch list, one check row and its audit event written); half
+of the identifiers are workers ready to depart (the full guard context), half anyone on record. The
+floor is ``GET /floor/lookup?nik=``: bare Django doing the single person query, nothing written.
+
+    .venv/bin/python bench/bench_departure.py --backend sqlite --persons 100000 --rounds 5 --seconds 10
+    .venv/bin/python bench/bench_departure.py --reuse        # keep the database of the previous run
+
+Figures go to ``bench/results/departure-<backend>.json`` and ``docs/benchmarks.md`` (by hand).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import DATA, Server, machine, manage, reset_database, save  # noqa: E402
+
+POST_SCRIPT = """
+local rows = {}
+for line in io.lines("%(rows)s") do rows[#rows + 1] = line end
+local header = "%(header)s"
+request = function()
+  local row = rows[math.random(#rows)]
+  local nik, iso2 = row:match("([^,]+),([^,]+)")
+  local body = '{"identifier": "' .. nik .. '", "destination": "' .. iso2 .. '", "flight": "GA 838"}'
+  return wrk.format("POST", "%(path)s", {["Authorization"] = header, ["Content-Type"] = "application/json"}, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+
+GET_SCRIPT = """
+local rows = {}
+for line in io.lines("%(rows)s") do rows[#rows + 1] = line end
+request = function()
+  local nik = rows[math.random(#rows)]:match("([^,]+)")
+  return wrk.format("GET", "%(path)s" .. nik)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+
+SETUP = """
+import random
+from lindungi.accounts.models import User
+from lindungi.departures import services
+from lindungi.placements.models import Placement
+from lindungi.registry.models import Person
+admin = User.objects.get(username='admin')
+services.checkpoint_post_ensure(actor=admin, code='TPI-BENCH', name='Bench post', kind='airport', via='bench')
+u, _ = User.objects.get_or_create(username='bench.checkpoint', defaults={'role': 'checkpoint'})
+u.set_password('bench-password-1'); u.save()
+services.post_assign(actor=admin, username='bench.checkpoint', post_code='TPI-BENCH', via='bench')
+ready = list(Placement.objects.filter(state='ready_to_depart', migrated=False)
+             .values_list('person__nik', 'country__iso2')[:%(n)d])
+anyone = list(Person.objects.order_by('?').values_list('nik', flat=True)[:%(n)d])
+rows = [f'{nik},{iso2}' for nik, iso2 in ready] + [f'{nik},TW' for nik in anyone[:max(len(ready), 1)]]
+random.shuffle(rows)
+open('%(out)s', 'w').write('\\n'.join(rows))
+print(len(ready), 'ready,', len(rows), 'rows')
+"""
+
+
+def token_for(url: str) -> str:
+    import urllib.request
+
+    body = json.dumps({"username": "bench.checkpoint", "password": "bench-password-1"}).encode()
+    req = urllib.request.Request(url + "/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))["token"]
+
+
+def run_wrk(url: str, script_text: str, name: str, *, seconds: int, connections: int = 32) -> dict:
+    script = DATA / f"{name}.lua"
+    script.write_text(script_text)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, duration_us, p50, p95, p99, errors = line.split()[1:]
+    return {"rps": round(int(requests) / (int(duration_us) / 1e6), 1), "p50_ms": float(p50), "p95_ms": float(p95),
+            "p99_ms": float(p99), "errors": int(errors)}
+
+
+def summary(rounds: list[dict]) -> dict:
+    out = {}
+    for key in ("rps", "p50_ms", "p95_ms"):
+        values = [r[key] for r in rounds]
+        out[key] = {"median": round(statistics.median(values), 1), "min": min(values), "max": max(values)}
+    out["errors"] = sum(r["errors"] for r in rounds)
+    return out
+
+
+def http(backend: str, rounds: int, seconds: int) -> dict:
+    rows = DATA / "departure-rows.txt"
+    with Server(backend, 8721) as api, Server(backend, 8722, settings="bench.settings_floor") as floor:
+        header = f"Bearer {token_for(api.url)}"
+        post = POST_SCRIPT % {"rows": rows, "header": header, "path": "/api/v1/departure-checks"}
+        get = GET_SCRIPT % {"rows": rows, "path": "/floor/lookup?nik="}
+        run_wrk(api.url, post, "departure-post", seconds=3)  # warm up both
+        run_wrk(floor.url, get, "departure-floor", seconds=3)
+        candidate, bare = [], []
+        for _ in range(rounds):
+            bare.append(run_wrk(floor.url, get, "departure-floor", seconds=seconds))
+            candidate.append(run_wrk(api.url, post, "departure-post", seconds=seconds))
+    result = {"candidate": summary(candidate), "floor": summary(bare), "rounds": {"candidate": candidate,
+                                                                               "floor": bare}}
+    result["ratio_of_medians"] = round(result["candidate"]["rps"]["median"] / result["floor"]["rps"]["median"], 3)
+    return result
+
+
+def offline(rounds: int, tokens: int = 2000) -> dict:
+    """credentials.verify (parse, key lookup, signature, dates, revocation, NIK hash) against bare
+    Ed25519 verify of the same bytes, interleaved."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from lindungi.departures import credentials
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key()
+    today = dt.date.today()
+    made = []
+    for n in range(tokens):
+        cid = f"00000000-0000-4000-8000-{n:012d}"
+        claims = credentials.Claims(cid=cid, kid="k1", passport=f"C{n:07d}", nik_hash=credentials.nik_hash(
+            cid, f"32010141079{n:05d}"), destination="TW", p3mi="B.0001/KA/2024", valid_until=today, issued_at=0)
+        made.append((credentials.sign(claims, key), f"32010141079{n:05d}"))
+    revoked = {f"00000000-0000-4000-8000-{n:012d}" for n in range(0, tokens, 10)}
+    raw = [credentials.parse(token)[1:] for token, _ in made]
+    keys = {"k1": public}
+    candidate, bare = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for signed, signature in raw:
+            public.verify(signature, signed)
+        bare.append(tokens / (time.perf_counter() - start))
+        start = time.perf_counter()
+        for token, nik in made:
+            credentials.verify(token, keys=keys, revoked=revoked, today=today, nik=nik)
+        candidate.append(tokens / (time.perf_counter() - start))
+
+    def spread(values):
+        return {"median": round(statistics.median(values)), "min": round(min(values)), "max": round(max(values))}
+
+    return {"verify_per_s": spread(candidate), "bare_ed25519_per_s": spread(bare),
+            "ratio_of_medians": round(statistics.median(candidate) / statistics.median(bare), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", default="sqlite")
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--placement-share", type=float, default=0.05)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the previous run")
+    parser.add_argument("--offline-only", action="store_true")
+    args = parser.parse_args()
+    started = time.time()
+    result = {"machine": machine(), "load_before": os.getloadavg(), "backend": args.backend}
+    if not args.offline_only:
+        if not args.reuse:
+            reset_database(args.backend)
+            manage(args.backend, "seed_demo", "--persons", str(args.persons), "--placement-share",
+                   str(args.placement_share), quiet=True)
+        rows = DATA / "departure-rows.txt"
+        print(manage(args.backend, "shell", "-c", SETUP % {"n": 5000, "out": rows}, quiet=True).strip())
+        result["persons"] = int(manage(args.backend, "shell", "-c", (
+            "from lindungi.registry.models import Person; print(Person.objects.count())"), quiet=True))
+        result["http"] = http(args.backend, args.rounds, args.seconds)
+    result["offline"] = offline(args.rounds)
+    result["load_after"] = os.getloadavg()
+    result["seconds"] = round(time.time() - started)
+    save(f"departure-{args.backend}", result)
+
+
+if __name__ == "__main__":
+    main()
