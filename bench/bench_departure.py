@@ -25,7 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DATA, Server, machine, manage, reset_database, save  # noqa: E402
+from bench.common import DATA, WRK_SCRIPT, Server, machine, manage, reset_database, save  # noqa: E402
+
+# The summary line every wrk script of the benchmarks prints.
+DONE = WRK_SCRIPT[WRK_SCRIPT.index("done = function"):]
 
 POST_SCRIPT = """
 local rows = {}
@@ -37,13 +40,7 @@ request = function()
   local body = '{"identifier": "' .. nik .. '", "destination": "' .. iso2 .. '", "flight": "GA 838"}'
   return wrk.format("POST", "%(path)s", {["Authorization"] = header, ["Content-Type"] = "application/json"}, body)
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout))
-end
-"""
+""" + DONE
 
 GET_SCRIPT = """
 local rows = {}
@@ -52,13 +49,7 @@ request = function()
   local nik = rows[math.random(#rows)]:match("([^,]+)")
   return wrk.format("GET", "%(path)s" .. nik)
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout))
-end
-"""
+""" + DONE
 
 SETUP = """
 import random

@@ -59,10 +59,10 @@ def test_desk_online_then_offline_with_a_credential(page, login, post_officer, r
     assert uploaded.count() == 1 and uploaded.get().verdict == "cleared"
 
     # Uploading the same check again (a retry after a lost answer) records nothing new.
-    page.evaluate("""() => {
-        localStorage.setItem('lindungi.desk.queue', JSON.stringify([{client_ref: '%s', identifier: '%s',
-            destination: 'TW', flight: 'CI 762', travel_date: ''}]));
+    page.evaluate("""(entry) => {
+        localStorage.setItem('lindungi.desk.queue', JSON.stringify([entry]));
         return window.lindungiDesk.upload();
-    }""" % (uploaded.get().client_ref, token))
+    }""", {"client_ref": str(uploaded.get().client_ref), "identifier": token, "destination": "TW",
+           "flight": "CI 762", "travel_date": ""})
     page.wait_for_function("JSON.parse(localStorage.getItem('lindungi.desk.queue') || '[]').length === 0")
     assert DepartureCheck.objects.exclude(client_ref=None).count() == 1
