@@ -179,9 +179,10 @@ def main() -> None:
             manage(args.backend, "seed_demo", "--persons", str(args.persons), "--placement-share",
                    str(args.placement_share), quiet=True)
         rows = DATA / "departure-rows.txt"
-        print(manage(args.backend, "shell", "-c", SETUP % {"n": 5000, "out": rows}, quiet=True).strip())
+        setup = manage(args.backend, "shell", "-c", SETUP % {"n": 5000, "out": rows}, quiet=True)
+        print(setup.strip().splitlines()[-1])
         result["persons"] = int(manage(args.backend, "shell", "-c", (
-            "from lindungi.registry.models import Person; print(Person.objects.count())"), quiet=True))
+            "from lindungi.registry.models import Person; print(Person.objects.count())"), quiet=True).split()[-1])
         result["http"] = http(args.backend, args.rounds, args.seconds)
     result["offline"] = offline(args.rounds)
     result["load_after"] = os.getloadavg()

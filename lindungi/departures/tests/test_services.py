@@ -280,3 +280,34 @@ def test_interception_case_seam(post_officer):
     assert linked.case_ref == str(case)
     with pytest.raises(ValidationFailed):
         services.interception_link_case(actor=post_officer, public_id=row.public_id, case_ref="nope")
+
+
+# ---------------------------------------------------------------------------------------------
+# Any input reaches a clear answer; a check costs a fixed number of queries
+# ---------------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_values = st.one_of(st.none(), st.text(max_size=40), st.integers(), st.booleans(), st.lists(st.text(max_size=5),
+                                                                                             max_size=2))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.fixed_dictionaries({}, optional={k: _values for k in (
+    "identifier", "destination", "flight", "travel_date", "post", "client_ref")}))
+def test_any_input_is_recorded_or_refused_by_field(post_officer, data):
+    before = DepartureCheck.objects.count()
+    try:
+        check, _ = services.departure_check_record(actor=post_officer, data=data)
+    except ValidationFailed as exc:
+        assert exc.fields and DepartureCheck.objects.count() == before
+    else:
+        assert check.verdict in ("cleared", "not_cleared")
+
+
+def test_query_budget_of_a_check(post_officer, ready_placement, check_data, django_assert_max_num_queries):
+    services.departure_check_record(actor=post_officer, data=check_data(ready_placement))  # warm caches
+    # lookup, access log, placement, checklist, destination rules, watch list, check row, audit, savepoints
+    with django_assert_max_num_queries(13):
+        services.departure_check_record(actor=post_officer, data=check_data(ready_placement))
