@@ -100,9 +100,18 @@ def summary(rounds: list[dict]) -> dict:
     return out
 
 
+def free_port() -> int:
+    """A port nobody listens on now (the machine is shared)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def http(backend: str, rounds: int, seconds: int) -> dict:
     rows = DATA / "departure-rows.txt"
-    with Server(backend, 8721) as api, Server(backend, 8722, settings="bench.settings_floor") as floor:
+    with Server(backend, free_port()) as api, Server(backend, free_port(), settings="bench.settings_floor") as floor:
         header = f"Bearer {token_for(api.url)}"
         post = POST_SCRIPT % {"rows": rows, "header": header, "path": "/api/v1/departure-checks"}
         get = GET_SCRIPT % {"rows": rows, "path": "/floor/lookup?nik="}
