@@ -5,6 +5,7 @@ A checkpoint officer reaches a person only through ``registry.selectors.person_l
 passport number, logged), and a placement only through that person."""
 
 import re
+import time
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -54,9 +55,25 @@ def identifier_kind(value: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
+# The post of each officer, remembered per process for a short while: every check asks for it.
+# ``services.post_assign`` forgets an officer's entry when it moves them.
+POST_CACHE_SECONDS = 30
+_posts: dict[int, tuple[float, CheckpointPost | None]] = {}
+
+
 def post_of(actor) -> CheckpointPost | None:
+    now = time.monotonic()
+    hit = _posts.get(actor.pk)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     assignment = PostAssignment.objects.filter(user_id=actor.pk).select_related("post").first()
-    return assignment.post if assignment is not None and assignment.post.active else None
+    post = assignment.post if assignment is not None and assignment.post.active else None
+    _posts[actor.pk] = (now + POST_CACHE_SECONDS, post)
+    return post
+
+
+def forget_post(user_id: int) -> None:
+    _posts.pop(user_id, None)
 
 
 def post_by_code(code: str) -> CheckpointPost | None:

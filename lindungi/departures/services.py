@@ -202,6 +202,7 @@ def post_assign(*, actor, username: str, post_code: str, via: str = "web") -> Po
             assignment = PostAssignment(user=officer)
         assignment.post = post
         assignment.save()
+        transaction.on_commit(lambda: selectors.forget_post(officer.pk))
         audit_record(actor=actor, action="checkpoint_post.assigned", object_type="user", object_id=officer.pk,
                      via=via, changes={"checkpoint_post": [before, post.pk]})
     return assignment

@@ -47,3 +47,13 @@ def check_data():
 
 def in_days(n: int) -> dt.date:
     return TODAY + dt.timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def _forget_posts():
+    """Officers' posts are remembered per process; user ids are reused between tests."""
+    from lindungi.departures import selectors
+
+    selectors._posts.clear()
+    yield
+    selectors._posts.clear()
