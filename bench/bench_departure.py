@@ -17,7 +17,6 @@ Figures go to ``bench/results/departure-<backend>.json`` and ``docs/benchmarks.m
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -25,7 +24,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DATA, WRK_SCRIPT, Server, machine, manage, reset_database, save  # noqa: E402
+from bench.common import (  # noqa: E402
+    DATA,
+    WRK_SCRIPT,
+    Round,
+    Server,
+    free_port,
+    interleave,
+    machine,
+    manage,
+    markdown_rows,
+    reset_database,
+    save,
+)
+
+# Sizes for run_all.py (read with ast): small for make bench, full for the issue's figure.
+SIZES = {"small": ["--persons", "20000", "--rounds", "3", "--seconds", "5"],
+         "full": ["--persons", "1000000", "--rounds", "5", "--seconds", "10"]}
 
 # The summary line every wrk script of the benchmarks prints.
 DONE = WRK_SCRIPT[WRK_SCRIPT.index("done = function"):]
@@ -80,33 +95,19 @@ def token_for(url: str) -> str:
     return json.load(urllib.request.urlopen(req))["token"]
 
 
-def run_wrk(url: str, script_text: str, name: str, *, seconds: int, connections: int = 32) -> dict:
-    script = DATA / f"{name}.lua"
+def run_wrk(url: str, script_text: str, name: str, *, seconds: int, connections: int = 32) -> Round:
+    script = DATA / f"{name}-{os.getpid()}.lua"
     script.write_text(script_text)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        script.unlink(missing_ok=True)
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-    requests, duration_us, p50, p95, p99, errors = line.split()[1:]
-    return {"rps": round(int(requests) / (int(duration_us) / 1e6), 1), "p50_ms": float(p50), "p95_ms": float(p95),
-            "p99_ms": float(p99), "errors": int(errors)}
-
-
-def summary(rounds: list[dict]) -> dict:
-    out = {}
-    for key in ("rps", "p50_ms", "p95_ms"):
-        values = [r[key] for r in rounds]
-        out[key] = {"median": round(statistics.median(values), 1), "min": min(values), "max": max(values)}
-    out["errors"] = sum(r["errors"] for r in rounds)
-    return out
-
-
-def free_port() -> int:
-    """A port nobody listens on now (the machine is shared)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    requests, duration_us, p50, p95, _p99, status, timeout, sockets = line.split()[1:]
+    return Round(rate=int(requests) / (int(duration_us) / 1e6), p50_ms=float(p50), p95_ms=float(p95),
+                 errors=int(status) + int(timeout) + int(sockets), operations=int(requests),
+                 error_kinds={"status >= 400": int(status), "timeout": int(timeout), "socket": int(sockets)})
 
 
 def http(backend: str, rounds: int, seconds: int) -> dict:
@@ -115,16 +116,10 @@ def http(backend: str, rounds: int, seconds: int) -> dict:
         header = f"Bearer {token_for(api.url)}"
         post = POST_SCRIPT % {"rows": rows, "header": header, "path": "/api/v1/departure-checks"}
         get = GET_SCRIPT % {"rows": rows, "path": "/floor/lookup?nik="}
-        run_wrk(api.url, post, "departure-post", seconds=3)  # warm up both
-        run_wrk(floor.url, get, "departure-floor", seconds=3)
-        candidate, bare = [], []
-        for _ in range(rounds):
-            bare.append(run_wrk(floor.url, get, "departure-floor", seconds=seconds))
-            candidate.append(run_wrk(api.url, post, "departure-post", seconds=seconds))
-    result = {"candidate": summary(candidate), "floor": summary(bare), "rounds": {"candidate": candidate,
-                                                                               "floor": bare}}
-    result["ratio_of_medians"] = round(result["candidate"]["rps"]["median"] / result["floor"]["rps"]["median"], 3)
-    return result
+        return interleave({
+            "floor: bare lookup": lambda n: run_wrk(floor.url, get, "departure-floor", seconds=seconds),
+            "departure check": lambda n: run_wrk(api.url, post, "departure-post", seconds=seconds),
+        }, floor="floor: bare lookup", rounds=rounds, warmup=1, log=print)
 
 
 def offline(rounds: int, tokens: int = 2000) -> dict:
@@ -152,22 +147,23 @@ def offline(rounds: int, tokens: int = 2000) -> dict:
     revoked = {f"00000000-0000-4000-8000-{n:012d}" for n in range(0, tokens, 10)}
     raw = [credentials.parse(token)[1:] for token, _ in made]
     keys = {"k1": public}
-    candidate, bare = [], []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for signed, signature in raw:
-            public.verify(signature, signed)
-        bare.append(tokens / (time.perf_counter() - start))
-        start = time.perf_counter()
-        for token, nik in made:
-            credentials.verify(token, keys=keys, revoked=revoked, today=today, nik=nik)
-        candidate.append(tokens / (time.perf_counter() - start))
 
-    def spread(values):
-        return {"median": round(statistics.median(values)), "min": round(min(values)), "max": round(max(values))}
+    def timed(step) -> Round:
+        start = time.perf_counter()
+        step()
+        seconds = time.perf_counter() - start
+        return Round(rate=tokens / seconds, operations=tokens, p50_ms=seconds / tokens * 1000,
+                     p95_ms=seconds / tokens * 1000)
 
-    return {"verify_per_s": spread(candidate), "bare_ed25519_per_s": spread(bare),
-            "ratio_of_medians": round(statistics.median(candidate) / statistics.median(bare), 3)}
+    def bare(_n):
+        return timed(lambda: [public.verify(signature, signed) for signed, signature in raw])
+
+    def full(_n):
+        return timed(lambda: [credentials.verify(token, keys=keys, revoked=revoked, today=today, nik=nik)
+                              for token, nik in made])
+
+    return interleave({"floor: bare Ed25519 verify": bare, "credentials.verify": full},
+                      floor="floor: bare Ed25519 verify", rounds=rounds, warmup=1)
 
 
 def main() -> None:
@@ -197,7 +193,9 @@ def main() -> None:
     result["load_after"] = os.getloadavg()
     result["seconds"] = round(time.time() - started)
     save(f"departure-{args.backend}", result)
-
+    if "http" in result:
+        print(markdown_rows(f"departure check, {result['persons']:,} people, {args.backend}", result["http"]))
+    print(markdown_rows("offline credential verification (Python)", result["offline"]))
 
 if __name__ == "__main__":
     main()

@@ -13,6 +13,7 @@ from django.db import connections, models
 from django.utils import timezone
 
 from lindungi.audit.models import AccessLog, AuditEvent
+from lindungi.common.bulk import FastInsert
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,3 +110,32 @@ def access_log(*, actor, kind: str, object_type: str, object_id: int | None, via
         at=timezone.now(), actor_id=getattr(actor, "pk", None), kind=kind, object_type=object_type,
         object_id=object_id, via=via, detail=detail[:255],
     ))
+
+
+def audit_rows(*, actor, action: str, object_type: str, via: str = "", reason: str = "") -> "AuditRows":
+    """Audit events of one kind for many records, written together (bulk paths). Each row is what
+    ``audit_record`` writes for one record."""
+    return AuditRows(actor=actor, action=action, object_type=object_type, via=via, reason=reason)
+
+
+class AuditRows:
+    _insert: FastInsert | None = None
+
+    def __init__(self, *, actor, action: str, object_type: str, via: str, reason: str):
+        self.common = {"actor_id": getattr(actor, "pk", None), "action": action, "object_type": object_type,
+                       "via": via}
+        self.reason = reason
+        self.rows: list[dict] = []
+
+    def add(self, *, object_id: int, changes: Mapping[str, Any] | None = None, reason: str | None = None) -> None:
+        self.rows.append(dict(self.common, object_id=object_id, changes=dict(changes or {}),
+                              reason=self.reason if reason is None else reason))
+
+    def write(self) -> int:
+        """One multi-row insert; inside the caller's transaction."""
+        if self.rows:
+            if AuditRows._insert is None:
+                AuditRows._insert = FastInsert(AuditEvent)
+            AuditRows._insert.insert(self.rows)
+        written, self.rows = len(self.rows), []
+        return written

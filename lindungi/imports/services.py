@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.audit.services import audit_record
+from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.imports import persons
 from lindungi.imports import placements as placement_rows
-from lindungi.imports.bulk import bulk_write_session
 from lindungi.imports.models import ImportBatch
 from lindungi.imports.perms import IMPORT_RUN
 from lindungi.placements.perms import PLACEMENT_WRITE
+from lindungi.registry.perms import PERSON_WRITE
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,12 @@ def _check_kind(kind: str, mode: str) -> tuple[str, str]:
 
 
 def require_import(actor, kind: str, mode: str = "") -> None:
-    """Who may import what: people and new placements need the import permission (placements also
-    the placement permission); historical placements are for central administrators only."""
+    """Who may import what: people and new placements need the import permission and the domain's
+    write permission (``person_bulk_create`` and ``placement_bulk_create`` check it again);
+    historical placements are for central administrators only."""
     require_perm(actor, IMPORT_RUN, _("You are not allowed to import data."))
+    if kind == ImportBatch.Kind.PERSONS:
+        require_perm(actor, PERSON_WRITE, _("You are not allowed to import data."))
     if kind == ImportBatch.Kind.PLACEMENTS:
         require_perm(actor, PLACEMENT_WRITE, _("You are not allowed to import data."))
         if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:

@@ -57,8 +57,12 @@ def agency_standing(agency, day: date) -> tuple[bool, str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def destination_rule_facts(country_id: int, *, day: date) -> list[DestinationRuleFacts]:
-    rows = (DestinationRule.objects.filter(country_id=country_id)
+def destination_rule_facts(country_id: int | None, *, day: date) -> list[DestinationRuleFacts]:
+    """The destination rules in force on ``day`` for one country (every country with None)."""
+    rows = DestinationRule.objects.all()
+    if country_id is not None:
+        rows = rows.filter(country_id=country_id)
+    rows = (rows
             .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .select_related("country", "occupation"))
@@ -73,9 +77,12 @@ def destination_rule_facts(country_id: int, *, day: date) -> list[DestinationRul
     ]
 
 
-def destination_blocks_for(*, country, occupation, employer_legal_type: str | None, day: date):
+def destination_blocks_for(*, country, occupation, employer_legal_type: str | None, day: date,
+                           rules: list[DestinationRuleFacts] | None = None):
+    """``rules``: the country's rules in force on ``day`` when the caller already holds them."""
     return states.destination_blocks(
-        destination_rule_facts(country.pk, day=day), country=country.iso2, occupation=occupation.isco_code,
+        destination_rule_facts(country.pk, day=day) if rules is None else rules, country=country.iso2,
+        occupation=occupation.isco_code,
         domestic=occupation.domestic_worker, employer_legal_type=employer_legal_type, day=day,
     )
 
@@ -97,8 +104,11 @@ JOB_ORDER_RELATIONS = ("agency", "employer", "foreign_agency", "country", "occup
 CONTEXT_RELATIONS = ("person", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation")
 
 
-def transition_context(placement: Placement, *, on: date | None = None) -> TransitionContext:
-    """Read everything the guards need, once, into plain frozen dataclasses."""
+def transition_context(placement: Placement, *, on: date | None = None, items=None,
+                       rules: list[DestinationRuleFacts] | None = None) -> TransitionContext:
+    """Read everything the guards need, once, into plain frozen dataclasses. A bulk caller that
+    already holds the placement's checklist ``items`` and its country's destination ``rules`` for
+    the day passes them and nothing is read."""
     day = on or today()
     if not all(Placement._meta.get_field(name).is_cached(placement) or getattr(placement, f"{name}_id") is None
                for name in CONTEXT_RELATIONS):
@@ -108,7 +118,7 @@ def transition_context(placement: Placement, *, on: date | None = None) -> Trans
     if placement.agency_id:
         good, reason = agency_standing(placement.agency, day)
         agency = AgencyFacts(name=placement.agency.legal_name, good_standing=good, reason=reason)
-    items = list(placement.checklist_items.all())
+    items = list(placement.checklist_items.all()) if items is None else items
     return TransitionContext(
         today=day,
         placement=PlacementFacts(
@@ -124,7 +134,7 @@ def transition_context(placement: Placement, *, on: date | None = None) -> Trans
         agency=agency,
         sip2mi=sip2mi_facts(placement.sip2mi, held=placement.quota_held),
         destination_blocks=destination_blocks_for(country=placement.country, occupation=placement.occupation,
-                                                  employer_legal_type=employer_type, day=day),
+                                                  employer_legal_type=employer_type, day=day, rules=rules),
     )
 
 
@@ -207,9 +217,10 @@ def placement_timeline(placement: Placement) -> list[PlacementTransition]:
     return list(placement.transitions.select_related("actor").order_by("at", "id"))
 
 
-def placement_eligibility_warnings(placement: Placement, *, on: date | None = None) -> list[states.Unmet]:
+def placement_eligibility_warnings(placement: Placement, *, on: date | None = None, items=None,
+                                   rules: list[DestinationRuleFacts] | None = None) -> list[states.Unmet]:
     """What would stop this placement at selection, evaluated now: shown as warnings at creation."""
-    return states.unmet_conditions(states.SELECTION, transition_context(placement, on=on))
+    return states.unmet_conditions(states.SELECTION, transition_context(placement, on=on, items=items, rules=rules))
 
 
 def placement_next_steps(actor, placement: Placement, *, on: date | None = None,
