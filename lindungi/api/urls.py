@@ -4,6 +4,7 @@ from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
 from lindungi.api.routers import (
     agencies,
+    audit,
     auth,
     departures,
     exports,
@@ -13,6 +14,7 @@ from lindungi.api.routers import (
     placements,
     public,
     reference,
+    users,
 )
 
 api = NinjaAPI(
@@ -38,4 +40,6 @@ api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)
 api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)
+api.add_router("", audit.router)
+api.add_router("/users", users.router)
 api.add_router("", departures.router)

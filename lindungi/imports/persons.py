@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import ValidationFailed
+from lindungi.common.workers import ClaimLost
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.registry.bulk import CREATED, EXISTING, PersonBulk, PersonRow, person_bulk_create
 
@@ -375,14 +376,17 @@ class PersonImporter:
                 error_lines += 1
                 errors.extend(self._error_rows(result.line, chunk.cells[result.line], result.fields))
         self.error_insert.insert(errors)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + skipped,
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + skipped + error_lines,
             last_line_done=chunk.last_line,
             updated_at=timezone.now(),
+            heartbeat_at=timezone.now(),
         )
+        if not committed:  # another worker took the batch over: undo this chunk
+            raise ClaimLost(_("Another worker took this import over."))
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,

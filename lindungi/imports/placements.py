@@ -56,6 +56,7 @@ from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
+from lindungi.common.workers import ClaimLost
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.imports.persons import (
     Column,
@@ -676,14 +677,17 @@ class PlacementImporter:
         if errors:
             errors.sort(key=lambda e: e["line"])
             self.error_insert.insert(errors)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + existing,
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + existing + error_lines,
             last_line_done=chunk.last_line,
             updated_at=timezone.now(),
+            heartbeat_at=timezone.now(),
         )
+        if not committed:  # another worker took the batch over: undo this chunk
+            raise ClaimLost(_("Another worker took this import over."))
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,

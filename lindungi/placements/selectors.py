@@ -4,7 +4,7 @@ into the plain facts the state machine's guards read (``transition_context``).""
 import re
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,9 +18,11 @@ from lindungi.common.pagination import Page, paginate
 from lindungi.placements import states
 from lindungi.placements.checklist import checklist_status
 from lindungi.placements.models import (
+    DepartureCount,
     DestinationRule,
     JobOrder,
     Placement,
+    PlacementCount,
     PlacementTransition,
     Scheme,
     Sip2mi,
@@ -180,21 +182,43 @@ def placement_queryset_for(
         "-state_changed_at", "-id")
 
 
-def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web", **filters) -> Page:
+# The web board counts a filtered list up to this many ("more than 10,000").
+COUNT_LIMIT = 10_000
+
+
+def _counted_by_state(filters: dict) -> bool:
+    """True when the maintained counts answer the filters (none, or only a state)."""
+    return not any(value for name, value in filters.items() if name != "state")
+
+
+def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web",
+                       count_limit: int | None = None, **filters) -> Page:
+    """One page of the board. Its total comes from the maintained counts when only a state filters
+    it; otherwise it is counted (up to ``count_limit`` when given: the web board passes one)."""
     qs = placement_queryset_for(actor, **filters)
-    result = paginate(qs, page=page, page_size=page_size)
+    total = None
+    if _counted_by_state(filters) and not actor.is_lookup_only:
+        counts = placement_state_counts_for(actor, **filters)
+        total = counts[filters["state"]] if filters.get("state") else sum(counts.values())
+    result = paginate(qs, page=page, page_size=page_size, count_limit=count_limit, total=total)
     used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
-               object_type="placement_list", object_id=None, via=via,
+               object_type="placement_list", persons=[placement.person_id for placement in result.items], via=via,
                detail=f"{result.total} result(s) for {used}")
     return result
 
 
 def placement_state_counts_for(actor, **filters) -> dict[str, int]:
-    """Count per state for the pipeline board (every state present, zero when empty)."""
-    filters.pop("state", None)
-    qs = placement_queryset_for(actor, **filters)
-    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    """Count per state for the pipeline board (every state present, zero when empty). Without
+    filters besides the state they are sums of the trigger-maintained ``PlacementCount`` rows in
+    the actor's scope (a few hundred rows at most, whatever the number of placements)."""
+    filters = {k: v for k, v in filters.items() if k != "state"}
+    qs = placement_queryset_for(actor, **filters)  # permission, lookup-only rule, filter validation
+    if _counted_by_state(filters):
+        counts = dict(PlacementCount.objects.visible_to(actor).order_by().values_list("state")
+                      .annotate(total=Sum("n")))
+    else:
+        counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
     return {value: counts.get(value, 0) for value in states.PlacementState.values}
 
 
@@ -209,7 +233,8 @@ def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -
     if placement is None:
         raise NotFound(_("Placement not found."))
     if log:
-        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk, via=via)
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk,
+                   persons=[placement.person_id], via=via)
     return placement
 
 
@@ -370,7 +395,7 @@ def person_placements_for(actor, person, *, via: str = "web") -> list[Placement]
         .order_by("-created_at", "-id")
     )
     access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person_placements", object_id=person.pk,
-               via=via, detail=f"{len(placements)} placement(s)")
+               persons=[person.pk], via=via, detail=f"{len(placements)} placement(s)")
     return placements
 
 
@@ -393,14 +418,11 @@ PIPELINE_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def placement_departed_count_for(actor, *, year: int | None = None) -> int:
     """Placements in the actor's scope that departed (passed the exit check) in ``year``
-    (default: this year, in the local calendar)."""
+    (default: this year, in the installation's calendar)."""
     _can_view_placements(actor)
     year = year or today().year
-    visible = Placement.objects.visible_to(actor).values("id")
-    return (PlacementTransition.objects
-            .filter(to_state=states.PlacementState.DEPARTED, placement_id__in=visible,
-                    at__date__gte=date(year, 1, 1), at__date__lte=date(year, 12, 31))
-            .values("placement_id").distinct().count())
+    # Trigger-maintained counts per (year, regency, P3MI): a sum over a few rows in scope.
+    return DepartureCount.objects.visible_to(actor).filter(year=year).aggregate(total=Sum("n"))["total"] or 0
 
 
 def placement_pipeline_summary_for(actor) -> dict:

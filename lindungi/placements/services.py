@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
-from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.audit.services import audit_insert, audit_record, diff, snapshot
+from lindungi.common import prepared
 from lindungi.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from lindungi.common.inputs import clean_text, date_field, int_field, is_public_id, money_field, raise_if_errors
 from lindungi.placements import selectors, states
@@ -324,12 +325,24 @@ def sip2mi_release(*, sip2mi_id: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _placement_for_write(actor, public_id) -> Placement:
-    """The placement, scoped, with every relation the guards read: the only load a write needs."""
-    placement = (Placement.objects.visible_to(actor).filter(public_id=public_id)
-                 .select_related(*selectors.CONTEXT_RELATIONS).first() if is_public_id(public_id) else None)
+def _placement_for_write(actor, public_id, *, deferred: bool = False):
+    """The placement, scoped, with every relation the guards read, in one query: the only load a
+    write needs. Its SQL is compiled once per scope and day (``common.prepared``), then reused with
+    the public id as a parameter. With ``deferred`` it returns ``(placement, fill)`` and the
+    relations are attached only when ``fill()`` is called (a guard-free transition never builds them)."""
+    if not is_public_id(public_id):
+        raise NotFound(_("Placement not found."))
+    key = ("placement_for_write", bool(actor.is_authenticated and actor.is_active), actor.role,
+           getattr(actor, "unit_id", None), getattr(actor, "agency_id", None), timezone.localdate())
+    placement, fill = prepared.fetch_one(
+        key, Placement, lambda value: (Placement.objects.visible_to(actor).filter(public_id=value)
+                                       .select_related(*selectors.CONTEXT_RELATIONS).order_by()),
+        field="public_id", value=public_id)
     if placement is None:
         raise NotFound(_("Placement not found."))
+    if deferred:
+        return placement, fill
+    fill()
     return placement
 
 
@@ -436,7 +449,7 @@ class Moved:
 
 def placement_transition(
     *, actor, public_id, to_state: str, reason: str = "", expected_version: int | None = None,
-    via: str = "web", on: dt.date | None = None,
+    via: str = "web", on: dt.date | None = None, with_relations: bool = False,
 ) -> Moved:
     """Move a placement to ``to_state``.
 
@@ -447,16 +460,21 @@ def placement_transition(
     6. SIP2MI quota taken on selection / given back on an early exit, by compare-and-set;
     7. compare-and-set on (state, version) — 0 rows means someone else moved it first (409);
     8. a ``PlacementTransition`` row and an audit event. Nothing is read back afterwards.
-    ``on`` is the day the guards are evaluated for (default today).
+    ``on`` is the day the guards are evaluated for (default today). The one load reads the placement
+    with every relation a guard may read; the related objects are built only for a step with guards,
+    one that moves SIP2MI quota, or when the caller asks for them (``with_relations``: it will show
+    them).
     """
     day = on or timezone.localdate()
     reason = (reason or "").strip()
-    if to_state not in PlacementState.values:
+    if to_state not in states.STATE_VALUES:
         raise ValidationFailed.from_fields({"to_state": _("Unknown state.")})
     with transaction.atomic():
-        placement = _placement_for_write(actor, public_id)
+        placement, fill = _placement_for_write(actor, public_id, deferred=True)
         from_state, version = placement.state, placement.version
         rule = states.rule_for(from_state, to_state)
+        if with_relations or (rule is not None and (rule.guards or states.quota_effect(from_state, to_state))):
+            fill()
         if rule is None:
             raise Conflict(
                 _("A placement cannot move from %(a)s to %(b)s.") % {
@@ -477,18 +495,15 @@ def placement_transition(
                 unmet=unmet, to_state=to_state)
         quota_held = _move_quota(placement, states.quota_effect(from_state, to_state), day=day, to_state=to_state)
         now = timezone.now()
-        updated = Placement.objects.filter(pk=placement.pk, state=from_state, version=version).update(
-            state=to_state, version=version + 1, state_changed_at=now, quota_held=quota_held, updated_at=now)
-        if not updated:
+        if not _write_transition(placement, from_state=from_state, to_state=to_state, version=version,
+                                 quota_held=quota_held, actor=actor, reason=reason, via=via, now=now):
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
-        PlacementTransition.objects.create(placement=placement, from_state=from_state, to_state=to_state, actor=actor,
-                                           reason=reason, at=now, via=via, version=version + 1)
         changes = {"state": [from_state, to_state]}
         if quota_held != placement.quota_held:
             changes["quota_held"] = [placement.quota_held, quota_held]
-        audit_record(actor=actor, action="placement.transition", obj=placement, changes=changes, reason=reason,
-                     via=via)
+        audit_insert(actor=actor, action="placement.transition", object_type="placement", object_id=placement.pk,
+                     changes=changes, reason=reason, via=via, at=now)
         for hook in TRANSITION_HOOKS:
             hook(actor=actor, placement=placement, from_state=from_state, to_state=to_state, via=via)
     placement.state, placement.version, placement.state_changed_at = to_state, version + 1, now
@@ -497,6 +512,42 @@ def placement_transition(
         context = replace(context, placement=replace(context.placement, state=to_state),
                           sip2mi=selectors.sip2mi_facts(placement.sip2mi, held=quota_held))
     return Moved(placement=placement, context=context)
+
+
+_TRANSITION_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _write_transition(placement: Placement, *, from_state: str, to_state: str, version: int, quota_held: bool,
+                      actor, reason: str, via: str, now: dt.datetime) -> bool:
+    """The compare-and-set ``UPDATE`` on (state, version) and the ``PlacementTransition`` row, as two
+    statements prepared once per database vendor. False when the placement was moved meanwhile."""
+    connection = connections[Placement.objects.db]
+    statements = _TRANSITION_SQL.get(connection.vendor)
+    if statements is None:
+        quote = connection.ops.quote_name
+
+        def column(model, name):
+            return quote(model._meta.get_field(name).column)
+
+        p = {name: column(Placement, name) for name in
+             ("id", "state", "version", "state_changed_at", "quota_held", "updated_at")}
+        inserted = ", ".join(column(PlacementTransition, name) for name in
+                             ("placement", "from_state", "to_state", "actor", "reason", "at", "via", "version"))
+        statements = _TRANSITION_SQL[connection.vendor] = (
+            f"UPDATE {quote(Placement._meta.db_table)} SET {p['state']} = %s, {p['version']} = %s, "
+            f"{p['state_changed_at']} = %s, {p['quota_held']} = %s, {p['updated_at']} = %s "
+            f"WHERE {p['id']} = %s AND {p['state']} = %s AND {p['version']} = %s",
+            f"INSERT INTO {quote(PlacementTransition._meta.db_table)} ({inserted}) "
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    update, insert = statements
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(update, [to_state, version + 1, at, quota_held, at, placement.pk, from_state, version])
+        if cursor.rowcount != 1:
+            return False
+        cursor.execute(insert, [placement.pk, from_state, to_state, getattr(actor, "pk", None), reason, at, via,
+                                version + 1])
+    return True
 
 
 def _move_quota(placement: Placement, effect: int, *, day: dt.date, to_state: str) -> bool:

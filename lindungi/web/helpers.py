@@ -51,7 +51,7 @@ def page_window(page) -> list[int]:
 
 
 def page_number(request) -> int:
-    """The ``page`` query parameter as a page number (1 when missing or not a number)."""
+    """The ``page`` query parameter, 1 when missing or not a number."""
     try:
         return max(1, int(request.GET.get("page", 1)))
     except ValueError:

@@ -1,4 +1,4 @@
-from lindungi.web.views import agencies, core, departures, exports, imports, placements, registry
+from lindungi.web.views import accounts, agencies, audit, core, departures, exports, imports, placements, registry
 
 app_name = "web"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     *exports.urlpatterns,
     *placements.urlpatterns,
     *departures.urlpatterns,
+    *audit.urlpatterns,
+    *accounts.urlpatterns,
 ]

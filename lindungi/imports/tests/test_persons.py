@@ -263,10 +263,12 @@ def test_resume_refused_unless_failed_or_stale(admin_user, django_capture_on_com
     batch = run(admin_user, csv_bytes([row(1)]))
     with pytest.raises(Conflict):
         services.import_batch_resume(actor=admin_user, batch=batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, updated_at=timezone.now())
-    with pytest.raises(Conflict):
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, updated_at=timezone.now(),
+                                                   heartbeat_at=timezone.now() - timedelta(seconds=10))
+    with pytest.raises(Conflict):  # its worker is alive (heartbeat 10 s ago)
         services.import_batch_resume(actor=admin_user, batch=batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    # no heartbeat for a minute: the worker died; resuming is allowed at once (not after 10 minutes)
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
     with django_capture_on_commit_callbacks(execute=True):
         services.import_batch_resume(actor=admin_user, batch=batch)
     batch.refresh_from_db()

@@ -18,6 +18,8 @@ NAV = [
     ("web:departure-check-list", gettext_noop("Departure checks"), "departure.view"),
     ("web:interception-list", gettext_noop("Interceptions"), "departure.view"),
     ("web:watchlist-list", gettext_noop("Watch list"), "departure.watchlist_view"),
+    ("web:access-log", gettext_noop("Access log"), "audit.view"),
+    ("web:user-list", gettext_noop("Accounts"), "user.manage"),
 ]
 
 

@@ -3,8 +3,8 @@ htmx until it is done) and the download.
 
 Thin adapters over ``lindungi.exports.services`` / ``selectors``. Exports are requested from the
 person list (``web.views.registry.person_export_csv`` / ``_xlsx``); the file is written by the
-background worker (``lindungi.exports.tasks.run_export``). The file was recorded in the access log
-when it was generated (one row with its row count), so downloads are not logged again.
+background worker (``lindungi.exports.tasks.run_export``). Generating the file and each download
+are recorded in the access log, naming every person in the file.
 """
 
 from django.contrib.auth.decorators import login_required
