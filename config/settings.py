@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lindungi.imports",
     "lindungi.exports",
     "lindungi.placements",
+    "lindungi.departures",
     "lindungi.demo",
     "lindungi.web",
     "lindungi.api",
@@ -186,6 +187,13 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # The client address: REMOTE_ADDR, or this request header set by the reverse proxy (e.g. X-Real-IP).
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30)
+# Access-log rows are batched for at most this many seconds (0: write each row at once).
+ACCESS_LOG_FLUSH_SECONDS = float(env_str("ACCESS_LOG_FLUSH_SECONDS", "1"))
+# Departure credentials: how long a credential is valid after it is issued, and how often a desk is
+# told to fetch a new revocation list (its "next_update").
+CREDENTIAL_VALID_DAYS = env_int("CREDENTIAL_VALID_DAYS", 30)
+CREDENTIAL_REVOCATION_MINUTES = env_int("CREDENTIAL_REVOCATION_MINUTES", 5)
 # Signed-in sessions end after this many idle minutes, and in any case after SESSION_MAX_HOURS.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600

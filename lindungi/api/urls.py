@@ -7,6 +7,7 @@ from lindungi.api.routers import (
     agencies,
     audit,
     auth,
+    departures,
     exports,
     imports,
     job_orders,
@@ -43,3 +44,4 @@ api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)
 api.add_router("", audit.router)
 api.add_router("/users", users.router)
+api.add_router("", departures.router)

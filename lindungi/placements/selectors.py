@@ -515,3 +515,12 @@ def job_order_openings(job_orders, *, on: date | None = None) -> dict[int, int]:
                                   valid_until__gte=day)
             .values("job_order_id").annotate(left=Sum(F("quota") - F("used"))).order_by())
     return {row["job_order_id"]: row["left"] or 0 for row in rows}
+
+
+def placement_open_for_person(actor, *, person_id: int) -> Placement | None:
+    """The one placement of a person that is not closed (at most one exists), scoped, with the
+    relations the guards read; for the departure check, which found the person by exact identifier."""
+    _can_view_placements(actor)
+    return (Placement.objects.visible_to(actor).filter(person_id=person_id, migrated=False)
+            .exclude(state__in=sorted(states.CLOSED)).select_related(*CONTEXT_RELATIONS)
+            .order_by("-created_at", "-id").first())

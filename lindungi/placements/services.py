@@ -4,6 +4,7 @@ audit event. ``placement_transition`` is the only way a placement changes state.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -424,6 +425,18 @@ def placement_update(*, actor, public_id, data: dict[str, Any], reason: str = ""
     return placement
 
 
+# Other domains react to a step inside the same transaction (the departures app issues a departure
+# credential on ``ready_to_depart`` and revokes it when the placement leaves that state). Registered
+# at start-up by the app that reacts, so this domain imports none of them.
+TRANSITION_HOOKS: list[Callable[..., None]] = []
+
+
+def register_transition_hook(hook: Callable[..., None]) -> None:
+    """``hook(*, actor, placement, from_state, to_state, via)``, called once per transition."""
+    if hook not in TRANSITION_HOOKS:
+        TRANSITION_HOOKS.append(hook)
+
+
 @dataclass(frozen=True)
 class Moved:
     """What a transition leaves: the placement as stored now (with the relations the guards read)
@@ -496,6 +509,8 @@ def placement_transition(
             changes["quota_held"] = [placement.quota_held, quota_held]
         audit_insert(actor=actor, action="placement.transition", object_type="placement", object_id=placement.pk,
                      changes=changes, reason=reason, via=via, at=now)
+        for hook in TRANSITION_HOOKS:
+            hook(actor=actor, placement=placement, from_state=from_state, to_state=to_state, via=via)
     placement.state, placement.version, placement.state_changed_at = to_state, version + 1, now
     placement.quota_held, placement.updated_at = quota_held, now
     if context is not None:

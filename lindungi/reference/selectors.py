@@ -106,3 +106,11 @@ def villages_of(regency_code: str) -> QuerySet:
     if not code.isdigit():
         return Village.objects.none()
     return Village.objects.filter(regency__code=code).order_by("district_name", "name")
+
+
+def country_by_iso2(iso2: str) -> Country | None:
+    return Country.objects.filter(iso2=iso2.upper()).first()
+
+
+def regency_by_code(code: str) -> Regency | None:
+    return Regency.objects.filter(code=code.replace(".", "").strip()).first()

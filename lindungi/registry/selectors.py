@@ -499,3 +499,8 @@ def person_with_nik_for(actor, nik: str, *, via: str = "web") -> dict | None:
         return person_lookup(actor, nik=nik, via=via)
     except (NotFound, ValidationFailed):
         return None
+
+
+def current_passport(person_id: int) -> Passport | None:
+    """The person's current passport (latest issued), for documents issued about them."""
+    return Passport.objects.filter(person_id=person_id, is_current=True).order_by("-issue_date", "-id").first()

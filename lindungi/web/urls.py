@@ -1,4 +1,4 @@
-from lindungi.web.views import accounts, agencies, audit, core, exports, imports, placements, registry
+from lindungi.web.views import accounts, agencies, audit, core, departures, exports, imports, placements, registry
 
 app_name = "web"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     *imports.urlpatterns,
     *exports.urlpatterns,
     *placements.urlpatterns,
+    *departures.urlpatterns,
     *audit.urlpatterns,
     *accounts.urlpatterns,
 ]

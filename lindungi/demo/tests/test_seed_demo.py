@@ -43,3 +43,27 @@ def test_seed_demo_with_placements(db):
     assert {"TW", "HK", "MY", "SG", "JP", "SA"} <= countries
     assert Sip2mi.objects.filter(job_order__agency=demo_agency, status="active").count() >= 6
     assert Placement.objects.filter(agency=demo_agency).exists()
+
+
+def test_seed_demo_departures(db):
+    from lindungi.departures.models import (
+        CheckpointPost,
+        DepartureCheck,
+        DepartureCredential,
+        Interception,
+        WatchlistEntry,
+    )
+
+    out = io.StringIO()
+    call_command("seed_demo", persons=120, stdout=out, stderr=io.StringIO())
+    assert "Departure checks" in out.getvalue()
+    assert set(CheckpointPost.objects.values_list("code", flat=True)) == {
+        "TPI-CGK", "TPI-SUB", "TPI-KNO", "TPI-BTM", "PLBN-ENT"}
+    verdicts = Counter(DepartureCheck.objects.values_list("verdict", flat=True))
+    assert verdicts["cleared"] and verdicts["not_cleared"], verdicts
+    assert DepartureCheck.objects.filter(departed_at__isnull=False).exists()
+    codes = Counter(r["code"] for reasons in DepartureCheck.objects.values_list("reasons", flat=True) for r in reasons)
+    assert codes["no_person"] and codes["watchlist_hit"], codes
+    assert Interception.objects.values("group_ref").distinct().count() == 4
+    assert WatchlistEntry.objects.count() == 4 and DepartureCredential.objects.exists()
+    assert User.objects.get(username="checkpoint.soetta").checkpoint_post.post.code == "TPI-CGK"

@@ -19,6 +19,10 @@ NAV = [
     ("web:agency-list", gettext_noop("P3MI"), "agency.view"),
     ("web:import-list", gettext_noop("Imports"), "import.run"),
     ("web:export-list", gettext_noop("Exports"), "person.export"),
+    ("web:departure-desk", gettext_noop("Checkpoint desk"), "departure.check"),
+    ("web:departure-check-list", gettext_noop("Departure checks"), "departure.view"),
+    ("web:interception-list", gettext_noop("Interceptions"), "departure.view"),
+    ("web:watchlist-list", gettext_noop("Watch list"), "departure.watchlist_view"),
     ("web:access-log", gettext_noop("Access log"), "audit.view"),
     ("web:user-list", gettext_noop("Accounts"), "user.manage"),
 ]

@@ -19,7 +19,7 @@ from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lindungi.imports import persons, reports, selectors, services
 from lindungi.imports import placements as placement_rows
 from lindungi.imports.perms import IMPORT_RUN
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_number
 
 BATCH_PAGE_SIZE = 25
 
@@ -42,13 +42,6 @@ class ImportUploadForm(forms.Form):
 
     def clean_kind(self) -> str:
         return self.cleaned_data.get("kind") or "persons"
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @login_required
@@ -77,7 +70,7 @@ def import_list(request):
                 return redirect("web:import-detail", public_id=batch.public_id)
         else:
             status = 400
-    page = selectors.import_batch_list_for(user, page=_page_number(request), page_size=BATCH_PAGE_SIZE)
+    page = selectors.import_batch_list_for(user, page=page_number(request), page_size=BATCH_PAGE_SIZE)
     kind_values = {value for value, _label in kinds}
     return render(request, "web/imports/list.html", {
         "form": form, "page": page, "can_import": can_import, "columns": persons.COLUMNS,

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
+from lindungi.demo.departures import seed_departures
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
 from lindungi.demo.placements import seed_placements
 from lindungi.demo.seed import DEMO_PASSWORD, bootstrap_admin, ensure_users, seed_agencies
@@ -87,7 +88,10 @@ class Command(BaseCommand):
         if opts["placement_share"] > 0:
             states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
                                      stdout=self.stdout, stderr=self.stderr)
+        departures = seed_departures(admin=admin, rng=rng)
         summary = ", ".join(f"{state} {count:,}" for state, count in states.most_common())
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Person.objects.count():,} people, {sum(states.values()):,} placements"
-            + (f" ({summary})." if summary else ".")))
+            + (f" ({summary})." if summary else ".")
+            + (f" Departure checks: {', '.join(f'{k} {v:,}' for k, v in departures.most_common())}." if departures
+               else "")))
