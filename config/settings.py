@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "lindungi.imports",
     "lindungi.exports",
     "lindungi.placements",
+    "lindungi.cases",
+    "lindungi.returns",
     "lindungi.demo",
     "lindungi.web",
 ]

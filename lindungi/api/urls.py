@@ -2,7 +2,18 @@ from ninja import NinjaAPI
 
 from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
-from lindungi.api.routers import agencies, auth, exports, imports, job_orders, persons, placements, public, reference
+from lindungi.api.routers import (
+    agencies,
+    auth,
+    cases,
+    exports,
+    imports,
+    job_orders,
+    persons,
+    placements,
+    public,
+    reference,
+)
 
 api = NinjaAPI(
     title="Lindungi API",
@@ -22,6 +33,8 @@ api.add_router("/persons", persons.router)
 api.add_router("/agencies", agencies.router)
 api.add_router("/public/job-orders", job_orders.public_router)
 api.add_router("/public", public.router)
+api.add_router("/public", cases.public_router)
+api.add_router("/cases", cases.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)
