@@ -6,6 +6,7 @@ from django.utils import translation
 from lindungi.accounts.roles import Role
 from lindungi.agencies import selectors as agency_selectors
 from lindungi.agencies.models import ForeignParty
+from lindungi.cases import selectors as case_selectors
 from lindungi.reference import selectors as reference_selectors
 
 BLANK = [("", "—")]
@@ -71,3 +72,7 @@ def employer_choices(actor, *, role: str = ForeignParty.Role.EMPLOYER) -> list:
         groups.setdefault(f"{localized(party.country)} ({party.country.iso2})", []).append(
             (str(party.public_id), label))
     return list(groups.items())
+
+
+def case_category_choices() -> list[tuple[str, str]]:
+    return [(c.code, localized(c)) for c in case_selectors.category_choices()]

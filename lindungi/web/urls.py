@@ -1,4 +1,4 @@
-from lindungi.web.views import agencies, core, exports, imports, placements, registry
+from lindungi.web.views import agencies, cases, core, exports, imports, placements, registry
 
 app_name = "web"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *exports.urlpatterns,
     *placements.urlpatterns,
+    *cases.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from lindungi.api.schemas import ERRORS, ErrorOut, InputSchema, related
 from lindungi.cases import selectors, services
 from lindungi.cases.models import Case
+from lindungi.common.inputs import client_address
 from lindungi.placements.states import Unmet
 
 router = Router(tags=["cases"])
@@ -421,10 +422,6 @@ class PublicCreatedOut(Schema):
 
 class SecretIn(InputSchema):
     secret: str
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 @public_router.get("/complaint-categories", auth=None, response={200: list[CategoryOut], **ERRORS},
