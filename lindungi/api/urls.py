@@ -13,6 +13,7 @@ from lindungi.api.routers import (
     placements,
     public,
     reference,
+    returns,
 )
 
 api = NinjaAPI(
@@ -35,6 +36,7 @@ api.add_router("/public/job-orders", job_orders.public_router)
 api.add_router("/public", public.router)
 api.add_router("/public", cases.public_router)
 api.add_router("/cases", cases.router)
+api.add_router("/returns", returns.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)

@@ -748,3 +748,10 @@ def trc_dispatch_record(*, actor, case_public_id, data: dict[str, Any], via: str
         audit_record(actor=actor, action="case.trc_dispatch", obj=dispatch,
                      changes=diff({}, snapshot(dispatch, DISPATCH_AUDITED)), via=via)
     return dispatch
+
+
+def case_note_arrival(*, actor, case: Case, arrival_id: int, via: str = "web") -> None:
+    """An arrival linked to the case (``returns.services.arrival_record``) shows on its timeline."""
+    _event(case, action="arrival", actor=actor, via=via, public=False)
+    audit_record(actor=actor, action="case.arrival_linked", obj=case, changes={"arrival": [None, arrival_id]},
+                 via=via)

@@ -1,4 +1,4 @@
-from lindungi.web.views import agencies, cases, core, exports, imports, placements, registry
+from lindungi.web.views import agencies, cases, core, exports, imports, placements, registry, returns
 
 app_name = "web"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *placements.urlpatterns,
     *cases.urlpatterns,
+    *returns.urlpatterns,
 ]

@@ -26,6 +26,7 @@ from lindungi.cases.perms import CASE_ANSWER, CASE_VIEW, CASE_WRITE, TRC_WRITE
 from lindungi.cases.states import ACTION_LABELS, CaseState
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied
 from lindungi.common.inputs import client_address
+from lindungi.returns import selectors as return_selectors
 from lindungi.web.choices import case_category_choices, country_choices, grouped_regency_choices, lang
 from lindungi.web.forms.cases import (
     CLOSURE_LABELS,
@@ -207,6 +208,7 @@ def _render_detail(request, case, *, status=200, step_form=None, refused=None, d
         "can_dispatch": actor.has_role_perm(TRC_WRITE),
         "staff": actor.role != Role.P3MI_STAFF,
         "closure_label": CLOSURE_LABELS.get(case.closure_code, ""),
+        "arrivals": return_selectors.arrivals_for_case(actor, case) if actor.role != Role.P3MI_STAFF else [],
     }
     return render(request, "web/cases/case_detail.html", context, status=status)
 
