@@ -306,6 +306,8 @@ def case_create(*, actor, data: dict[str, Any], via: str = "web") -> Registered:
     values["procedural"] = _choice(data.get("procedural"), Procedural, "procedural", errors,
                                    default=Procedural.OTHER)
     values["documents_complete"] = bool(data.get("documents_complete"))
+    # A letter or an email received earlier is registered with the day it arrived.
+    received_on = date_field(data.get("registered_on"), "registered_on", errors, not_future=True)
     links = _staff_links(actor, {k: v for k, v in data.items() if v not in (None, "")}, errors)
     unit = links.pop("unit", None) or actor.unit
     if actor.role == Role.UNIT_OFFICER and unit != actor.unit:
@@ -315,7 +317,7 @@ def case_create(*, actor, data: dict[str, Any], via: str = "web") -> Registered:
         unit = _unit_for_regency(values["regency"], day=day)
     with transaction.atomic():
         return _register(actor=actor, values={**values, **links}, categories=categories, unit=unit,
-                         channel=channel, via=via, day=day)
+                         channel=channel, via=via, day=received_on or day)
 
 
 def _client_key(bucket: str, client: str) -> str:

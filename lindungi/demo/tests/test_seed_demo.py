@@ -43,3 +43,19 @@ def test_seed_demo_with_placements(db):
     assert {"TW", "HK", "MY", "SG", "JP", "SA"} <= countries
     assert Sip2mi.objects.filter(job_order__agency=demo_agency, status="active").count() >= 6
     assert Placement.objects.filter(agency=demo_agency).exists()
+
+
+def test_seed_demo_protection(db):
+    from lindungi.cases.models import Case, TrcDispatch
+    from lindungi.returns.models import Arrival
+
+    call_command("seed_demo", persons=400, stdout=io.StringIO(), stderr=io.StringIO())
+    states = Counter(Case.objects.values_list("state", flat=True))
+    assert sum(states.values()) >= 10 and len(states) >= 4, states
+    assert Case.objects.filter(procedural="non_procedural").count() > Case.objects.filter(
+        procedural="procedural").count()
+    kinds = Counter(Arrival.objects.values_list("kind", flat=True))
+    assert kinds.most_common(1)[0][0] in ("in_difficulty", "failed_candidate"), kinds
+    assert Arrival.objects.exclude(placement_moved_to="").exists() or not Placement.objects.filter(
+        state__in=["working_abroad", "departed"]).exists()
+    assert TrcDispatch.objects.count() >= 0

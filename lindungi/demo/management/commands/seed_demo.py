@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
+from lindungi.cases.models import Case
+from lindungi.demo.cases import seed_arrivals, seed_cases
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
 from lindungi.demo.placements import seed_placements
 from lindungi.demo.seed import DEMO_PASSWORD, bootstrap_admin, ensure_users, seed_agencies
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         agencies = seed_agencies(admin, rng=rng)
         ensure_users(agencies[0])
         if opts["if_empty"] and Person.objects.exists():
+            if not Case.objects.exists():
+                self._protection(admin, rng, persons=Person.objects.count())
             if opts["placement_share"] > 0 and not Placement.objects.exists():
                 # A database seeded before placements existed: add them to the people on record.
                 states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
@@ -87,7 +91,15 @@ class Command(BaseCommand):
         if opts["placement_share"] > 0:
             states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
                                      stdout=self.stdout, stderr=self.stderr)
+        self._protection(admin, rng, persons=total)
         summary = ", ".join(f"{state} {count:,}" for state, count in states.most_common())
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Person.objects.count():,} people, {sum(states.values()):,} placements"
             + (f" ({summary})." if summary else ".")))
+
+    def _protection(self, admin, rng, *, persons: int) -> None:
+        """Complaints, TRC dispatches and arrivals in the published proportions."""
+        officers = list(User.objects.filter(username__in=["petugas.jabar", "petugas.jatim"]).order_by("username"))
+        cases = seed_cases(officers=officers, admin=admin, count=max(12, persons // 40), rng=rng)
+        arrivals = seed_arrivals(admin=admin, count=max(10, persons // 25), rng=rng)
+        self.stdout.write(f"Demo complaints: {sum(cases.values()):,} ({cases}); arrivals: {sum(arrivals.values()):,}.")
