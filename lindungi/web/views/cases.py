@@ -203,7 +203,8 @@ def _render_detail(request, case, *, status=200, step_form=None, refused=None, d
         "answer_form": answer_form or AnswerForm(), "dispatch_form": dispatch_form or DispatchForm(),
         "can_write": actor.has_role_perm(CASE_WRITE) and case.state not in (CaseState.RESOLVED,
                                                                             CaseState.CLOSED_ADMIN),
-        "can_answer": actor.has_role_perm(CASE_ANSWER) and case.state == CaseState.CLARIFICATION
+        "can_answer": (actor.has_role_perm(CASE_ANSWER) or actor.has_role_perm(CASE_WRITE))
+        and case.state == CaseState.CLARIFICATION
         and any(r.answered_on is None for r in overview["rounds"]),
         "can_dispatch": actor.has_role_perm(TRC_WRITE),
         "staff": actor.role != Role.P3MI_STAFF,
