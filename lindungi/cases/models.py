@@ -203,6 +203,9 @@ class Case(TimeStamped):
             models.Index(fields=["state", "unreachable_since"]),
             models.Index(fields=["state", "told_unresolvable_on"]),
             models.Index(fields=["referral_unit", "state"]),
+            # The deadline command claims the cases it closes by their closure code, then reads them back.
+            models.Index(fields=["closure_code", "state"], condition=~models.Q(closure_code=""),
+                         name="case_closure_claimed"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=CaseState.values), name="case_state_known"),

@@ -757,3 +757,18 @@ def case_note_arrival(*, actor, case: Case, arrival_id: int, via: str = "web") -
     _event(case, action="arrival", actor=actor, via=via, public=False)
     audit_record(actor=actor, action="case.arrival_linked", obj=case, changes={"arrival": [None, arrival_id]},
                  via=via)
+
+
+def holidays_load(*, years, via: str = "command") -> int:
+    """Holidays of ``years`` from the ``holidays`` package, added where the day is not yet recorded."""
+    from lindungi.cases.models import Holiday
+    from lindungi.cases.seed import holiday_rows
+
+    with transaction.atomic():
+        existing = set(Holiday.objects.values_list("day", flat=True))
+        rows = [Holiday(day=d, name=n, kind=k, source=s) for d, n, k, s in holiday_rows(years) if d not in existing]
+        Holiday.objects.bulk_create(rows)
+        for row in Holiday.objects.filter(day__in=[r.day for r in rows]):
+            audit_record(actor=None, action="holiday.create", obj=row, changes={"day": [None, row.day.isoformat()]},
+                         via=via)
+    return len(rows)

@@ -293,3 +293,26 @@ def test_deadline_claim_makes_a_concurrent_officer_step_lose(make_case, unit_off
     with pytest.raises(Conflict):
         services.case_transition(actor=unit_officer, public_id=case.public_id, to_state=S.VERIFYING,
                                  expected_version=read_version)
+
+
+def test_load_holidays_adds_only_missing_days():
+    from django.core.management import call_command
+
+    Holiday.objects.filter(day__year=2027).delete()
+    call_command("load_holidays", "2027", stdout=__import__("io").StringIO())
+    days = Holiday.objects.filter(day__year=2027)
+    assert days.filter(day=dt.date(2027, 8, 17)).exists() and days.filter(kind="collective_leave").exists()
+    before = days.count()
+    assert services.holidays_load(years=[2027]) == 0 and Holiday.objects.filter(day__year=2027).count() == before
+
+
+def test_case_deadlines_command_prints_counts(make_case):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = make_case()
+    _registered(case, dt.date(2026, 1, 1))
+    out = StringIO()
+    call_command("case_deadlines", "--date", "2026-02-10", stdout=out)
+    assert "documents_incomplete: closed 1" in out.getvalue()
