@@ -244,6 +244,7 @@ def case_overview(actor, case: Case, *, on: date | None = None) -> dict:
         "timeline": list(case.events.select_related("actor").order_by("at", "id")) if staff else [],
         "next_steps": case_next_steps(actor, case) if staff else [],
         "dispatches": list(case.dispatches.order_by("-dispatched_at")) if staff else [],
+        "registry_candidates": registry_candidates_for(actor, case) if staff else [],
     }
 
 
@@ -305,3 +306,38 @@ def dispatch_list_for(actor, *, page: int = 1, page_size: int = 25) -> Page:
     if actor.role == Role.UNIT_OFFICER:
         queryset = queryset.filter(Q(case__in=cases.values("id")) | Q(unit_id=actor.unit_id))
     return paginate(queryset.select_related("case", "unit"), page=page, page_size=page_size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching the worker to the registry
+# ---------------------------------------------------------------------------------------------
+
+
+def registry_candidates_for(actor, case: Case) -> list[dict]:
+    """People in the registry who may be the worker of a case not yet linked, scored with the
+    registry's explainable duplicate rules (``registry.duplicates``): from the NIK given (birth date,
+    sex and regency read from it), the name and the passport number. Only people the actor may see."""
+    from lindungi.reference.selectors import regency_codes_ever_valid
+    from lindungi.registry import selectors as registry_selectors
+    from lindungi.registry.duplicates import Profile
+    from lindungi.registry.nik import parse_nik
+    from lindungi.registry.perms import PERSON_VIEW
+
+    if case.person_id or not case.worker_nik or not has_perm(actor, PERSON_VIEW) or actor.is_lookup_only:
+        return []
+    regencies = regency_codes_ever_valid()
+    info, errors = parse_nik(case.worker_nik, known_regency_codes=set(regencies),
+                             known_province_codes={code[:2] for code in regencies})
+    if info is None or errors:
+        return []
+    year = 2000 + info.year2 if 2000 + info.year2 <= today().year - 15 else 1900 + info.year2
+    try:
+        birth = date(year, info.month, info.day)
+    except ValueError:
+        return []
+    regency = regencies.get(info.regency_code)
+    profile = Profile(id=None, nik=case.worker_nik, full_name=case.worker_name, sex=info.sex, birth_date=birth,
+                      regency_id=regency.id if regency else None,
+                      province_id=regency.province_id if regency else None,
+                      passports=(case.worker_passport,) if case.worker_passport else ())
+    return registry_selectors.duplicate_rows_for(actor, registry_selectors.duplicate_matches(profile))

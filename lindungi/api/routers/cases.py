@@ -195,8 +195,24 @@ class DispatchOut(Schema):
     outcome: str
 
 
+class MatchReasonOut(Schema):
+    code: str
+    points: int
+    text: str
+
+
+class RegistryCandidateOut(Schema):
+    person: UUID
+    full_name: str
+    nik: str
+    score: int
+    reasons: list[MatchReasonOut]
+
+
 class CaseDetailOut(Schema):
     case: CaseOut
+    registry_candidates: list[RegistryCandidateOut] = Field(
+        default_factory=list, description="registry people who may be the worker (case not yet linked), scored")
     on: date
     rounds: list[RoundOut]
     deadlines: list[DeadlineOut]
@@ -310,6 +326,10 @@ def _detail(request, case: Case) -> dict:
     return {
         "case": case, "on": overview["on"], "rounds": overview["rounds"], "deadlines": overview["deadlines"],
         "timeline": overview["timeline"], "dispatches": overview["dispatches"],
+        "registry_candidates": [{"person": m["person"].public_id, "full_name": m["person"].full_name,
+                                 "nik": m["person"].nik, "score": m["score"],
+                                 "reasons": [{**r, "text": str(r["text"])} for r in m["reasons"]]}
+                                for m in overview["registry_candidates"]],
         "next_steps": [{**s, "label": str(s["label"]), "unmet": _unmet_out(s["unmet"])}
                        for s in overview["next_steps"]],
     }

@@ -105,3 +105,14 @@ def test_public_status_shows_no_typed_text(make_case, unit_officer):
     for secret_text in ("RAHASIA", "Ani Rahayu", "Siti Aminah", "Gaji tidak dibayar selama", "081234567890"):
         assert secret_text not in text
     assert [s["state"] for s in status["steps"]] == [S.REGISTERED, S.VERIFYING, S.CLOSED_ADMIN]
+
+
+def test_registry_candidates_explain_the_match(make_case, unit_officer, make_person, regency):
+    person = make_person()
+    typo = person.nik[:-1] + ("1" if person.nik[-1] != "1" else "2")
+    case = make_case(worker_nik=typo, worker_name=person.full_name)
+    found = selectors.registry_candidates_for(unit_officer, Case.objects.get(pk=case.pk))
+    assert [m["person"] for m in found] == [person]
+    assert found[0]["score"] >= 60 and {r["code"] for r in found[0]["reasons"]}
+    services.case_update(actor=unit_officer, public_id=case.public_id, data={"person": str(person.public_id)})
+    assert selectors.registry_candidates_for(unit_officer, Case.objects.get(pk=case.pk)) == []

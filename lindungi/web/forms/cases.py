@@ -120,6 +120,11 @@ class CaseStepForm(forms.Form):
                 if k not in ("to_state", "expected_version", "reason") and v not in ("", None)}
 
 
+class LinkPersonForm(forms.Form):
+    person = forms.UUIDField(widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class CaseDetailsForm(forms.Form):
     documents_complete = forms.BooleanField(label=gettext_lazy("Documents complete"), required=False)
     unreachable_since = forms.DateField(label=gettext_lazy("Complainant unreachable since"), required=False,

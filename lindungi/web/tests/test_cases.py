@@ -146,3 +146,15 @@ def test_other_units_and_lookup_roles_get_404_or_403(make_case, checkpoint_offic
     other = make_user(Role.UNIT_OFFICER, unit=OrgUnit.objects.get(code="BP3MI-JATIM"))
     assert login(other).get(reverse("web:case-detail", args=[case.public_id])).status_code == 404
     assert login(checkpoint_officer).get(reverse("web:case-list")).status_code == 403
+
+
+def test_link_the_worker_to_a_scored_registry_match(unit_officer, make_case, make_person):
+    person = make_person()
+    typo = person.nik[:-1] + ("1" if person.nik[-1] != "1" else "2")
+    case = make_case(worker_nik=typo, worker_name=person.full_name)
+    client = login(unit_officer)
+    page = client.get(reverse("web:case-detail", args=[case.public_id])).content.decode()
+    assert 'data-testid="registry-candidates"' in page and person.nik in page
+    response = client.post(reverse("web:case-link-person", args=[case.public_id]),
+                           {"person": str(person.public_id), "expected_version": 1})
+    assert response.status_code == 302 and Case.objects.get(pk=case.pk).person == person

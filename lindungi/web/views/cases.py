@@ -36,6 +36,7 @@ from lindungi.web.forms.cases import (
     CaseIntakeForm,
     CaseStepForm,
     DispatchForm,
+    LinkPersonForm,
     PublicComplaintForm,
     TrackForm,
 )
@@ -280,6 +281,21 @@ def case_details(request, public_id):
 @login_required
 @require_POST
 @domain_errors_to_http
+def case_link_person(request, public_id):
+    """Link the worker to a registry record chosen among the scored candidates."""
+    form = LinkPersonForm(request.POST)
+
+    def call(data):
+        services.case_update(actor=request.user, public_id=public_id, data={"person": str(data["person"])},
+                             reason=_("Matched to the registry"), expected_version=data["expected_version"],
+                             via=VIA)
+
+    return _case_action(request, public_id, form, call, _("Worker linked to the registry."), "details_form")
+
+
+@login_required
+@require_POST
+@domain_errors_to_http
 def case_answer(request, public_id):
     form = AnswerForm(request.POST)
 
@@ -313,5 +329,6 @@ urlpatterns = [
     path("cases/<uuid:public_id>/step/", case_step, name="case-step"),
     path("cases/<uuid:public_id>/details/", case_details, name="case-details"),
     path("cases/<uuid:public_id>/answer/", case_answer, name="case-answer"),
+    path("cases/<uuid:public_id>/link-person/", case_link_person, name="case-link-person"),
     path("cases/<uuid:public_id>/dispatch/", case_dispatch, name="case-dispatch"),
 ]
