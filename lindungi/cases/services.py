@@ -716,8 +716,10 @@ def _warn(code: str, rule: rules.DeadlineRuleFacts, *, day: dt.date, cut: dt.dat
 DISPATCH_AUDITED = ("team", "place", "dispatched_at", "partner_agencies", "outcome", "unit", "case")
 
 
-def trc_dispatch_record(*, actor, case_public_id, data: dict[str, Any], via: str = "web") -> TrcDispatch:
-    """Record a rapid reaction team dispatch against a case."""
+def trc_dispatch_record(*, actor, case_public_id=None, placement_public_id=None, data: dict[str, Any],
+                        via: str = "web") -> TrcDispatch:
+    """Record a rapid reaction team dispatch against a case, or against an interception (a placement
+    stopped as non-procedural at a checkpoint) when there is no case."""
     require_perm(actor, TRC_WRITE)
     errors: dict[str, list[str]] = {}
     team = text_field(data.get("team"), "team", errors, required=True, max_length=200)
@@ -741,14 +743,27 @@ def trc_dispatch_record(*, actor, case_public_id, data: dict[str, Any], via: str
             at = timezone.make_aware(at)
         if at > timezone.now() + dt.timedelta(minutes=5):
             add_error(errors, "dispatched_at", _("The date cannot be in the future."))
+    if not case_public_id and not placement_public_id:
+        add_error(errors, "placement", _("Name the case or the intercepted placement."))
     raise_if_errors(errors)
     with transaction.atomic():
-        case = _case_for_write(actor, case_public_id)
-        dispatch = TrcDispatch.objects.create(case=case, unit=case.unit, team=team, place=place, dispatched_at=at,
-                                              partner_agencies=partners, outcome=outcome, recorded_by=actor)
-        _event(case, action="trc_dispatch", actor=actor, via=via, public=False)
+        case = placement = None
+        if case_public_id:
+            case = _case_for_write(actor, case_public_id)
+            unit = case.unit
+        else:
+            placement = (Placement.objects.visible_to(actor).filter(public_id=placement_public_id)
+                         .select_related("unit").first() if is_public_id(placement_public_id) else None)
+            if placement is None or placement.state != "intercepted_nonprocedural":
+                raise ValidationFailed.from_fields({"placement": _("Not an intercepted placement in your scope.")})
+            unit = actor.unit or placement.unit or _unit_for_regency(None, day=timezone.localdate())
+        dispatch = TrcDispatch.objects.create(case=case, placement=placement, unit=unit, team=team, place=place,
+                                              dispatched_at=at, partner_agencies=partners, outcome=outcome,
+                                              recorded_by=actor)
+        if case is not None:
+            _event(case, action="trc_dispatch", actor=actor, via=via, public=False)
         audit_record(actor=actor, action="case.trc_dispatch", obj=dispatch,
-                     changes=diff({}, snapshot(dispatch, DISPATCH_AUDITED)), via=via)
+                     changes=diff({}, snapshot(dispatch, DISPATCH_AUDITED + ("placement",))), via=via)
     return dispatch
 
 

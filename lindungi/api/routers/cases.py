@@ -356,6 +356,18 @@ def cases_create(request, payload: CaseIn):
                         "secret": registered.secret})
 
 
+class InterceptionDispatchIn(DispatchIn):
+    placement: UUID = Field(..., description="the intercepted placement (state intercepted_nonprocedural)")
+
+
+@router.post("/dispatches", response={201: DispatchOut, **ERRORS}, operation_id="cases_dispatch_interception")
+def cases_dispatch_interception(request, payload: InterceptionDispatchIn):
+    """Record a TRC dispatch for an interception that has no case."""
+    data = payload.dict(exclude={"placement"})
+    return Status(201, services.trc_dispatch_record(actor=request.user, placement_public_id=payload.placement,
+                                                    data=data, via="api"))
+
+
 @router.get("/{public_id}", response={200: CaseDetailOut, **ERRORS}, operation_id="cases_detail")
 def cases_detail(request, public_id: UUID):
     """One case with its clarification rounds, running deadlines, timeline, TRC dispatches and

@@ -99,3 +99,19 @@ def test_public_honeypot_and_categories():
     assert post(client, "/api/v1/public/complaints", {**COMPLAINT, "website": "x"}).status_code == 429
     categories = client.get("/api/v1/public/complaint-categories").json()
     assert {"gaji_tidak_dibayar", "perdagangan_orang"} <= {c["code"] for c in categories}
+
+
+def test_dispatch_for_an_interception_without_a_case(api_client_for, unit_officer, make_placement,
+                                                     checkpoint_officer):
+    from lindungi.placements import services as placement_services
+
+    placement = make_placement()
+    client = api_client_for(unit_officer)
+    body = {"placement": str(placement.public_id), "team": "TRC Soetta", "place": "Terminal 3",
+            "dispatched_at": "2026-01-05T22:00:00+07:00", "partner_agencies": "Imigrasi, Polresta Bandara"}
+    refused = post(client, "/api/v1/cases/dispatches", body)
+    assert refused.status_code == 422 and "placement" in refused.json()["fields"]
+    placement_services.placement_transition(actor=checkpoint_officer, public_id=placement.public_id,
+                                            to_state="intercepted_nonprocedural", reason="Tujuan tidak sesuai")
+    response = post(client, "/api/v1/cases/dispatches", body)
+    assert response.status_code == 201, response.json()
