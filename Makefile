@@ -29,6 +29,7 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (background worker started beside it; Ctrl+C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --queue-name '*' >/dev/null 2>&1 & \
+	  $(PY) manage.py recover_jobs --every 20 >/dev/null 2>&1 & \
 	  $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile - ; \
 	  wait
 

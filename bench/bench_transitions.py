@@ -118,12 +118,13 @@ def _worker(n: int) -> dict:
     from lindungi.placements.services import placement_transition
 
     admin, ids = _setup(n)
+    public = dict(Placement.objects.values_list("id", "public_id"))  # the service takes public ids
 
     def select(pk):
-        placement_transition(actor=admin, placement_id=pk, to_state="selected", via="bench")
+        placement_transition(actor=admin, public_id=public[pk], to_state="selected", via="bench")
 
     def arrive(pk):
-        placement_transition(actor=admin, placement_id=pk, to_state="working_abroad", via="bench")
+        placement_transition(actor=admin, public_id=public[pk], to_state="working_abroad", via="bench")
 
     table = connection.ops.quote_name(Placement._meta.db_table)
     sql = f"UPDATE {table} SET state = %s, version = version + 1 WHERE id = %s AND state = %s AND version = %s"

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "lindungi.common.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lindungi.accounts.middleware.SessionPolicyMiddleware",
+    "lindungi.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -72,6 +74,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
+PASSWORD_CHANGE_URL = "web:password-change"
 
 TEMPLATES = [
     {
@@ -112,8 +115,14 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lindungi.accounts.passwords.DefaultPatternValidator"},
+    {"NAME": "lindungi.accounts.passwords.NotLikeUnitOrCompanyValidator"},
 ]
 
 LANGUAGE_CODE = "id"
@@ -139,13 +148,22 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Login lockout: this many failures within the window locks the account for the window.
+# Sign-in throttling (lindungi.accounts.throttle): this many failures within the window block a
+# username from one client address, and LOGIN_MAX_FAILURES_PER_ADDRESS block the address, for the window.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# The client address: REMOTE_ADDR, or this request header set by the reverse proxy (e.g. X-Real-IP).
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
-API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30)
-# Access-log rows are batched for at most this many seconds (0: write each row at once).
-ACCESS_LOG_FLUSH_SECONDS = float(env_str("ACCESS_LOG_FLUSH_SECONDS", "1"))
+# Signed-in sessions end after this many idle minutes, and in any case after SESSION_MAX_HOURS.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
+
+# Background workers beat a heartbeat this often; work whose heartbeat is older than
+# WORKER_STALE_SECONDS is taken over (manage.py recover_jobs --every 20 runs beside the worker).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
 
 TASKS = {
     "default": {

@@ -1,7 +1,5 @@
 from config.settings import *  # noqa: F403
 
-API_TOKEN_CACHE_SECONDS = 0
-ACCESS_LOG_FLUSH_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {

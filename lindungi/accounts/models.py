@@ -19,8 +19,10 @@ class User(AbstractUser):
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
         help_text=_("For P3MI staff: their own company"),
     )
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when an administrator gives a temporary password: the next sign-in asks for a new one"),
+    )
 
     class Meta:
         constraints = [
@@ -45,9 +47,6 @@ class User(AbstractUser):
     def is_lookup_only(self) -> bool:
         return self.role in LOOKUP_ONLY_ROLES
 
-    def is_locked(self) -> bool:
-        return bool(self.locked_until and self.locked_until > timezone.now())
-
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -71,3 +70,30 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins, counted per client address and per (username, client address) pair.
+
+    A pair is blocked after ``LOGIN_MAX_FAILURES`` failures in ``LOGIN_LOCKOUT_MINUTES``; an address
+    after ``LOGIN_MAX_FAILURES_PER_ADDRESS`` (password spraying across many names). Nothing is keyed
+    by the account alone, so failures from an attacker's address never lock the owner out from theirs,
+    and the username is counted as typed, whether or not such an account exists, so a block reveals
+    nothing about which usernames exist."""
+
+    class Scope(models.TextChoices):
+        ADDRESS = "address", _("Client address")
+        PAIR = "pair", _("Username from a client address")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    address = models.CharField(max_length=45)
+    username = models.CharField(max_length=150, blank=True, db_index=True, help_text=_("lower case, as typed"))
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "address", "username"], name="throttle_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address} {self.username}".strip()

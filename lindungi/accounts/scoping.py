@@ -11,7 +11,8 @@ with the names of its region and company columns; selectors never filter by role
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import F, Func, IntegerField, Q, QuerySet
 
 from lindungi.accounts.roles import LOOKUP_ONLY_ROLES, NATIONAL_ROLES, Role
 
@@ -40,7 +41,14 @@ def scope_queryset(queryset: QuerySet, actor, *, regency_field: str | None, agen
     if role == Role.UNIT_OFFICER and actor.unit_id and unit_filter is not None:
         return queryset.filter(unit_filter(actor.unit_id))
     if role == Role.UNIT_OFFICER and actor.unit_id and regency_field:
-        return queryset.filter(**{f"{regency_field}__in": _unit_coverage(actor.unit_id)})
+        coverage = _unit_coverage(actor.unit_id)
+        if connections[queryset.db].vendor == "sqlite":
+            # SQLite would drive every scoped list from the regency index and sort all the unit's
+            # rows; a unary plus leaves it the index that matches the list's order (the planner of
+            # PostgreSQL weighs both by its statistics).
+            return queryset.alias(scope_regency=Func(F(regency_field), template="+%(expressions)s",
+                                                     output_field=IntegerField())).filter(scope_regency__in=coverage)
+        return queryset.filter(**{f"{regency_field}__in": coverage})
     if role == Role.P3MI_STAFF and actor.agency_id and agency_filter is not None:
         return queryset.filter(agency_filter(actor.agency_id))
     if role == Role.P3MI_STAFF and actor.agency_id and agency_field:

@@ -1,36 +1,29 @@
-"""Admin for P3MI and foreign parties. Licence status is read-only here: suspensions, liftings and
-revocations go through the services (staff screens or API) so each one is audited and appended to
-the status history."""
+"""Admin for P3MI and foreign parties: read-only. Registrations, corrections, suspensions, liftings
+and revocations go through the services (staff screens or API), so each one is audited and appended
+to the status history."""
 
 from django.contrib import admin
 
 from lindungi.agencies.models import Agency, AgencyStatusChange, Branch, ForeignParty
+from lindungi.audit.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 
 
-class BranchInline(admin.TabularInline):
+class BranchInline(ReadOnlyInline):
     model = Branch
     extra = 0
     raw_id_fields = ("regency",)
     fields = ("regency", "address", "registered_on", "closed_on")
 
 
-class AgencyStatusChangeInline(admin.TabularInline):
+class AgencyStatusChangeInline(ReadOnlyInline):
     model = AgencyStatusChange
-    extra = 0
-    can_delete = False
     fields = ("status", "effective_from", "effective_until", "decree_number", "reason", "actor", "at")
     readonly_fields = fields
     ordering = ("-at", "-id")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ReadOnlyAdmin):
     list_display = ("legal_name", "sip3mi_number", "status", "licence_expires_on", "head_office_regency")
     list_filter = ("status", "head_office_regency__province")
     search_fields = ("legal_name", "sip3mi_number")
@@ -49,7 +42,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForeignParty)
-class ForeignPartyAdmin(admin.ModelAdmin):
+class ForeignPartyAdmin(ReadOnlyAdmin):
     list_display = ("name", "role", "legal_type", "country", "blacklisted_from", "blacklisted_until")
     list_filter = ("role", "legal_type", "country")
     search_fields = ("name", "name_local", "registration_number")

@@ -4,6 +4,7 @@ from lindungi.api.auth import API_AUTH
 from lindungi.api.errors import install_error_handlers
 from lindungi.api.routers import (
     agencies,
+    audit,
     auth,
     cases,
     exports,
@@ -14,6 +15,7 @@ from lindungi.api.routers import (
     public,
     reference,
     returns,
+    users,
 )
 
 api = NinjaAPI(
@@ -42,3 +44,5 @@ api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)
 api.add_router("/placements", placements.router)
 api.add_router("/job-orders", job_orders.router)
+api.add_router("", audit.router)
+api.add_router("/users", users.router)

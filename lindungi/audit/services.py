@@ -1,17 +1,17 @@
 """Audit writes. Services call these inside their own transaction so the record and the change
-commit or fail together."""
+commit or fail together. Both the audit trail and the access log are hash chains
+(``lindungi.audit.chain``); nothing else writes their rows."""
 
-import atexit
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 
+from lindungi.audit import chain
+from lindungi.audit.context import current_route
 from lindungi.audit.models import AccessLog, AuditEvent
 
 
@@ -42,70 +42,70 @@ def audit_record(
     *, actor, action: str, obj: models.Model | None = None, object_type: str = "", object_id: int | None = None,
     changes: Mapping[str, Any] | None = None, reason: str = "", via: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
         action=action,
         object_type=object_type or (obj._meta.model_name if obj is not None else ""),
         object_id=object_id if object_id is not None else obj.pk,
-        changes={k: v for k, v in (changes or {}).items()},
+        changes=chain.normalise_json(dict(changes or {})),
         reason=reason or "",
         via=via,
     )
+    chain.append(chain.AUDIT, [event])
+    return event
 
 
-class _AccessLogBuffer:
-    """Access-log rows are written in small batches: one insert per request on the partner lookup
-    path would serialise every request on SQLite's single writer. Rows are kept in memory for at
-    most ``ACCESS_LOG_FLUSH_SECONDS`` (a background timer flushes them; so do process exit and any
-    read of the log). With the setting at 0 every row is written at once, inside the caller's
-    transaction (tests, and installs that want that)."""
-
-    def __init__(self):
-        self.rows: list[AccessLog] = []
-        self.lock = threading.Lock()
-        self.timer: threading.Timer | None = None
-
-    def add(self, row: AccessLog) -> None:
-        delay = settings.ACCESS_LOG_FLUSH_SECONDS
-        if delay <= 0:
-            row.save()
-            return
-        with self.lock:
-            self.rows.append(row)
-            full = len(self.rows) >= 500
-            if self.timer is None and not full:
-                self.timer = threading.Timer(delay, self.flush_from_timer)
-                self.timer.daemon = True
-                self.timer.start()
-        if full:
-            self.flush()
-
-    def flush_from_timer(self) -> None:
-        try:
-            self.flush()
-        finally:
-            connections.close_all()
-
-    def flush(self) -> None:
-        with self.lock:
-            rows, self.rows = self.rows, []
-            if self.timer is not None:
-                self.timer.cancel()
-                self.timer = None
-        if rows:
-            AccessLog.objects.bulk_create(rows)
+def audit_insert(
+    *, actor, action: str, object_type: str, object_id: int, changes: Mapping[str, Any], at: datetime,
+    reason: str = "", via: str = "",
+) -> None:
+    """``audit_record`` for hot paths that already hold the time and need nothing back. The row is
+    chained like every other (``chain.append``), inside the caller's transaction."""
+    chain.append(chain.AUDIT, [AuditEvent(
+        at=at, actor_id=getattr(actor, "pk", None), action=action, object_type=object_type, object_id=object_id,
+        changes=chain.normalise_json(dict(changes)), reason=reason or "", via=via,
+    )])
 
 
-_access_buffer = _AccessLogBuffer()
-atexit.register(_access_buffer.flush)
+def audit_rows(*, actor, action: str, object_type: str, via: str = "", reason: str = "") -> "AuditRows":
+    """Audit events of one kind for many records, written together (bulk paths). Each row is what
+    ``audit_record`` writes for one record."""
+    return AuditRows(actor=actor, action=action, object_type=object_type, via=via, reason=reason)
 
 
-def flush_access_log() -> None:
-    _access_buffer.flush()
+class AuditRows:
+    def __init__(self, *, actor, action: str, object_type: str, via: str, reason: str):
+        self.common = {"actor_id": getattr(actor, "pk", None), "action": action, "object_type": object_type,
+                       "via": via}
+        self.reason = reason
+        self.rows: list[AuditEvent] = []
+
+    def add(self, *, object_id: int, changes: Mapping[str, Any] | None = None, reason: str | None = None) -> None:
+        self.rows.append(AuditEvent(**self.common, object_id=object_id,
+                                    changes=chain.normalise_json(dict(changes or {})),
+                                    reason=self.reason if reason is None else reason))
+
+    def write(self) -> int:
+        """Chained and inserted together, inside the caller's transaction."""
+        rows, self.rows = self.rows, []
+        at = timezone.now()
+        for row in rows:
+            row.at = at
+        chain.append(chain.AUDIT, rows)
+        return len(rows)
 
 
-def access_log(*, actor, kind: str, object_type: str, object_id: int | None, via: str = "", detail: str = "") -> None:
-    _access_buffer.add(AccessLog(
-        at=timezone.now(), actor_id=getattr(actor, "pk", None), kind=kind, object_type=object_type,
-        object_id=object_id, via=via, detail=detail[:255],
-    ))
+def access_log(*, actor, kind: str, object_type: str, object_id: int | None = None,
+               persons: Iterable[int | None] = (), via: str = "", detail: str = "") -> list[AccessLog]:
+    """Record that a response shows personal data: one row per person shown (``persons``: their
+    database ids), or one row without a person when it showed nobody (a miss, an empty list). The
+    rows are written and chained at once, in the caller's transaction (or their own), before the
+    response leaves: nothing acknowledged is held in memory."""
+    at, route = timezone.now(), current_route.get()
+    actor_id = getattr(actor, "pk", None)
+    ids = list(dict.fromkeys(pk for pk in persons if pk is not None)) or [None]
+    rows = [AccessLog(at=at, actor_id=actor_id, kind=kind, object_type=object_type, object_id=object_id,
+                      person_id=pk, route=route, via=via, detail=detail[:255]) for pk in ids]
+    chain.append(chain.ACCESS, rows)
+    return rows

@@ -216,7 +216,8 @@ def case_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Cas
     if case is None:
         raise NotFound(_("Case not found."))
     if log:
-        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="case", object_id=case.pk, via=via)
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="case", object_id=case.pk,
+                   persons=[case.person_id], via=via)
     return case
 
 

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
-from lindungi.audit.models import AuditEvent
-from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.audit.services import audit_record, audit_rows, diff, snapshot
 from lindungi.cases import rules, selectors, states
 from lindungi.cases.models import (
     Case,
@@ -679,11 +678,12 @@ def case_deadlines_apply(*, today: dt.date | None = None, via: str = "command", 
                     [CaseEvent(case_id=pk, action="close_administratively", from_state=state,
                                to_state=CaseState.CLOSED_ADMIN, reason=reason, code=code, at=now, via=via)
                      for pk, state, _version in rows], batch_size=2000)
-                AuditEvent.objects.bulk_create(
-                    [AuditEvent(action="case.deadline_close", object_type="case", object_id=pk, via=via,
-                                reason=reason, changes={"state": [state, CaseState.CLOSED_ADMIN],
-                                                        "closure_code": ["", code], "version": [version - 1, version]})
-                     for pk, state, version in rows], batch_size=2000)
+                audit = audit_rows(actor=None, action="case.deadline_close", object_type="case", via=via,
+                                   reason=reason)
+                for pk, state, version in rows:
+                    audit.add(object_id=pk, changes={"state": [state, CaseState.CLOSED_ADMIN],
+                                                     "closure_code": ["", code], "version": [version - 1, version]})
+                audit.write()
                 closed[code] = len(rows)
         if warn:
             warned[code] = _warn(code, rule, day=day, cut=cut, holidays=holidays, now=now, via=via)
@@ -703,9 +703,10 @@ def _warn(code: str, rule: rules.DeadlineRuleFacts, *, day: dt.date, cut: dt.dat
         CaseEvent.objects.bulk_create(
             [CaseEvent(case_id=pk, action="deadline_warning", code=code, reason=reason, at=now, via=via, public=False)
              for pk in ids], batch_size=2000)
-        AuditEvent.objects.bulk_create(
-            [AuditEvent(action="case.deadline_warning", object_type="case", object_id=pk, via=via, reason=reason,
-                        changes={"deadline": [None, code]}) for pk in ids], batch_size=2000)
+        audit = audit_rows(actor=None, action="case.deadline_warning", object_type="case", via=via, reason=reason)
+        for pk in ids:
+            audit.add(object_id=pk, changes={"deadline": [None, code]})
+        audit.write()
     return len(ids)
 
 

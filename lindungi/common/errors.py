@@ -52,6 +52,8 @@ class AuthenticationFailed(DomainError):
     code = "authentication_failed"
 
 
-class AccountLocked(DomainError):
-    status_code = 423
-    code = "account_locked"
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins from this client (for this username, or for any): wait and retry."""
+
+    status_code = 429
+    code = "too_many_attempts"

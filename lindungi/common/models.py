@@ -24,3 +24,18 @@ class EffectiveDated(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class ClaimedByWorker(models.Model):
+    """Background work (an import batch, an export job) claimed by one worker process at a time.
+
+    The worker that starts it writes a fresh ``claim`` and keeps ``heartbeat_at`` current
+    (``lindungi.common.workers.Heartbeat``); a row still "running" whose heartbeat is older than
+    ``WORKER_STALE_SECONDS`` belongs to a dead worker and is taken over. Every write of the worker is
+    fenced by its claim, so a worker that was taken over cannot write twice."""
+
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True

@@ -31,9 +31,11 @@ class Page:
         return self.page > 1
 
 
-def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25, count_limit: int | None = None) -> Page:
+def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25, count_limit: int | None = None,
+             total: int | None = None) -> Page:
     """One page of a queryset. With ``count_limit`` counting stops there (large registries): the
-    page then reports ``total_capped`` and at most that many pages."""
+    page then reports ``total_capped`` and at most that many pages. A ``total`` known already (from
+    maintained counts) is used as it is."""
     errors = {}
     if page < 1:
         errors["page"] = ["must be 1 or more"]
@@ -44,7 +46,9 @@ def paginate(queryset: QuerySet, *, page: int = 1, page_size: int = 25, count_li
     if errors:
         raise ValidationFailed.from_fields(errors)
     capped = False
-    if count_limit is None:
+    if total is not None:
+        pass
+    elif count_limit is None:
         total = queryset.count()
     else:
         total = queryset[: count_limit + 1].count()

@@ -3,10 +3,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.common.models import TimeStamped
+from lindungi.common.models import ClaimedByWorker, TimeStamped
 
 
-class ExportJob(TimeStamped):
+class ExportJob(TimeStamped, ClaimedByWorker):
     """A list of personal data written to a file in the background (``lindungi.exports.tasks``).
 
     The file holds exactly what its creator could see when it was generated; it is kept until

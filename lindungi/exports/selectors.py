@@ -7,6 +7,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
+from lindungi.audit.models import AccessLog
+from lindungi.audit.selectors import persons_logged
+from lindungi.audit.services import access_log
 from lindungi.common.errors import Conflict, NotFound, PermissionDenied
 from lindungi.common.pagination import Page, paginate
 from lindungi.exports.models import ExportJob
@@ -41,9 +44,9 @@ def export_job_get_for(actor, public_id) -> ExportJob:
     return job
 
 
-def export_file_for(actor, public_id) -> ExportJob:
-    """A finished export whose file may be downloaded by the actor. The file was logged in the access
-    log when it was generated (one row, with its row count); downloads are not logged again."""
+def export_file_for(actor, public_id, *, via: str = "web") -> ExportJob:
+    """A finished export whose file may be downloaded by the actor. Each download is logged with the
+    people the file holds (those logged when it was generated)."""
     job = export_job_get_for(actor, public_id)
     if not actor.has_role_perm(PERSON_EXPORT):
         raise PermissionDenied(_("You are not allowed to export people."))
@@ -53,4 +56,7 @@ def export_file_for(actor, public_id) -> ExportJob:
         raise Conflict(_("The export failed; there is nothing to download."))
     if job.is_expired or not job.file:
         raise NotFound(_("This export has expired. Request it again."))
+    access_log(actor=actor, kind=AccessLog.Kind.DOWNLOAD, object_type="exportjob", object_id=job.pk,
+               persons=persons_logged(object_type="exportjob", object_id=job.pk, kind=AccessLog.Kind.EXPORT),
+               via=via, detail=f"{job.row_count or 0} rows ({job.format})")
     return job

@@ -23,6 +23,7 @@ from lindungi.accounts.permissions import require_perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log, audit_record
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
 from lindungi.exports import persons as person_format
 from lindungi.exports.models import ExportJob
 from lindungi.registry.perms import PERSON_EXPORT
@@ -141,7 +142,7 @@ def export_start(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Export
     if count > DIRECT_MAX_ROWS:
         return ExportStart(count=count, job=export_request(actor=actor, kind=kind, fmt=fmt, filters=cleaned, via=via))
     access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type=f"{kind[:-1]}_list", object_id=None, via=via,
-               detail=f"{count} rows: {filters_text(cleaned)}")
+               persons=rows.values_list("pk", flat=True)[:MAX_ROWS], detail=f"{count} rows: {filters_text(cleaned)}")
     return ExportStart(count=count, rows=rows[:MAX_ROWS])
 
 
@@ -154,22 +155,25 @@ def export_enqueue(*, job: ExportJob) -> None:
 
 def export_run(*, job_id: int) -> ExportJob:
     """Generate the file of a queued job (the worker calls this). The rows are read with the job's
-    creator as the actor, so the scope is the creator's scope now. Writes one AccessLog row (kind
-    ``export``) for the whole file: downloads of the finished file are not logged again.
+    creator as the actor, so the scope is the creator's scope now. Writes an AccessLog row (kind
+    ``export``) for each person in the file; each download of the file repeats them (kind
+    ``download``, ``exports.selectors.export_file_for``).
 
     A job that is not queued (finished, failed or running elsewhere) is left alone."""
     job = ExportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("Export not found."))
-    now = timezone.now()
+    now, claim = timezone.now(), new_claim()
     claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, started_at=now, updated_at=now, message="")
+        status=ExportJob.Status.RUNNING, started_at=now, updated_at=now, message="", claim=claim, heartbeat_at=now)
     if not claimed:
         return job
-    job.status, job.started_at = ExportJob.Status.RUNNING, now
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    job.status, job.started_at, job.claim = ExportJob.Status.RUNNING, now, claim
+    with translation.override(job.language or settings.LANGUAGE_CODE), Heartbeat(ExportJob, job.pk, claim):
         try:
             _generate(job)
+        except ClaimLost:
+            pass  # another worker took the job over and writes the file itself
         except Exception as exc:
             if isinstance(exc, DomainError):
                 message = exc.message
@@ -189,7 +193,8 @@ def _generate(job: ExportJob) -> None:
     qs = export_queryset(actor, kind=job.kind, filters=clean_filters(job.filters))
     total = qs.count()
     with tempfile.TemporaryFile() as out:
-        people = qs[:MAX_ROWS].iterator(chunk_size=2000)
+        included: list[int] = []
+        people = _noting_ids(qs[:MAX_ROWS].iterator(chunk_size=2000), included)
         if job.format == ExportJob.Format.XLSX:
             written = person_format.write_xlsx(people, out)
         else:
@@ -204,11 +209,12 @@ def _generate(job: ExportJob) -> None:
     now = timezone.now()
     try:
         with transaction.atomic():
-            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, row_count=written,
-                                                       file=job.file.name, message=message, finished_at=now,
-                                                       updated_at=now)
-            access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="person_list", object_id=None,
-                       via=job.via, detail=f"{written} rows: {filters_text(job.filters)}")
+            if not ExportJob.objects.filter(pk=job.pk, claim=job.claim).update(
+                    status=ExportJob.Status.DONE, row_count=written, file=job.file.name, message=message,
+                    finished_at=now, updated_at=now):
+                raise ClaimLost(_("Another worker took this export over."))
+            access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="exportjob", object_id=job.pk,
+                       persons=included, via=job.via, detail=f"{written} rows: {filters_text(job.filters)}")
             audit_record(actor=actor, action="export.finished", obj=job, via=job.via,
                          changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.DONE],
                                   "row_count": [None, written]})
@@ -218,16 +224,41 @@ def _generate(job: ExportJob) -> None:
     job.status, job.row_count, job.message, job.finished_at = ExportJob.Status.DONE, written, message, now
 
 
+def _noting_ids(rows, ids: list[int]):
+    for row in rows:
+        ids.append(row.pk)
+        yield row
+
+
 def _fail(job: ExportJob, message: str) -> None:
     now = timezone.now()
     if job.file:
         job.file.delete(save=False)
     job.status, job.message, job.finished_at = ExportJob.Status.FAILED, message, now
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, file="", message=message,
-                                                   finished_at=now, updated_at=now)
+        if not ExportJob.objects.filter(pk=job.pk, claim=job.claim).update(
+                status=ExportJob.Status.FAILED, file="", message=message, finished_at=now, updated_at=now):
+            return  # taken over meanwhile
         audit_record(actor=job.created_by, action="export.failed", obj=job, via=job.via,
                      changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.FAILED]}, reason=message)
+
+
+def export_recover_stale() -> list[int]:
+    """Requeue every running export whose worker stopped beating its heartbeat; the file is written
+    again from the start under a new claim (the dead worker's claim can no longer finish it)."""
+    taken = []
+    for job in ExportJob.objects.filter(stale_running(), status=ExportJob.Status.RUNNING):
+        with transaction.atomic():
+            requeued = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING, claim=job.claim).filter(
+                stale_running()).update(status=ExportJob.Status.QUEUED, claim="", updated_at=timezone.now())
+            if not requeued:
+                continue
+            audit_record(actor=None, action="export.taken_over", obj=job, via="worker",
+                         changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.QUEUED]},
+                         reason=f"no heartbeat since {job.heartbeat_at or job.updated_at:%Y-%m-%d %H:%M:%S}")
+            export_enqueue(job=job)
+        taken.append(job.pk)
+    return taken
 
 
 def export_purge_expired(*, now=None) -> int:

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.common.models import TimeStamped
+from lindungi.common.models import ClaimedByWorker, TimeStamped
 
 
-class ImportBatch(TimeStamped):
+class ImportBatch(TimeStamped, ClaimedByWorker):
     class Kind(models.TextChoices):
         PERSONS = "persons", _("People")
         PLACEMENTS = "placements", _("Placements")

@@ -27,14 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindungi.accounts.roles import NATIONAL_ROLES, Role
 from lindungi.audit.services import audit_record
+from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import ValidationFailed
-from lindungi.common.text import name_key
-from lindungi.imports.bulk import FastInsert
+from lindungi.common.workers import ClaimLost
 from lindungi.imports.models import ImportBatch, ImportRowError
-from lindungi.registry.models import Passport, Person, PersonNameToken, token_rows_for
-from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+from lindungi.registry.bulk import CREATED, EXISTING, PersonBulk, PersonRow, person_bulk_create
 
 DEFAULT_CHUNK_SIZE = 2000
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -235,21 +233,12 @@ def inspect_file(binary, fmt: str, *, mapper: Callable[[Sequence[Any]], dict[str
 # --- the importer --------------------------------------------------------------------------------
 
 @dataclass
-class _Row:
-    line: int
-    cleaned: dict
-    warnings: list
-    passport: dict | None
-
-
-@dataclass
 class _Chunk:
     first_line: int = 0
     last_line: int = 0
     lines: int = 0
-    rows: list[_Row] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)  # ImportRowError columns
-    error_lines: int = 0
+    rows: list[PersonRow] = field(default_factory=list)
+    cells: dict[int, Sequence[Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -257,7 +246,6 @@ class _Written:
     imported: int
     existing: int
     error_lines: int
-    dropped: list[_Row]
 
 
 def record_progress(importer, written, *, last_line: int) -> None:
@@ -291,7 +279,8 @@ def feed_chunks(rows, *, chunk_size: int, check_row, commit, new_chunk) -> None:
 
 
 class PersonImporter:
-    """Runs one batch from its resume point to the end of the file."""
+    """Runs one batch from its resume point to the end of the file: reads and maps the columns;
+    ``registry.bulk.person_bulk_create`` validates and registers each chunk."""
 
     def __init__(self, batch: ImportBatch, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                  on_progress: Callable[[ImportBatch], None] | None = None):
@@ -299,26 +288,9 @@ class PersonImporter:
         self.chunk_size = max(1, int(chunk_size))
         self.on_progress = on_progress
         self.actor = batch.created_by
-        self.ref = ReferenceIndex.load()
-        self.agency_id = self.actor.agency_id if self.actor.role == Role.P3MI_STAFF else None
-        self.allowed_regency_ids = self._allowed_regency_ids()
-        self.seen_nik: dict[int, int] = {}  # NIK → first line (valid rows only)
-        self.seen_passport: dict[str, int] = {}
+        self.bulk = PersonBulk(actor=self.actor, via="import", import_batch_id=batch.pk)
         self.rows_this_run = 0
-        self.inserts = {model: FastInsert(model) for model in (Person, PersonNameToken, Passport, ImportRowError)}
-
-    def _allowed_regency_ids(self) -> set[int] | None:
-        """None means every regency; the same scope as ``Person.objects.visible_to``."""
-        actor = self.actor
-        if actor.role in NATIONAL_ROLES:
-            return None
-        if actor.role == Role.UNIT_OFFICER and actor.unit_id:
-            from lindungi.reference.selectors import regency_ids_covered_by
-
-            return {row["id"] for row in regency_ids_covered_by(actor.unit_id)}
-        if actor.role == Role.P3MI_STAFF and actor.agency_id:
-            return None  # every row is registered for their own company
-        return set()
+        self.error_insert = FastInsert(ImportRowError)
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -345,58 +317,24 @@ class PersonImporter:
         for line, cells in rows:
             if line not in error_lines and not _is_blank(cells):
                 nik = _cell_text(cells[nik_index] if nik_index < len(cells) else None)
-                if len(nik) == 16 and nik.isdigit():
-                    self.seen_nik.setdefault(int(nik), line)
+                number = ""
                 if passport_index is not None and passport_index < len(cells):
                     number = _cell_text(cells[passport_index]).upper().replace(" ", "")
-                    if number:
-                        self.seen_passport.setdefault(number, line)
+                self.bulk.remember(line, nik=nik, passport_number=number)
             if line >= resume_after:
                 return
 
     def _check_row(self, line: int, cells: Sequence[Any], chunk: _Chunk) -> None:
         width = len(cells)
-        raw = {name: (cells[index] if index < width else None) for name, index in self.person_indexes}
-        errors: dict[str, list[str]] = {}
-        cleaned = warnings = passport = None
-        try:
-            cleaned, warnings = clean_person(raw, ref=self.ref)
-        except ValidationFailed as exc:
-            errors.update(exc.fields)
+        data = {name: (cells[index] if index < width else None) for name, index in self.person_indexes}
+        passport = None
         if self.passport_indexes:
-            passport_raw = {PASSPORT_COLUMNS[name]: (cells[index] if index < width else None)
-                            for name, index in self.passport_indexes.items()}
-            if any(_cell_text(v) for v in passport_raw.values()):
-                try:
-                    passport = clean_passport(passport_raw)
-                except ValidationFailed as exc:
-                    errors.update(exc.fields)
-        if not errors:
-            regency = cleaned["regency"]
-            if self.allowed_regency_ids is not None and regency.id not in self.allowed_regency_ids:
-                errors["regency_code"] = [_("This regency/city is outside the area your unit covers.")]
-            nik = int(cleaned["nik"])
-            if nik in self.seen_nik:
-                errors["nik"] = [_("NIK %(nik)s already appears on line %(line)d of this file.")
-                                 % {"nik": cleaned["nik"], "line": self.seen_nik[nik]}]
-            if passport and passport["number"] in self.seen_passport:
-                first = self.seen_passport[passport["number"]]
-                errors["passport.number"] = [_("Passport %(n)s already appears on line %(line)d of this file.")
-                                             % {"n": passport["number"], "line": first}]
-        if errors:
-            chunk.error_lines += 1
-            for error_field, messages in errors.items():
-                column = _ERROR_FIELD_TO_COLUMN.get(error_field, error_field)
-                index = self.mapping.get(column)
-                value = _cell_text(cells[index]) if index is not None and index < width else ""
-                for message in messages:
-                    chunk.errors.append({"batch_id": self.batch.pk, "line": line, "field": column[:60],
-                                         "message": message[:500], "value": value[:255]})
-            return
-        self.seen_nik[int(cleaned["nik"])] = line
-        if passport:
-            self.seen_passport[passport["number"]] = line
-        chunk.rows.append(_Row(line, cleaned, warnings, passport))
+            passport = {PASSPORT_COLUMNS[name]: (cells[index] if index < width else None)
+                        for name, index in self.passport_indexes.items()}
+            if not any(_cell_text(v) for v in passport.values()):
+                passport = None
+        chunk.rows.append(PersonRow(line, data, passport))
+        chunk.cells[line] = cells
 
     # Writing ------------------------------------------------------------------------------------
 
@@ -410,81 +348,47 @@ class PersonImporter:
                 # Another import registered one of these NIKs or passports meanwhile: look again.
                 if attempt == 2:
                     raise
-        for row in written.dropped:  # rows refused while writing no longer count as "seen"
-            if self.seen_nik.get(int(row.cleaned["nik"])) == row.line:
-                del self.seen_nik[int(row.cleaned["nik"])]
-            if row.passport and self.seen_passport.get(row.passport["number"]) == row.line:
-                del self.seen_passport[row.passport["number"]]
         record_progress(self, written, last_line=chunk.last_line)
+
+    def _error_rows(self, line: int, cells: Sequence[Any], fields: dict[str, list[str]]) -> list[dict]:
+        out = []
+        width = len(cells)
+        for error_field, messages in fields.items():
+            column = _ERROR_FIELD_TO_COLUMN.get(error_field, error_field)
+            index = self.mapping.get(column)
+            value = _cell_text(cells[index]) if index is not None and index < width else ""
+            for message in messages:
+                out.append({"batch_id": self.batch.pk, "line": line, "field": column[:60],
+                            "message": str(message)[:500], "value": value[:255]})
+        return out
 
     def _write(self, chunk: _Chunk) -> _Written:
         batch = self.batch
-        rows = chunk.rows
-        errors = list(chunk.errors)
-        error_lines = chunk.error_lines
-        dropped: list[_Row] = []
-        existing = set(Person.objects.filter(nik__in=[r.cleaned["nik"] for r in rows])
-                       .values_list("nik", flat=True)) if rows else set()
-        new_rows = [r for r in rows if r.cleaned["nik"] not in existing]
-        numbers = [r.passport["number"] for r in new_rows if r.passport]
-        taken = set(Passport.objects.filter(number__in=numbers).values_list("number", flat=True)) if numbers else ()
-        if taken:
-            kept = []
-            for r in new_rows:
-                if r.passport and r.passport["number"] in taken:
-                    errors.append({
-                        "batch_id": batch.pk, "line": r.line, "field": "passport_number", "value": r.passport["number"],
-                        "message": _("Passport %(n)s is already on record for another person.")
-                        % {"n": r.passport["number"]},
-                    })
-                    error_lines += 1
-                    dropped.append(r)
-                else:
-                    kept.append(r)
-            new_rows = kept
-
-        if new_rows:
-            self._insert_people(new_rows)
-        if errors:
-            errors.sort(key=lambda e: e["line"])
-            self.inserts[ImportRowError].insert(errors)
-
-        imported, skipped = len(new_rows), len(existing)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        results = person_bulk_create(actor=self.actor, rows=chunk.rows, bulk=self.bulk)
+        errors = []
+        imported = skipped = error_lines = 0
+        for result in results:
+            if result.status == CREATED:
+                imported += 1
+            elif result.status == EXISTING:
+                skipped += 1
+            else:
+                error_lines += 1
+                errors.extend(self._error_rows(result.line, chunk.cells[result.line], result.fields))
+        self.error_insert.insert(errors)
+        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + skipped,
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + skipped + error_lines,
             last_line_done=chunk.last_line,
             updated_at=timezone.now(),
+            heartbeat_at=timezone.now(),
         )
+        if not committed:  # another worker took the batch over: undo this chunk
+            raise ClaimLost(_("Another worker took this import over."))
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
                               "existing": skipped, "errors": error_lines})
-        return _Written(imported=imported, existing=skipped, error_lines=error_lines, dropped=dropped)
-
-    def _insert_people(self, rows: list[_Row]) -> None:
-        """Person rows, then (with their ids, looked up by NIK) name tokens and passports."""
-        common = {"agency_id": self.agency_id, "created_by_id": self.actor.pk, "import_batch_id": self.batch.pk}
-        people = []
-        for r in rows:
-            values = dict(r.cleaned, **common)
-            values["regency_id"] = values.pop("regency").pk
-            if "village" in values:
-                village = values.pop("village")
-                values["village_id"] = village.pk if village is not None else None
-            values["name_key"] = name_key(values["full_name"])
-            values["nik_warnings"] = r.warnings
-            people.append(values)
-        self.inserts[Person].insert(people)
-        ids = dict(Person.objects.filter(nik__in=[p["nik"] for p in people]).values_list("nik", "id"))
-        self.inserts[PersonNameToken].insert([
-            row for p in people for row in token_rows_for(
-                person_id=ids[p["nik"]], full_name=p["full_name"], regency_id=p["regency_id"],
-                agency_id=p["agency_id"])
-        ])
-        passports = [dict(r.passport, person_id=ids[r.cleaned["nik"]]) for r in rows if r.passport]
-        if passports:
-            self.inserts[Passport].insert(passports)
-
+        return _Written(imported=imported, existing=skipped, error_lines=error_lines)

@@ -5,26 +5,29 @@ transaction per chunk holding the rows, their ``ImportRowError`` rows, the batch
 resume point, and the error reports. Two modes, stored on the batch (``ImportBatch.mode``):
 
 ``new``
-    Placements enter at the start of the lifecycle. Each row goes through the normal services,
-    ``placement_create`` then ``checklist_record`` per item (``placements.services
-    .placement_register_with_items``, one savepoint per row), so every rule applies exactly as in the
-    single form. The eligibility conditions that form shows as warnings (age, education, destination,
-    employer type, P3MI standing, job order, SIP2MI) refuse the row here: nobody reads warnings in a
-    file. ``state``, ``state_date``, ``departed_on``, ``returned_on`` and ``legacy_id`` are refused.
+    Placements enter at the start of the lifecycle. The file's columns are mapped to what
+    ``placement_create`` and ``checklist_record`` take, and each chunk goes through
+    ``placements.bulk.placement_bulk_create``: every rule of the single form, all or nothing per row,
+    the same rows and audit events, with the references read once per chunk. The eligibility
+    conditions that form shows as warnings (age, education, destination, employer type, P3MI
+    standing, job order, SIP2MI) refuse the row here: nobody reads warnings in a file. ``state``,
+    ``state_date``, ``departed_on``, ``returned_on`` and ``legacy_id`` are refused.
 
 ``historical`` (central administrators only)
     Records migrated from the ministry's current system enter in the state and with the dates they
-    were recorded in, marked ``migrated``. Each row is validated for identity (the NIK must belong to
-    a registered person the importer may see; a malformed NIK is explained by the NIK rules), codes
-    (scheme, P3MI by SIP3MI number, country, ISCO occupation, and SIP2MI, employer and unit when
-    given) and dates (in order, none in the future or before the person's birth, and fitting the
-    state), but not for eligibility: what happened, happened. Good rows are written in bulk, 2,000 per
-    transaction: the placements, one ``PlacementTransition`` per known dated event (departure,
-    return, then the recorded state on its date; actor = the importer, ``via="migration"``) and the
-    checklist items (``details.migrated = true``). Migrated placements do not hold SIP2MI quota and do
-    not count against the one-open-placement rule, so a person migrated in progress can be
-    registered anew, and a migrated placement can go on through the normal transitions: the old and
-    the new system can run side by side while units move over.
+    were recorded in, marked ``migrated``. This module checks what a file can be checked for alone:
+    the NIK (it must belong to a registered person the importer may see; a malformed NIK is explained
+    by the NIK rules), codes (scheme, P3MI by SIP3MI number, country, ISCO occupation, and SIP2MI,
+    employer and unit when given) and dates (in order, none in the future, fitting the state:
+    ``placements.services.historical_state_errors``); ``placements.bulk.placement_bulk_migrate``
+    checks the rest (merged records, dates before the person's birth, passports) and writes, 2,000
+    rows per transaction: the placements, one ``PlacementTransition`` per known dated event
+    (departure, return, then the recorded state on its date; actor = the importer,
+    ``via="migration"``), the checklist items (``details.migrated = true``) and the audit events.
+    Not validated: eligibility (what happened, happened). Migrated placements do not hold SIP2MI
+    quota and do not count against the one-open-placement rule, so a person migrated in progress can
+    be registered anew, and a migrated placement can go on through the normal transitions: the old
+    and the new system can run side by side while units move over.
 
 People are not created here: import them first with the people import (one set of identity rules,
 one duplicate scan), which is idempotent too.
@@ -50,9 +53,10 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
 from lindungi.audit.services import audit_record
+from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
-from lindungi.imports.bulk import FastInsert
+from lindungi.common.workers import ClaimLost
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.imports.persons import (
     Column,
@@ -65,11 +69,18 @@ from lindungi.imports.persons import (
     record_progress,
 )
 from lindungi.placements import services as placement_services
-from lindungi.placements.checklist import ChecklistKind, default_valid_until
-from lindungi.placements.models import ChecklistItem, Placement, PlacementTransition, Scheme, Sector, Sip2mi
+from lindungi.placements.bulk import (
+    MigratedRow,
+    PlacementBulk,
+    PlacementRow,
+    placement_bulk_create,
+    placement_bulk_migrate,
+)
+from lindungi.placements.checklist import ChecklistKind
+from lindungi.placements.models import Placement, Scheme, Sector, Sip2mi
 from lindungi.placements.services import TransitionRefused
 from lindungi.reference.models import Country, Occupation, OrgUnit
-from lindungi.registry.models import Passport, Person
+from lindungi.registry.models import Person
 from lindungi.registry.nik import parse_nik
 from lindungi.registry.validation import PASSPORT_RE, ReferenceIndex
 
@@ -201,6 +212,7 @@ _SERVICE_FIELD_COLUMNS = {
     "person": "nik", "scheme": "scheme", "job_order": "sip2mi", "sip2mi": "sip2mi", "agency": "p3mi",
     "employer": "employer", "country": "country", "occupation": "occupation", "sector": "sector",
     "contract_start": "contract_start", "contract_end": "contract_end", "unit": "unit",
+    "state": "state", "state_date": "state_date", "departed_on": "departed_on", "returned_on": "returned_on",
 }
 _ITEMS_BY_KIND = {item.kind: item for item in ITEM_COLUMNS}
 # Unmet eligibility conditions (``states.Unmet.code`` prefix) → column.
@@ -260,13 +272,6 @@ def _day(value: Any) -> dt.date | None:
         return parse_date(text)
     except ValueError:
         raise _BadValue(text)
-
-
-@functools.lru_cache(maxsize=20000)
-def _noon(day: dt.date) -> dt.datetime:
-    """A recorded day as a moment: noon local time, so it shows as the same day in any time zone
-    the UI uses."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 def _isco(text: str) -> str:
@@ -389,8 +394,10 @@ class PlacementImporter:
         self.today = timezone.localdate()
         self.seen: dict[int, int] = {}  # hash of the row's key → first line (good rows only)
         self.rows_this_run = 0
-        self.inserts = {model: FastInsert(model) for model in
-                        (Placement, PlacementTransition, ChecklistItem, ImportRowError)}
+        self.error_insert = FastInsert(ImportRowError)
+        # Made on the first chunk with good rows: new mode / historical mode.
+        self.bulk: PlacementBulk | None = None
+        self.migration: PlacementBulk | None = None
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -669,15 +676,18 @@ class PlacementImporter:
 
         if errors:
             errors.sort(key=lambda e: e["line"])
-            self.inserts[ImportRowError].insert(errors)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+            self.error_insert.insert(errors)
+        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + existing,
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + existing + error_lines,
             last_line_done=chunk.last_line,
             updated_at=timezone.now(),
+            heartbeat_at=timezone.now(),
         )
+        if not committed:  # another worker took the batch over: undo this chunk
+            raise ClaimLost(_("Another worker took this import over."))
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
@@ -685,27 +695,16 @@ class PlacementImporter:
         return _Written(imported=imported, existing=existing, error_lines=error_lines)
 
     def _person_problems(self, r: _Row, person) -> dict[str, list[str]]:
-        if person is None:
-            problems = self.refs.nik_problem(r.nik)
-            if problems:
-                return {"nik": problems}
-            where = "" if self.actor.role in (Role.ADMIN, Role.ANALYST) else _(" that you can see")
-            return {"nik": [_("No person with NIK %(nik)s is registered%(where)s. Import the people first.")
-                            % {"nik": r.nik, "where": where}]}
-        _pk, _public_id, birth_date, merged_into = person
-        if merged_into:
-            return {"nik": [_("This person's record was merged into another; use the surviving record's NIK.")]}
-        if self.historical:
-            out: dict[str, list[str]] = {}
-            dated = [("contract_start", r.values["contract_start"]), ("state_date", r.history["state_date"]),
-                     ("departed_on", r.history["departed_on"]), ("returned_on", r.history["returned_on"])]
-            dated += [(item.issued, data["issued_on"]) for item, data in r.items]
-            for column, day in dated:
-                if day is not None and day < birth_date:
-                    out.setdefault(column, []).append(_("The date is before the person's date of birth (%(d)s).")
-                                                      % {"d": birth_date.isoformat()})
-            return out
-        return {}
+        """The NIK must name a registered person the importer may see (the placement rules check
+        the rest)."""
+        if person is not None:
+            return {}
+        problems = self.refs.nik_problem(r.nik)
+        if problems:
+            return {"nik": problems}
+        where = "" if self.actor.role in (Role.ADMIN, Role.ANALYST) else _(" that you can see")
+        return {"nik": [_("No person with NIK %(nik)s is registered%(where)s. Import the people first.")
+                        % {"nik": r.nik, "where": where}]}
 
     def _split_existing(self, good: list) -> tuple[int, list]:
         """Rows already imported (by legacy id, else by person, scheme, country and contract start
@@ -735,113 +734,41 @@ class PlacementImporter:
                 fresh.append((r, person))
         return existing, fresh
 
-    # Historical: bulk ---------------------------------------------------------------------------
+    # Historical: through placements.bulk.placement_bulk_migrate ----------------------------------
 
     def _insert_historical(self, rows: list) -> tuple[int, list[dict], int]:
-        if not rows:
-            return 0, [], 0
-        errors: list[dict] = []
-        error_lines = 0
-        passports = self._passports(rows)
-        placements, plans = [], []
-        actor_id = self.actor.pk
-        for r, person in rows:
-            items, problems = self._historical_items(r, person, passports)
-            if problems:
-                error_lines += 1
-                errors.extend(self._error_rows(r.line, r.cells, problems))
-                continue
-            v, h = r.values, r.history
-            steps = placement_services.historical_timeline(
-                state=h["state"], state_date=h["state_date"], departed_on=h["departed_on"],
-                returned_on=h["returned_on"])
-            public_id = uuid.uuid4()
-            occupation = v["occupation"]
-            placements.append({
-                "public_id": public_id, "person_id": person[0], "scheme_id": v["scheme"].pk,
-                "agency_id": v["agency"].pk if v["agency"] else None,
-                "job_order_id": v["job_order"].pk if v["job_order"] else None,
-                "sip2mi_id": v["sip2mi"].pk if v["sip2mi"] else None,
-                "employer_id": v["employer"].pk if v["employer"] else None,
-                "country_id": v["country"].pk, "occupation_id": occupation.pk,
-                "sector": v["sector"] or (Sector.INFORMAL if occupation.domestic_worker else Sector.FORMAL),
-                "contract_start": v["contract_start"], "contract_end": v["contract_end"], "state": h["state"],
-                "version": 1 + len(steps), "state_changed_at": _noon(h["state_date"]), "quota_held": False,
-                "migrated": True, "legacy_id": r.legacy_id, "unit_id": v["unit"].pk if v["unit"] else None,
-                "created_by_id": actor_id,
-            })
-            plans.append((public_id, r, steps, items))
-        if not placements:
-            return 0, errors, error_lines
-        self.inserts[Placement].insert(placements)
-        ids = dict(Placement.objects.filter(public_id__in=[p["public_id"] for p in placements])
-                   .values_list("public_id", "id"))
-        transitions, checklist = [], []
         reason_template = _("Recorded in the historical system; migrated by import %(batch)s, line %(line)d.")
         batch_id = str(self.batch.public_id)
-        for public_id, r, steps, items in plans:
-            placement_id = ids[public_id]
+        lines, migrated = {}, []
+        for r, person in rows:
             reason = reason_template % {"batch": batch_id, "line": r.line}
             if r.legacy_id:
                 reason += f" legacy_id={r.legacy_id}"
-            for version, (from_state, to_state, day) in enumerate(steps, start=2):
-                transitions.append({"placement_id": placement_id, "from_state": from_state, "to_state": to_state,
-                                    "actor_id": actor_id, "reason": reason, "at": _noon(day), "via": "migration",
-                                    "version": version})
-            for item in items:
-                item["placement_id"] = placement_id
-                checklist.append(item)
-        self.inserts[PlacementTransition].insert(transitions)
-        if checklist:
-            self.inserts[ChecklistItem].insert(checklist)
-        return len(placements), errors, error_lines
+            migrated.append(MigratedRow(r.line, person[0], r.values, r.history,
+                                        [(item.kind, data) for item, data in r.items], r.legacy_id, reason))
+            lines[r.line] = r
+        if self.migration is None:
+            self.migration = PlacementBulk(actor=self.actor, via="migration")
+        return self._outcome(placement_bulk_migrate(actor=self.actor, rows=migrated, bulk=self.migration), lines)
 
-    def _passports(self, rows: list) -> dict[str, tuple]:
-        numbers = {data["reference_number"] for r, _p in rows for item, data in r.items
-                   if item.kind == ChecklistKind.PASSPORT and data["reference_number"]}
-        if not numbers:
-            return {}
-        return {number: (person_id, issued, expiry) for number, person_id, issued, expiry in
-                Passport.objects.filter(number__in=numbers)
-                .values_list("number", "person_id", "issue_date", "expiry_date")}
-
-    def _historical_items(self, r: _Row, person, passports) -> tuple[list[dict], dict]:
-        items, problems = [], {}
-        actor_id = self.actor.pk
-        for item, data in r.items:
-            issued_on, valid_until = data["issued_on"], data["valid_until"]
-            details = dict(data["details"], migrated=True)
-            if item.kind == ChecklistKind.PASSPORT:
-                known = passports.get(data["reference_number"])
-                if known is not None and known[0] != person[0]:
-                    problems[item.number] = [_("Passport %(n)s is on record for another person.")
-                                             % {"n": data["reference_number"]}]
-                    continue
-                if known is None and issued_on is None:
-                    problems[item.number] = [_("Passport %(n)s is not on the person's record: give "
-                                               "passport_issued_on (and passport_valid_until).")
-                                             % {"n": data["reference_number"]}]
-                    continue
-                if known is not None:
-                    issued_on = issued_on or known[1]
-                    valid_until = valid_until or known[2]
-            elif item.kind == ChecklistKind.MEDICAL_FITNESS:
-                details.setdefault("result", "fit")
-            elif item.kind == ChecklistKind.BPJS_MEMBERSHIP:
-                details.setdefault("programmes", ["jkk", "jkm"])
-            if valid_until is None:
-                valid_until = default_valid_until(item.kind, issued_on)
-            if valid_until is not None and valid_until < issued_on:
-                problems[item.valid_until] = [_("Must not be before the issue date.")]
+    def _outcome(self, results, lines: dict) -> tuple[int, list[dict], int]:
+        """Imported rows, the error rows of the refused ones and their count."""
+        imported, errors, error_lines = 0, [], 0
+        for result in results:
+            if result.error is None:
+                imported += 1
                 continue
-            items.append({"kind": item.kind, "reference_number": data["reference_number"], "issued_on": issued_on,
-                          "valid_until": valid_until, "details": details, "recorded_by_id": actor_id})
-        return items, problems
+            error_lines += 1
+            errors.extend(self._error_rows(result.line, lines[result.line].cells, self._problems(result.error)))
+        return imported, errors, error_lines
 
     # New: through the services, one savepoint per row --------------------------------------------
 
     def _create_new(self, rows: list) -> tuple[int, list[dict], int]:
-        imported, errors, error_lines = 0, [], 0
+        """Map each row to what ``placement_create`` and ``checklist_record`` take and register the
+        chunk through ``placements.bulk.placement_bulk_create`` (the same rules, guards and rows)."""
+        lines = {}
+        bulk_rows = []
         for r, person in rows:
             v = r.values
             data: dict[str, Any] = {"person": str(person[1]), "scheme": v["scheme"].code,
@@ -869,25 +796,21 @@ class PlacementImporter:
                 if parsed["valid_until"] is not None and item.kind != ChecklistKind.PASSPORT:
                     item_data["valid_until"] = parsed["valid_until"]
                 items.append((item.kind, item_data))
-            try:
-                placement_services.placement_register_with_items(actor=self.actor, data=data, items=items,
-                                                                 via="import")
-            except TransitionRefused as exc:
-                problems: dict[str, list[str]] = {}
-                language = (get_language() or "id")[:2]
-                for unmet in exc.unmet:
-                    problems.setdefault(unmet_column(unmet.code), []).append(unmet.message(language))
-                error_lines += 1
-                errors.extend(self._error_rows(r.line, r.cells, problems))
-            except DomainError as exc:
-                problems = {}
-                for name, messages in (exc.fields or {}).items():
-                    problems.setdefault(_service_field_column(name), []).extend(messages)
-                if not problems:
-                    problems = {"nik": [exc.message]}
-                error_lines += 1
-                errors.extend(self._error_rows(r.line, r.cells, problems))
-            else:
-                imported += 1
-        return imported, errors, error_lines
+            bulk_rows.append(PlacementRow(r.line, data, items))
+            lines[r.line] = r
+        if self.bulk is None:
+            self.bulk = PlacementBulk(actor=self.actor, via="import")
+        return self._outcome(placement_bulk_create(actor=self.actor, rows=bulk_rows, bulk=self.bulk), lines)
 
+    @staticmethod
+    def _problems(exc: DomainError) -> dict[str, list[str]]:
+        """A refusal of the placement services, by column."""
+        problems: dict[str, list[str]] = {}
+        if isinstance(exc, TransitionRefused):
+            language = (get_language() or "id")[:2]
+            for unmet in exc.unmet:
+                problems.setdefault(unmet_column(unmet.code), []).append(unmet.message(language))
+            return problems
+        for name, messages in (exc.fields or {}).items():
+            problems.setdefault(_service_field_column(name), []).extend(messages)
+        return problems or {"nik": [exc.message]}

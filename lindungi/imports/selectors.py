@@ -39,15 +39,26 @@ def import_batch_get_for(actor, public_id) -> ImportBatch:
     return batch
 
 
-def import_errors_preview(batch: ImportBatch, *, limit: int = ERROR_PREVIEW) -> list[ImportRowError]:
-    """The first errors of a batch the caller already obtained through ``import_batch_get_for``."""
-    return list(ImportRowError.objects.filter(batch=batch).order_by("line", "id")[:limit])
+def import_errors_preview(batch: ImportBatch, *, limit: int = ERROR_PREVIEW, actor=None,
+                          via: str = "web") -> list[ImportRowError]:
+    """The first errors of a batch the caller already obtained through ``import_batch_get_for``;
+    shown to ``actor``, they are logged (they repeat values from the file)."""
+    errors = list(ImportRowError.objects.filter(batch=batch).order_by("line", "id")[:limit])
+    if errors and actor is not None:
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="importbatch", object_id=batch.pk, via=via,
+                   detail=f"import errors, first {len(errors)}")
+    return errors
 
 
-def import_errors_page_for(actor, public_id, *, page: int = 1, page_size: int = 50) -> tuple[ImportBatch, Page]:
+def import_errors_page_for(actor, public_id, *, page: int = 1, page_size: int = 50,
+                           via: str = "web") -> tuple[ImportBatch, Page]:
+    """A page of a batch's row errors. They repeat values from the file (NIKs, names): logged."""
     batch = import_batch_get_for(actor, public_id)
-    return batch, paginate(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), page=page,
-                           page_size=page_size)
+    result = paginate(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), page=page,
+                      page_size=page_size)
+    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="importbatch", object_id=batch.pk, via=via,
+               detail=f"import errors, page {result.page}")
+    return batch, result
 
 
 def import_error_report_for(actor, public_id, *, via: str = "web", fmt: str = "csv"):

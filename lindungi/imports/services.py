@@ -5,7 +5,6 @@ import logging
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,19 +17,20 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.audit.services import audit_record
+from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
 from lindungi.imports import persons
 from lindungi.imports import placements as placement_rows
-from lindungi.imports.bulk import bulk_write_session
 from lindungi.imports.models import ImportBatch
 from lindungi.imports.perms import IMPORT_RUN
 from lindungi.placements.perms import PLACEMENT_WRITE
+from lindungi.registry.perms import PERSON_WRITE
 
 logger = logging.getLogger(__name__)
 
 _READ_BLOCK = 1024 * 1024
 # A running batch that has committed nothing for this long is taken to be interrupted (worker killed).
-STALE_AFTER = timedelta(minutes=10)
 
 
 def _check_kind(kind: str, mode: str) -> tuple[str, str]:
@@ -56,9 +56,12 @@ def _check_kind(kind: str, mode: str) -> tuple[str, str]:
 
 
 def require_import(actor, kind: str, mode: str = "") -> None:
-    """Who may import what: people and new placements need the import permission (placements also
-    the placement permission); historical placements are for central administrators only."""
+    """Who may import what: people and new placements need the import permission and the domain's
+    write permission (``person_bulk_create`` and ``placement_bulk_create`` check it again);
+    historical placements are for central administrators only."""
     require_perm(actor, IMPORT_RUN, _("You are not allowed to import data."))
+    if kind == ImportBatch.Kind.PERSONS:
+        require_perm(actor, PERSON_WRITE, _("You are not allowed to import data."))
     if kind == ImportBatch.Kind.PLACEMENTS:
         require_perm(actor, PLACEMENT_WRITE, _("You are not allowed to import data."))
         if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
@@ -185,12 +188,11 @@ def import_batch_resume(*, actor, batch: ImportBatch, via: str = "web") -> Impor
     require_import(actor, batch.kind, batch.mode)
     if batch.created_by_id != actor.pk and not actor.is_national:
         raise PermissionDenied(_("Only the person who started this import can resume it."))
-    stale = timezone.now() - STALE_AFTER
     with transaction.atomic():
         claimed = (ImportBatch.objects.filter(pk=batch.pk)
                    .filter(models.Q(status=ImportBatch.Status.FAILED)
-                           | models.Q(status=ImportBatch.Status.RUNNING, updated_at__lt=stale))
-                   .update(status=ImportBatch.Status.QUEUED, message="", updated_at=timezone.now()))
+                           | models.Q(stale_running(), status=ImportBatch.Status.RUNNING))
+                   .update(status=ImportBatch.Status.QUEUED, claim="", message="", updated_at=timezone.now()))
         if not claimed:
             raise Conflict(_("Only a failed or interrupted import can be resumed."))
         audit_record(actor=actor, action="import.resumed", obj=batch, via=via,
@@ -216,16 +218,37 @@ def import_batch_run(
     startable = [ImportBatch.Status.QUEUED, ImportBatch.Status.FAILED]
     if takeover:
         startable.append(ImportBatch.Status.RUNNING)
-    now = timezone.now()
+    now, claim = timezone.now(), new_claim()
     claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=startable).update(
         status=ImportBatch.Status.RUNNING, message="", finished_at=None, updated_at=now,
-        started_at=batch.started_at or now)
+        started_at=batch.started_at or now, claim=claim, heartbeat_at=now)
     if not claimed:
         return batch  # finished, or running elsewhere
     batch.status, batch.message, batch.finished_at = ImportBatch.Status.RUNNING, "", None
-    batch.started_at = batch.started_at or now
-    with translation.override(batch.language or settings.LANGUAGE_CODE):
+    batch.started_at, batch.claim, batch.heartbeat_at = batch.started_at or now, claim, now
+    with translation.override(batch.language or settings.LANGUAGE_CODE), Heartbeat(ImportBatch, batch.pk, claim):
         return _run(batch, chunk_size=chunk_size, on_progress=on_progress)
+
+
+def import_recover_stale() -> list[int]:
+    """Requeue every running batch whose worker stopped beating its heartbeat (killed, machine
+    restarted): it continues after its last committed chunk, under a new claim, so nothing committed
+    is lost and the dead worker's claim can write nothing more."""
+    taken = []
+    for batch in ImportBatch.objects.filter(stale_running(), status=ImportBatch.Status.RUNNING):
+        with transaction.atomic():
+            requeued = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING,
+                                                  claim=batch.claim).filter(stale_running()).update(
+                status=ImportBatch.Status.QUEUED, claim="", updated_at=timezone.now())
+            if not requeued:
+                continue
+            audit_record(actor=None, action="import.taken_over", obj=batch, via="worker",
+                         changes={"status": [ImportBatch.Status.RUNNING, ImportBatch.Status.QUEUED]},
+                         reason=f"no heartbeat since {batch.heartbeat_at or batch.updated_at:%Y-%m-%d %H:%M:%S}; "
+                                f"continues after line {batch.last_line_done}")
+            import_batch_enqueue(batch=batch)
+        taken.append(batch.pk)
+    return taken
 
 
 def _importer_class(batch: ImportBatch):
@@ -244,6 +267,8 @@ def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
             with bulk_write_session():
                 _importer_class(batch)(batch, chunk_size=chunk_size, on_progress=on_progress).run(
                     handle, persons.file_format(batch.filename))
+    except ClaimLost:
+        return batch  # another worker took the batch over; it carries on from the last commit
     except BaseException as exc:
         if isinstance(exc, DomainError):
             message = exc.message
@@ -269,8 +294,9 @@ def _finish(batch: ImportBatch, status: str, message: str) -> None:
     now = timezone.now()
     batch.status, batch.message, batch.finished_at = status, message, now
     with transaction.atomic():
-        ImportBatch.objects.filter(pk=batch.pk).update(status=status, message=message, finished_at=now,
-                                                       updated_at=now)
+        if not ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
+                status=status, message=message, finished_at=now, updated_at=now):
+            return  # taken over meanwhile: the new worker reports the outcome
         audit_record(actor=batch.created_by, action="import.finished" if status == ImportBatch.Status.DONE
                      else "import.failed", obj=batch, via="import",
                      changes={"status": [ImportBatch.Status.RUNNING, status],

@@ -1,8 +1,10 @@
-"""Admin: the rules (schemes, destination rules) are edited here. Placements, job orders and
-permits are shown read-mostly; their changes go through the services (state changes, quota)."""
+"""Admin: the rules (schemes, destination rules) are edited here by central administrators, each
+change audited. Placements, checklist items, job orders and permits are read-only: their changes go
+through the services (state changes, quota, checklist), which audit them."""
 
 from django.contrib import admin
 
+from lindungi.audit.admin_mixins import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from lindungi.placements.models import (
     ChecklistItem,
     DestinationRule,
@@ -12,10 +14,12 @@ from lindungi.placements.models import (
     Scheme,
     Sip2mi,
 )
+from lindungi.placements.perms import RULES_WRITE
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(AuditedAdmin):
+    write_perm = RULES_WRITE
     list_display = ("code", "name_id", "min_age", "max_age", "min_education", "requires_p3mi",
                     "requires_job_order", "requires_sip2mi", "valid_from", "valid_to")
     search_fields = ("code", "name_id", "name_en", "legal_basis")
@@ -28,7 +32,8 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DestinationRule)
-class DestinationRuleAdmin(admin.ModelAdmin):
+class DestinationRuleAdmin(AuditedAdmin):
+    write_perm = RULES_WRITE
     list_display = ("country", "status", "occupation", "domestic_workers_only", "employer_legal_type",
                     "valid_from", "valid_to", "legal_basis")
     list_filter = ("status", "employer_legal_type", "domestic_workers_only")
@@ -36,7 +41,7 @@ class DestinationRuleAdmin(admin.ModelAdmin):
     raw_id_fields = ("country", "occupation")
 
 
-class Sip2miInline(admin.TabularInline):
+class Sip2miInline(ReadOnlyInline):
     model = Sip2mi
     extra = 0
     fields = ("number", "quota", "used", "valid_from", "valid_until", "status", "revoked_on")
@@ -45,7 +50,7 @@ class Sip2miInline(admin.TabularInline):
 
 
 @admin.register(JobOrder)
-class JobOrderAdmin(admin.ModelAdmin):
+class JobOrderAdmin(ReadOnlyAdmin):
     list_display = ("position_title", "agency", "employer", "country", "occupation", "status", "verified_on")
     list_filter = ("status", "country")
     search_fields = ("position_title", "agency__legal_name", "employer__name", "verification_reference")
@@ -54,7 +59,7 @@ class JobOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sip2mi)
-class Sip2miAdmin(admin.ModelAdmin):
+class Sip2miAdmin(ReadOnlyAdmin):
     list_display = ("number", "job_order", "quota", "used", "valid_from", "valid_until", "status")
     list_filter = ("status",)
     search_fields = ("number",)
@@ -62,14 +67,14 @@ class Sip2miAdmin(admin.ModelAdmin):
     readonly_fields = ("used",)
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(ReadOnlyInline):
     model = ChecklistItem
     extra = 0
     fields = ("kind", "reference_number", "issued_on", "valid_until", "voided_on", "void_reason")
     readonly_fields = fields
 
 
-class PlacementTransitionInline(admin.TabularInline):
+class PlacementTransitionInline(ReadOnlyInline):
     model = PlacementTransition
     extra = 0
     fields = ("at", "from_state", "to_state", "actor", "reason", "via")
@@ -78,7 +83,7 @@ class PlacementTransitionInline(admin.TabularInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(ReadOnlyAdmin):
     list_display = ("person", "scheme", "agency", "country", "occupation", "state", "state_changed_at", "migrated")
     list_filter = ("state", "scheme", "sector", "migrated")
     search_fields = ("person__nik", "person__full_name")
@@ -89,7 +94,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(ReadOnlyAdmin):
     list_display = ("placement", "kind", "reference_number", "issued_on", "valid_until", "voided_on")
     list_filter = ("kind",)
     search_fields = ("reference_number", "placement__person__nik")
@@ -97,13 +102,7 @@ class ChecklistItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlacementTransition)
-class PlacementTransitionAdmin(admin.ModelAdmin):
+class PlacementTransitionAdmin(ReadOnlyAdmin):
     list_display = ("placement", "from_state", "to_state", "actor", "at", "via")
     list_filter = ("to_state", "via")
     raw_id_fields = ("placement", "actor")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,7 +13,7 @@ from lindungi.agencies.models import ForeignParty
 from lindungi.common.models import EffectiveDated, TimeStamped
 from lindungi.placements.checklist import ChecklistKind
 from lindungi.placements.states import CLOSED, PlacementState, SchemeFacts
-from lindungi.registry.models import Education
+from lindungi.registry.models import Education, ScopedCount
 
 # ---------------------------------------------------------------------------------------------
 # Rules as data
@@ -290,6 +290,10 @@ class Placement(TimeStamped):
         indexes = [
             models.Index(fields=["state", "country"]),
             models.Index(fields=["agency", "state"]),
+            # The pipeline board's order, unfiltered, per state and for a P3MI.
+            models.Index(fields=["state_changed_at", "id"], name="placement_board_order"),
+            models.Index(fields=["state", "state_changed_at", "id"], name="placement_board_state"),
+            models.Index(fields=["agency", "state_changed_at", "id"], name="placement_board_agency"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=PlacementState.values), name="placement_state_known"),
@@ -365,3 +369,24 @@ class PlacementTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
+
+
+class PlacementCount(ScopedCount):
+    """Placements per state, regency of the person and P3MI (``placements/counts.py``)."""
+
+    state = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["state", "regency", "agency"],
+                                               name="placements_placementcount_key")]
+
+
+class DepartureCount(ScopedCount):
+    """Departures (transitions to ``departed``) per calendar year in the installation's time zone,
+    regency of the person and P3MI (``placements/counts.py``)."""
+
+    year = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "regency", "agency"],
+                                               name="placements_departurecount_key")]

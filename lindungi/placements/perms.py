@@ -26,3 +26,5 @@ JOB_ORDER_WRITE = define("job_order.write", _("Enter job orders"), roles=(Role.A
 JOB_ORDER_VERIFY = define("job_order.verify", _("Record the Perwakilan's verification of job orders"),
                           roles=(Role.ADMIN,))
 SIP2MI_ISSUE = define("sip2mi.issue", _("Issue and revoke SIP2MI recruitment permits"), roles=(Role.ADMIN,))
+RULES_WRITE = define("placement.rules_write", _("Edit schemes and destination rules (moratoria)"),
+                     roles=(Role.ADMIN,))

@@ -4,7 +4,7 @@ into the plain facts the state machine's guards read (``transition_context``).""
 import re
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,9 +18,11 @@ from lindungi.common.pagination import Page, paginate
 from lindungi.placements import states
 from lindungi.placements.checklist import checklist_status
 from lindungi.placements.models import (
+    DepartureCount,
     DestinationRule,
     JobOrder,
     Placement,
+    PlacementCount,
     PlacementTransition,
     Scheme,
     Sip2mi,
@@ -57,8 +59,12 @@ def agency_standing(agency, day: date) -> tuple[bool, str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def destination_rule_facts(country_id: int, *, day: date) -> list[DestinationRuleFacts]:
-    rows = (DestinationRule.objects.filter(country_id=country_id)
+def destination_rule_facts(country_id: int | None, *, day: date) -> list[DestinationRuleFacts]:
+    """The destination rules in force on ``day`` for one country (every country with None)."""
+    rows = DestinationRule.objects.all()
+    if country_id is not None:
+        rows = rows.filter(country_id=country_id)
+    rows = (rows
             .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .select_related("country", "occupation"))
@@ -73,9 +79,12 @@ def destination_rule_facts(country_id: int, *, day: date) -> list[DestinationRul
     ]
 
 
-def destination_blocks_for(*, country, occupation, employer_legal_type: str | None, day: date):
+def destination_blocks_for(*, country, occupation, employer_legal_type: str | None, day: date,
+                           rules: list[DestinationRuleFacts] | None = None):
+    """``rules``: the country's rules in force on ``day`` when the caller already holds them."""
     return states.destination_blocks(
-        destination_rule_facts(country.pk, day=day), country=country.iso2, occupation=occupation.isco_code,
+        destination_rule_facts(country.pk, day=day) if rules is None else rules, country=country.iso2,
+        occupation=occupation.isco_code,
         domestic=occupation.domestic_worker, employer_legal_type=employer_legal_type, day=day,
     )
 
@@ -97,8 +106,11 @@ JOB_ORDER_RELATIONS = ("agency", "employer", "foreign_agency", "country", "occup
 CONTEXT_RELATIONS = ("person", "scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation")
 
 
-def transition_context(placement: Placement, *, on: date | None = None) -> TransitionContext:
-    """Read everything the guards need, once, into plain frozen dataclasses."""
+def transition_context(placement: Placement, *, on: date | None = None, items=None,
+                       rules: list[DestinationRuleFacts] | None = None) -> TransitionContext:
+    """Read everything the guards need, once, into plain frozen dataclasses. A bulk caller that
+    already holds the placement's checklist ``items`` and its country's destination ``rules`` for
+    the day passes them and nothing is read."""
     day = on or today()
     if not all(Placement._meta.get_field(name).is_cached(placement) or getattr(placement, f"{name}_id") is None
                for name in CONTEXT_RELATIONS):
@@ -108,7 +120,7 @@ def transition_context(placement: Placement, *, on: date | None = None) -> Trans
     if placement.agency_id:
         good, reason = agency_standing(placement.agency, day)
         agency = AgencyFacts(name=placement.agency.legal_name, good_standing=good, reason=reason)
-    items = list(placement.checklist_items.all())
+    items = list(placement.checklist_items.all()) if items is None else items
     return TransitionContext(
         today=day,
         placement=PlacementFacts(
@@ -124,7 +136,7 @@ def transition_context(placement: Placement, *, on: date | None = None) -> Trans
         agency=agency,
         sip2mi=sip2mi_facts(placement.sip2mi, held=placement.quota_held),
         destination_blocks=destination_blocks_for(country=placement.country, occupation=placement.occupation,
-                                                  employer_legal_type=employer_type, day=day),
+                                                  employer_legal_type=employer_type, day=day, rules=rules),
     )
 
 
@@ -170,21 +182,43 @@ def placement_queryset_for(
         "-state_changed_at", "-id")
 
 
-def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web", **filters) -> Page:
+# The web board counts a filtered list up to this many ("more than 10,000").
+COUNT_LIMIT = 10_000
+
+
+def _counted_by_state(filters: dict) -> bool:
+    """True when the maintained counts answer the filters (none, or only a state)."""
+    return not any(value for name, value in filters.items() if name != "state")
+
+
+def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "web",
+                       count_limit: int | None = None, **filters) -> Page:
+    """One page of the board. Its total comes from the maintained counts when only a state filters
+    it; otherwise it is counted (up to ``count_limit`` when given: the web board passes one)."""
     qs = placement_queryset_for(actor, **filters)
-    result = paginate(qs, page=page, page_size=page_size)
+    total = None
+    if _counted_by_state(filters) and not actor.is_lookup_only:
+        counts = placement_state_counts_for(actor, **filters)
+        total = counts[filters["state"]] if filters.get("state") else sum(counts.values())
+    result = paginate(qs, page=page, page_size=page_size, count_limit=count_limit, total=total)
     used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
-               object_type="placement_list", object_id=None, via=via,
+               object_type="placement_list", persons=[placement.person_id for placement in result.items], via=via,
                detail=f"{result.total} result(s) for {used}")
     return result
 
 
 def placement_state_counts_for(actor, **filters) -> dict[str, int]:
-    """Count per state for the pipeline board (every state present, zero when empty)."""
-    filters.pop("state", None)
-    qs = placement_queryset_for(actor, **filters)
-    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    """Count per state for the pipeline board (every state present, zero when empty). Without
+    filters besides the state they are sums of the trigger-maintained ``PlacementCount`` rows in
+    the actor's scope (a few hundred rows at most, whatever the number of placements)."""
+    filters = {k: v for k, v in filters.items() if k != "state"}
+    qs = placement_queryset_for(actor, **filters)  # permission, lookup-only rule, filter validation
+    if _counted_by_state(filters):
+        counts = dict(PlacementCount.objects.visible_to(actor).order_by().values_list("state")
+                      .annotate(total=Sum("n")))
+    else:
+        counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
     return {value: counts.get(value, 0) for value in states.PlacementState.values}
 
 
@@ -199,7 +233,8 @@ def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -
     if placement is None:
         raise NotFound(_("Placement not found."))
     if log:
-        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk, via=via)
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk,
+                   persons=[placement.person_id], via=via)
     return placement
 
 
@@ -207,9 +242,10 @@ def placement_timeline(placement: Placement) -> list[PlacementTransition]:
     return list(placement.transitions.select_related("actor").order_by("at", "id"))
 
 
-def placement_eligibility_warnings(placement: Placement, *, on: date | None = None) -> list[states.Unmet]:
+def placement_eligibility_warnings(placement: Placement, *, on: date | None = None, items=None,
+                                   rules: list[DestinationRuleFacts] | None = None) -> list[states.Unmet]:
     """What would stop this placement at selection, evaluated now: shown as warnings at creation."""
-    return states.unmet_conditions(states.SELECTION, transition_context(placement, on=on))
+    return states.unmet_conditions(states.SELECTION, transition_context(placement, on=on, items=items, rules=rules))
 
 
 def placement_next_steps(actor, placement: Placement, *, on: date | None = None,
@@ -359,7 +395,7 @@ def person_placements_for(actor, person, *, via: str = "web") -> list[Placement]
         .order_by("-created_at", "-id")
     )
     access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person_placements", object_id=person.pk,
-               via=via, detail=f"{len(placements)} placement(s)")
+               persons=[person.pk], via=via, detail=f"{len(placements)} placement(s)")
     return placements
 
 
@@ -382,14 +418,11 @@ PIPELINE_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def placement_departed_count_for(actor, *, year: int | None = None) -> int:
     """Placements in the actor's scope that departed (passed the exit check) in ``year``
-    (default: this year, in the local calendar)."""
+    (default: this year, in the installation's calendar)."""
     _can_view_placements(actor)
     year = year or today().year
-    visible = Placement.objects.visible_to(actor).values("id")
-    return (PlacementTransition.objects
-            .filter(to_state=states.PlacementState.DEPARTED, placement_id__in=visible,
-                    at__date__gte=date(year, 1, 1), at__date__lte=date(year, 12, 31))
-            .values("placement_id").distinct().count())
+    # Trigger-maintained counts per (year, regency, P3MI): a sum over a few rows in scope.
+    return DepartureCount.objects.visible_to(actor).filter(year=year).aggregate(total=Sum("n"))["total"] or 0
 
 
 def placement_pipeline_summary_for(actor) -> dict:

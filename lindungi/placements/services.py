@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,24 +17,36 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
-from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.audit.services import audit_insert, audit_record, diff, snapshot
+from lindungi.common import prepared
 from lindungi.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from lindungi.common.inputs import clean_text, date_field, int_field, is_public_id, money_field, raise_if_errors
 from lindungi.placements import selectors, states
-from lindungi.placements.checklist import ChecklistKind, default_valid_until
 from lindungi.placements.models import (
     ChecklistItem,
     JobOrder,
     Placement,
     PlacementTransition,
-    Scheme,
     Sector,
     Sip2mi,
 )
 from lindungi.placements.perms import JOB_ORDER_VERIFY, JOB_ORDER_WRITE, PLACEMENT_WRITE, SIP2MI_ISSUE
 from lindungi.placements.states import PlacementState, Unmet
-from lindungi.reference.models import Country, Occupation, OrgUnit
-from lindungi.registry.models import Passport, Person
+from lindungi.placements.validation import (
+    Lookup,
+    check_checklist_kind,
+    check_consistency,
+    checklist_changes,
+    clean_checklist_item,
+    clean_new_placement,
+    country_ref,
+    occupation_ref,
+    placement_in_progress,
+    placement_out_of_scope,
+    ref_by_public_id,
+    resolve_placement_refs,
+)
+from lindungi.reference.models import Country, Occupation
 
 
 class TransitionRefused(DomainError):
@@ -73,36 +85,15 @@ JOB_ORDER_AUDITED = ("agency", "employer", "foreign_agency", "country", "positio
 
 
 def _by_public_id(model, value: Any, name: str, errors: dict, *, required: bool = False, **filters):
-    if value in (None, ""):
-        if required:
-            errors[name] = [_("This field is required.")]
-        return None
-    obj = model.objects.filter(public_id=value, **filters).first() if is_public_id(value) else None
-    if obj is None:
-        errors[name] = [_("Unknown value.")]
-    return obj
+    return ref_by_public_id(Lookup(None), model, value, name, errors, required=required, **filters)
 
 
 def _country(value: Any, errors: dict, name: str = "country") -> Country | None:
-    iso2 = clean_text(value).upper()
-    if not iso2:
-        errors[name] = [_("This field is required.")]
-        return None
-    country = Country.objects.filter(iso2=iso2).first()
-    if country is None:
-        errors[name] = [_("Unknown country code.")]
-    return country
+    return country_ref(Lookup(None), value, errors, name)
 
 
 def _occupation(value: Any, errors: dict, name: str = "occupation") -> Occupation | None:
-    code = clean_text(value)
-    if not code:
-        errors[name] = [_("This field is required.")]
-        return None
-    occupation = Occupation.objects.filter(isco_code=code).first()
-    if occupation is None:
-        errors[name] = [_("Unknown ISCO-08 occupation code.")]
-    return occupation
+    return occupation_ref(Lookup(None), value, errors, name)
 
 
 def _unmet_messages(unmet: list[Unmet]) -> list[str]:
@@ -333,81 +324,25 @@ def sip2mi_release(*, sip2mi_id: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _placement_for_write(actor, public_id) -> Placement:
-    """The placement, scoped, with every relation the guards read: the only load a write needs."""
-    placement = (Placement.objects.visible_to(actor).filter(public_id=public_id)
-                 .select_related(*selectors.CONTEXT_RELATIONS).first() if is_public_id(public_id) else None)
+def _placement_for_write(actor, public_id, *, deferred: bool = False):
+    """The placement, scoped, with every relation the guards read, in one query: the only load a
+    write needs. Its SQL is compiled once per scope and day (``common.prepared``), then reused with
+    the public id as a parameter. With ``deferred`` it returns ``(placement, fill)`` and the
+    relations are attached only when ``fill()`` is called (a guard-free transition never builds them)."""
+    if not is_public_id(public_id):
+        raise NotFound(_("Placement not found."))
+    key = ("placement_for_write", bool(actor.is_authenticated and actor.is_active), actor.role,
+           getattr(actor, "unit_id", None), getattr(actor, "agency_id", None), timezone.localdate())
+    placement, fill = prepared.fetch_one(
+        key, Placement, lambda value: (Placement.objects.visible_to(actor).filter(public_id=value)
+                                       .select_related(*selectors.CONTEXT_RELATIONS).order_by()),
+        field="public_id", value=public_id)
     if placement is None:
         raise NotFound(_("Placement not found."))
+    if deferred:
+        return placement, fill
+    fill()
     return placement
-
-
-def _resolve_placement_refs(actor, data: dict[str, Any], errors: dict, *, current: Placement | None = None) -> dict:
-    """Resolve the references a placement may carry; the job order fills in what it knows."""
-    values: dict[str, Any] = {}
-    if "scheme" in data or current is None:
-        code = clean_text(data.get("scheme"))
-        scheme = Scheme.objects.filter(code=code).first() if code else None
-        if scheme is None:
-            errors["scheme"] = [_("Unknown scheme.")]
-        elif not scheme.is_valid_on(timezone.localdate()) and current is None:
-            errors["scheme"] = [_("This scheme is not open for new placements.")]
-        values["scheme"] = scheme
-    if "job_order" in data:
-        job_order = _by_public_id(JobOrder, data.get("job_order"), "job_order", errors)
-        if job_order is not None and not JobOrder.objects.visible_to(actor).filter(pk=job_order.pk).exists():
-            errors["job_order"] = [_("Unknown value.")]
-        values["job_order"] = job_order
-    if "sip2mi" in data:
-        values["sip2mi"] = _by_public_id(Sip2mi, data.get("sip2mi"), "sip2mi", errors)
-    if "employer" in data:
-        values["employer"] = _by_public_id(ForeignParty, data.get("employer"), "employer", errors,
-                                           role=ForeignParty.Role.EMPLOYER)
-    if "agency" in data and actor.role != Role.P3MI_STAFF:
-        values["agency"] = _by_public_id(Agency, data.get("agency"), "agency", errors)
-    if data.get("country"):
-        values["country"] = _country(data.get("country"), errors)
-    if data.get("occupation"):
-        values["occupation"] = _occupation(data.get("occupation"), errors)
-    if "unit" in data:
-        code = clean_text(data.get("unit"))
-        unit = OrgUnit.objects.filter(code=code).first() if code else None
-        if code and unit is None:
-            errors["unit"] = [_("Unknown unit.")]
-        values["unit"] = unit
-    for name in ("contract_start", "contract_end"):
-        if name in data:
-            values[name] = date_field(data.get(name), name, errors)
-    if data.get("sector"):
-        if data["sector"] not in Sector.values:
-            errors["sector"] = [_("Must be one of: %(c)s.") % {"c": ", ".join(Sector.values)}]
-        else:
-            values["sector"] = data["sector"]
-    return values
-
-
-def _check_consistency(placement: Placement, errors: dict) -> None:
-    jo = placement.job_order
-    if jo is not None:
-        if placement.agency_id and jo.agency_id != placement.agency_id:
-            errors["job_order"] = [_("The job order belongs to another P3MI.")]
-        if jo.country_id != placement.country_id:
-            errors["country"] = [_("The country differs from the job order's.")]
-        if placement.employer_id and placement.employer_id != jo.employer_id:
-            errors["employer"] = [_("The employer differs from the job order's.")]
-    if placement.sip2mi_id and (jo is None or placement.sip2mi.job_order_id != jo.pk):
-        errors["sip2mi"] = [_("The SIP2MI was not issued for this job order.")]
-    if placement.contract_start and placement.contract_end and placement.contract_end <= placement.contract_start:
-        errors["contract_end"] = [_("Must be after the contract start.")]
-
-
-def _fill_from_job_order(values: dict) -> None:
-    jo = values.get("job_order")
-    if jo is None:
-        return
-    for name in ("agency", "employer", "country", "occupation"):
-        if values.get(name) is None:
-            values[name] = getattr(jo, name)
 
 
 def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[Placement, list[Unmet]]:
@@ -415,34 +350,15 @@ def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[
     destination, employer type, P3MI standing, SIP2MI) is checked but only returned as warnings:
     it is enforced at selection. Returns the placement and the warnings."""
     require_perm(actor, PLACEMENT_WRITE)
-    errors: dict[str, list[str]] = {}
-    person = _by_public_id(Person, data.get("person"), "person", errors, required=True)
-    if person is not None and not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
-        errors["person"] = [_("Unknown value.")]
-    if person is not None and person.merged_into_id:
-        errors["person"] = [_("This record was merged into another; use the surviving record.")]
-    values = _resolve_placement_refs(actor, data, errors)
-    if actor.role == Role.P3MI_STAFF:
-        values["agency"] = actor.agency
-    _fill_from_job_order(values)
-    for name in ("country", "occupation"):
-        if values.get(name) is None and name not in errors:
-            errors[name] = [_("This field is required.")]
-    raise_if_errors(errors)
-    occupation = values["occupation"]
-    values.setdefault("sector", Sector.INFORMAL if occupation.domestic_worker else Sector.FORMAL)
-    placement = Placement(person=person, created_by=actor, migrated=bool(data.get("migrated")), **values)
-    _check_consistency(placement, errors)
-    raise_if_errors(errors)
-    if Placement.objects.filter(person=person, migrated=False).exclude(state__in=sorted(states.CLOSED)).exists() \
-            and not placement.migrated:
-        raise Conflict(_("This person already has a placement in progress."),
-                       fields={"person": [_("A placement is already in progress.")]})
+    placement = clean_new_placement(actor, data, lookup=Lookup(actor))
+    if not placement.migrated and Placement.objects.filter(person=placement.person, migrated=False).exclude(
+            state__in=sorted(states.CLOSED)).exists():
+        raise placement_in_progress()
     try:
         with transaction.atomic():
             placement.save()
             if not Placement.objects.visible_to(actor).filter(pk=placement.pk).exists():
-                raise ValidationFailed.from_fields({"person": _("This person is outside your scope.")})
+                raise placement_out_of_scope()
             audit_record(actor=actor, action="placement.created", obj=placement, via=via,
                          changes=diff({}, snapshot(placement, PLACEMENT_AUDITED)))
     except IntegrityError:
@@ -482,14 +398,14 @@ def placement_update(*, actor, public_id, data: dict[str, Any], reason: str = ""
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
         errors: dict[str, list[str]] = {}
-        values = _resolve_placement_refs(actor, data, errors, current=placement)
+        values = resolve_placement_refs(actor, data, errors, lookup=Lookup(actor), current=placement)
         raise_if_errors(errors)
         before = snapshot(placement, PLACEMENT_AUDITED)
         for name, value in values.items():
             setattr(placement, name, value)
         if "occupation" in values and "sector" not in values:
             placement.sector = Sector.INFORMAL if placement.occupation.domestic_worker else Sector.FORMAL
-        _check_consistency(placement, errors)
+        check_consistency(placement, errors)
         raise_if_errors(errors)
         changes = diff(before, snapshot(placement, PLACEMENT_AUDITED))
         if not changes:
@@ -520,7 +436,7 @@ class Moved:
 
 def placement_transition(
     *, actor, public_id, to_state: str, reason: str = "", expected_version: int | None = None,
-    via: str = "web", on: dt.date | None = None,
+    via: str = "web", on: dt.date | None = None, with_relations: bool = False,
 ) -> Moved:
     """Move a placement to ``to_state``.
 
@@ -531,16 +447,21 @@ def placement_transition(
     6. SIP2MI quota taken on selection / given back on an early exit, by compare-and-set;
     7. compare-and-set on (state, version) — 0 rows means someone else moved it first (409);
     8. a ``PlacementTransition`` row and an audit event. Nothing is read back afterwards.
-    ``on`` is the day the guards are evaluated for (default today).
+    ``on`` is the day the guards are evaluated for (default today). The one load reads the placement
+    with every relation a guard may read; the related objects are built only for a step with guards,
+    one that moves SIP2MI quota, or when the caller asks for them (``with_relations``: it will show
+    them).
     """
     day = on or timezone.localdate()
     reason = (reason or "").strip()
-    if to_state not in PlacementState.values:
+    if to_state not in states.STATE_VALUES:
         raise ValidationFailed.from_fields({"to_state": _("Unknown state.")})
     with transaction.atomic():
-        placement = _placement_for_write(actor, public_id)
+        placement, fill = _placement_for_write(actor, public_id, deferred=True)
         from_state, version = placement.state, placement.version
         rule = states.rule_for(from_state, to_state)
+        if with_relations or (rule is not None and (rule.guards or states.quota_effect(from_state, to_state))):
+            fill()
         if rule is None:
             raise Conflict(
                 _("A placement cannot move from %(a)s to %(b)s.") % {
@@ -561,24 +482,57 @@ def placement_transition(
                 unmet=unmet, to_state=to_state)
         quota_held = _move_quota(placement, states.quota_effect(from_state, to_state), day=day, to_state=to_state)
         now = timezone.now()
-        updated = Placement.objects.filter(pk=placement.pk, state=from_state, version=version).update(
-            state=to_state, version=version + 1, state_changed_at=now, quota_held=quota_held, updated_at=now)
-        if not updated:
+        if not _write_transition(placement, from_state=from_state, to_state=to_state, version=version,
+                                 quota_held=quota_held, actor=actor, reason=reason, via=via, now=now):
             raise Conflict(_("The placement was changed by someone else. Reload and try again."),
                            code="stale_version")
-        PlacementTransition.objects.create(placement=placement, from_state=from_state, to_state=to_state, actor=actor,
-                                           reason=reason, at=now, via=via, version=version + 1)
         changes = {"state": [from_state, to_state]}
         if quota_held != placement.quota_held:
             changes["quota_held"] = [placement.quota_held, quota_held]
-        audit_record(actor=actor, action="placement.transition", obj=placement, changes=changes, reason=reason,
-                     via=via)
+        audit_insert(actor=actor, action="placement.transition", object_type="placement", object_id=placement.pk,
+                     changes=changes, reason=reason, via=via, at=now)
     placement.state, placement.version, placement.state_changed_at = to_state, version + 1, now
     placement.quota_held, placement.updated_at = quota_held, now
     if context is not None:
         context = replace(context, placement=replace(context.placement, state=to_state),
                           sip2mi=selectors.sip2mi_facts(placement.sip2mi, held=quota_held))
     return Moved(placement=placement, context=context)
+
+
+_TRANSITION_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _write_transition(placement: Placement, *, from_state: str, to_state: str, version: int, quota_held: bool,
+                      actor, reason: str, via: str, now: dt.datetime) -> bool:
+    """The compare-and-set ``UPDATE`` on (state, version) and the ``PlacementTransition`` row, as two
+    statements prepared once per database vendor. False when the placement was moved meanwhile."""
+    connection = connections[Placement.objects.db]
+    statements = _TRANSITION_SQL.get(connection.vendor)
+    if statements is None:
+        quote = connection.ops.quote_name
+
+        def column(model, name):
+            return quote(model._meta.get_field(name).column)
+
+        p = {name: column(Placement, name) for name in
+             ("id", "state", "version", "state_changed_at", "quota_held", "updated_at")}
+        inserted = ", ".join(column(PlacementTransition, name) for name in
+                             ("placement", "from_state", "to_state", "actor", "reason", "at", "via", "version"))
+        statements = _TRANSITION_SQL[connection.vendor] = (
+            f"UPDATE {quote(Placement._meta.db_table)} SET {p['state']} = %s, {p['version']} = %s, "
+            f"{p['state_changed_at']} = %s, {p['quota_held']} = %s, {p['updated_at']} = %s "
+            f"WHERE {p['id']} = %s AND {p['state']} = %s AND {p['version']} = %s",
+            f"INSERT INTO {quote(PlacementTransition._meta.db_table)} ({inserted}) "
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+    update, insert = statements
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(update, [to_state, version + 1, at, quota_held, at, placement.pk, from_state, version])
+        if cursor.rowcount != 1:
+            return False
+        cursor.execute(insert, [placement.pk, from_state, to_state, getattr(actor, "pk", None), reason, at, via,
+                                version + 1])
+    return True
 
 
 def _move_quota(placement: Placement, effect: int, *, day: dt.date, to_state: str) -> bool:
@@ -605,60 +559,17 @@ def _move_quota(placement: Placement, effect: int, *, day: dt.date, to_state: st
 
 
 def checklist_record(*, actor, public_id, kind: str, data: dict[str, Any], via: str = "web") -> ChecklistItem:
-    """Record a readiness document. Validity defaults: medical 3 months; passport from the
-    registry's passport record. A placement agreement must name its Disnaker witness; a PK its
-    verification by the Perwakilan; a BPJS membership must cover JKK and JKM; a medical
-    certificate must be a "fit" result (an unfit result is the ``failed_medical`` step)."""
+    """Record a readiness document (rules: ``validation.clean_checklist_item``)."""
     require_perm(actor, PLACEMENT_WRITE)
-    errors: dict[str, list[str]] = {}
-    if kind not in ChecklistKind.values:
-        raise ValidationFailed.from_fields(
-            {"kind": _("Must be one of: %(c)s.") % {"c": ", ".join(ChecklistKind.values)}})
-    reference = clean_text(data.get("reference_number"))[:120]
-    issued_on = date_field(data.get("issued_on"), "issued_on", errors, required=kind != ChecklistKind.PASSPORT)
-    valid_until = date_field(data.get("valid_until"), "valid_until", errors)
-    details = data.get("details") or {}
-    if not isinstance(details, dict):
-        errors["details"] = [_("Must be an object.")]
-        details = {}
-    if issued_on and issued_on > timezone.localdate():
-        errors["issued_on"] = [_("The date cannot be in the future.")]
-    if kind == ChecklistKind.PLACEMENT_AGREEMENT and not clean_text(details.get("witnessed_by")):
-        errors["details.witnessed_by"] = [_("Name the Disnaker official who witnessed the signing.")]
-    if kind == ChecklistKind.EMPLOYMENT_CONTRACT:
-        date_field(details.get("verified_on"), "details.verified_on", errors, required=True)
-    if kind == ChecklistKind.BPJS_MEMBERSHIP:
-        programmes = {str(p).lower() for p in details.get("programmes", ["jkk", "jkm"])}
-        if not {"jkk", "jkm"} <= programmes:
-            errors["details.programmes"] = [_("JKK and JKM are both mandatory.")]
-    if kind == ChecklistKind.MEDICAL_FITNESS and str(details.get("result", "fit")).lower() != "fit":
-        errors["details.result"] = [_("Only a 'fit' certificate is recorded here; an unfit result ends the "
-                                      "placement (failed medical).")]
+    check_checklist_kind(kind)
     with transaction.atomic():
         placement = _placement_for_write(actor, public_id)
         if placement.state in states.TERMINAL:
             raise Conflict(_("This placement is closed."))
-        if kind == ChecklistKind.PASSPORT:
-            passports = Passport.objects.filter(person_id=placement.person_id)
-            passport = passports.filter(number=reference.upper()).first() if reference else \
-                passports.filter(is_current=True).first()
-            if passport is None:
-                errors["reference_number"] = [_("No such passport is on the person's record.")]
-            else:
-                reference = passport.number
-                issued_on = issued_on or passport.issue_date
-                valid_until = passport.expiry_date
-        raise_if_errors(errors)
-        if valid_until is None:
-            valid_until = default_valid_until(kind, issued_on)
-        if valid_until is not None and valid_until < issued_on:
-            raise ValidationFailed.from_fields({"valid_until": _("Must not be before the issue date.")})
-        item = ChecklistItem.objects.create(placement=placement, kind=kind, reference_number=reference,
-                                            issued_on=issued_on, valid_until=valid_until, details=details,
-                                            recorded_by=actor)
+        values = clean_checklist_item(kind, data, person_id=placement.person_id, lookup=Lookup(actor))
+        item = ChecklistItem.objects.create(placement=placement, recorded_by=actor, **values)
         audit_record(actor=actor, action="placement.checklist_recorded", obj=placement, via=via,
-                     changes={kind: [None, {"reference_number": reference, "issued_on": issued_on.isoformat(),
-                                            "valid_until": valid_until.isoformat() if valid_until else None}]})
+                     changes=checklist_changes(values))
     return item
 
 
@@ -712,18 +623,28 @@ def placement_register_with_items(
     with transaction.atomic():
         placement, warnings = placement_create(actor=actor, data=data, via=via)
         if warnings and refuse_warnings:
-            raise TransitionRefused(
-                _("The placement does not meet the conditions of its scheme: %(n)s condition(s) unmet.")
-                % {"n": len(warnings)}, unmet=warnings, to_state=PlacementState.SELECTED)
+            raise eligibility_refused(warnings)
         recorded = []
         for kind, item_data in items:
             try:
                 recorded.append(checklist_record(actor=actor, public_id=placement.public_id, kind=kind, data=item_data,
                                                  via=via))
             except ValidationFailed as exc:
-                raise ValidationFailed.from_fields(
-                    {f"{kind}.{name}": messages for name, messages in exc.fields.items()} or {kind: exc.message})
+                raise item_refused(kind, exc)
     return placement, recorded
+
+
+def eligibility_refused(warnings: list[Unmet]) -> TransitionRefused:
+    """A new placement of a file refused for the conditions the single form shows as warnings."""
+    return TransitionRefused(
+        _("The placement does not meet the conditions of its scheme: %(n)s condition(s) unmet.")
+        % {"n": len(warnings)}, unmet=warnings, to_state=PlacementState.SELECTED)
+
+
+def item_refused(kind: str, exc: ValidationFailed) -> ValidationFailed:
+    """A refused checklist item of a new placement, its fields prefixed by the kind (``medical_fitness.issued_on``)."""
+    return ValidationFailed.from_fields(
+        {f"{kind}.{name}": messages for name, messages in exc.fields.items()} or {kind: exc.message})
 
 
 def historical_state_errors(*, state: str, state_date: dt.date | None, departed_on: dt.date | None,

@@ -602,6 +602,9 @@ for _pre in (S.ORIENTATION_DONE, S.READY_TO_DEPART):
     TRANSITIONS[(_pre, S.FAILED_DEPARTURE)] = Rule("fail_departure", STEP_CHECKPOINT, needs_reason=True)
 
 
+STATE_VALUES: frozenset[str] = frozenset(PlacementState.values)
+
+
 def rule_for(from_state: str, to_state: str) -> Rule | None:
     return TRANSITIONS.get((from_state, to_state))
 

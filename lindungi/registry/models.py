@@ -92,7 +92,12 @@ class Person(TimeStamped):
     class Meta:
         ordering = ["full_name", "id"]
         verbose_name = _("person")
-        indexes = [models.Index(fields=["regency", "birth_date"])]
+        indexes = [
+            models.Index(fields=["regency", "birth_date"]),
+            # The person list's order, unfiltered and for a P3MI (the scoping filter first).
+            models.Index(fields=["full_name", "id"], name="registry_person_by_name"),
+            models.Index(fields=["agency", "full_name", "id"], name="registry_person_agency_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
@@ -213,3 +218,34 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.score})"
+
+
+class CountQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "CountQuerySet":
+        from lindungi.accounts.scoping import scope_queryset
+
+        return scope_queryset(self, actor, regency_field="regency", agency_field="agency")
+
+
+class ScopedCount(models.Model):
+    """A count kept by database triggers (``common.counters``) per regency and P3MI (0 = none), the
+    two things scoping filters on; never written by the application."""
+
+    regency = models.IntegerField()
+    agency = models.IntegerField()
+    n = models.BigIntegerField(default=0)
+
+    objects = CountQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.regency}/{self.agency}: {self.n}"
+
+
+class PersonCount(ScopedCount):
+    """People on record (not merged away) per regency and P3MI (``registry/counts.py``)."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["regency", "agency"], name="registry_personcount_key")]

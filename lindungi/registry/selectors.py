@@ -5,7 +5,7 @@ import threading
 from dataclasses import replace
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,13 +13,13 @@ from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.perms import AUDIT_VIEW
 from lindungi.accounts.scoping import scope_queryset
 from lindungi.audit.models import AccessLog, AuditEvent
-from lindungi.audit.services import access_log, flush_access_log
+from lindungi.audit.services import access_log
 from lindungi.common.errors import NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.inputs import is_public_id
 from lindungi.common.pagination import Page, paginate
 from lindungi.common.text import fold
 from lindungi.registry import duplicates
-from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonNameToken
+from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonCount, PersonNameToken
 from lindungi.registry.perms import PERSON_MERGE, PERSON_VIEW
 
 NIK_RE = re.compile(r"^\d{16}$")
@@ -118,11 +118,17 @@ def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "we
     fragments = _name_only_fragments(filters)
     if fragments:
         result = _name_search_page(actor, fragments, page=page, page_size=page_size, **filters)
+    elif not any(filters.values()) and not actor.is_lookup_only:
+        # The whole list in scope: its size is the trigger-maintained count, reported as a count
+        # stopped at COUNT_LIMIT would be.
+        total = _people_in_scope(actor)
+        result = paginate(qs, page=page, page_size=page_size, total=min(total, COUNT_LIMIT))
+        result = replace(result, total_capped=total > COUNT_LIMIT)
     else:
         result = paginate(qs, page=page, page_size=page_size, count_limit=COUNT_LIMIT)
     used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
-               object_type="person_list", object_id=None, via=via,
+               object_type="person_list", persons=[person.pk for person in result.items], via=via,
                detail=f"{result.total} result(s) for {used}")
     return result
 
@@ -133,17 +139,31 @@ def with_details(people: QuerySet) -> QuerySet:
             .prefetch_related("passports", "contacts"))
 
 
+def _people_in_scope(actor) -> int:
+    """People on record (not merged away) the actor sees: a sum over the trigger-maintained counts
+    per (regency, P3MI) in scope, whatever the size of the registry."""
+    return PersonCount.objects.visible_to(actor).aggregate(total=Sum("n"))["total"] or 0
+
+
+# The dashboard counts pending duplicate pairs up to this many ("more than 1,000").
+DUPLICATES_COUNT_LIMIT = 1_000
+
+
 def registry_summary_for(actor) -> dict:
     """Dashboard figures of the registry in the actor's scope: people on record and duplicate pairs
-    waiting for review."""
+    waiting for review (counted up to ``DUPLICATES_COUNT_LIMIT``)."""
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if actor.is_lookup_only:
         raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
     people = Person.objects.visible_to(actor).active()
+    pending = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.PENDING,
+                                                person_a__in=people.values("id"))
+    pending_count = pending[:DUPLICATES_COUNT_LIMIT + 1].count()
     return {
-        "persons": people.count(),
-        "duplicates_pending": DuplicateCandidate.objects.filter(
-            status=DuplicateCandidate.Status.PENDING, person_a__in=people.values("id")).count(),
+        # Trigger-maintained counts per (regency, P3MI): a sum over a few hundred rows in scope.
+        "persons": _people_in_scope(actor),
+        "duplicates_pending": min(pending_count, DUPLICATES_COUNT_LIMIT),
+        "duplicates_pending_capped": pending_count > DUPLICATES_COUNT_LIMIT,
     }
 
 
@@ -158,7 +178,8 @@ def person_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> P
         # Lookup-only roles reach a record by identifier (person_lookup), never by browsing ids.
         raise NotFound(_("Person not found."))
     if log:
-        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via=via)
+        access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk,
+                   persons=[person.pk], via=via)
     return person
 
 
@@ -228,10 +249,12 @@ def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api")
     if nik and not NIK_RE.match(nik):
         raise ValidationFailed.from_fields({"nik": _("NIK must be exactly 16 digits.")})
     found = _run_prepared_lookup(actor, by="nik" if nik else "passport", value=nik or passport)
+    # A miss is logged too: who asked about an identifier matters even when nobody was found.
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person",
+               object_id=found["pk"] if found else None, persons=[found["pk"]] if found else [], via=via,
+               detail=(f"nik={nik}" if nik else f"passport={passport}") + ("" if found else " (not found)"))
     if found is None:
         raise NotFound(_("Person not found."))
-    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person", object_id=found["pk"], via=via,
-               detail=f"nik={nik}" if nik else f"passport={passport}")
     return found
 
 
@@ -304,17 +327,21 @@ def person_history(person: Person) -> QuerySet:
 
 
 def person_access_history(person: Person) -> QuerySet:
-    flush_access_log()
-    return AccessLog.objects.filter(object_type="person", object_id=person.pk).select_related("actor")
+    return AccessLog.objects.filter(person_id=person.pk).select_related("actor").order_by("-at", "-id")
 
 
 def duplicate_queue_for(actor, *, status: str = DuplicateCandidate.Status.PENDING, page: int = 1,
-                        page_size: int = 25) -> Page:
+                        page_size: int = 25, via: str = "web") -> Page:
+    """One page of the review queue; logged, as each pair shows both people's data."""
     require_perm(actor, PERSON_MERGE, _("You are not allowed to review duplicates."))
     visible = Person.objects.visible_to(actor).values("id")
     qs = (DuplicateCandidate.objects.filter(status=status, person_a__in=visible, person_b__in=visible)
           .select_related("person_a", "person_b", "person_a__regency", "person_b__regency", "decided_by"))
-    return paginate(qs, page=page, page_size=page_size)
+    result = paginate(qs, page=page, page_size=page_size)
+    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="duplicate_list", via=via,
+               persons=[pk for c in result.items for pk in (c.person_a_id, c.person_b_id)],
+               detail=f"{status}, page {result.page}")
+    return result
 
 
 def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = False) -> DuplicateCandidate:
@@ -326,12 +353,12 @@ def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = Fa
         raise NotFound(_("Duplicate candidate not found."))
     if log:  # the comparison shows both people's personal data
         for person in (candidate.person_a, candidate.person_b):
-            access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk, via=via,
-                       detail=f"duplicate candidate {candidate.pk}")
+            access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="person", object_id=person.pk,
+                       persons=[person.pk], via=via, detail=f"duplicate candidate {candidate.pk}")
     return candidate
 
 
-def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list:
+def duplicate_check_for(actor, *, data: dict, passport_number: str = "", via: str = "web") -> list:
     """Score proposed (unsaved) person data against the registry, for a check before registering."""
     from lindungi.registry.validation import ReferenceIndex, clean_person
 
@@ -345,7 +372,10 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "") -> list
         birth_date=cleaned["birth_date"], regency_id=regency.id, province_id=regency.province_id,
         passports=(passport_number.strip().upper(),) if passport_number.strip() else (),
     )
-    return duplicate_rows_for(actor, duplicate_matches(profile))
+    rows = duplicate_rows_for(actor, duplicate_matches(profile))
+    access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="duplicate_check", via=via,
+               persons=[row["person"].pk for row in rows], detail=f"{len(rows)} possible duplicate(s)")
+    return rows
 
 
 def duplicate_rows_for(actor, matches: list[duplicates.Match]) -> list[dict]:

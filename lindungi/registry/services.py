@@ -23,7 +23,7 @@ from lindungi.registry.models import (
     token_rows_for,
 )
 from lindungi.registry.perms import PERSON_MERGE, PERSON_WRITE
-from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person, clean_registration
 
 AUDITED_FIELDS = ("nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency", "village",
                   "village_name", "education", "marital_status", "religion", "phone", "agency", "nik_warnings")
@@ -56,12 +56,23 @@ def _resolve_agency(actor, agency_public_id: str | None):
     return agency
 
 
+def out_of_scope_fields() -> dict[str, list[str]]:
+    return {"regency_code": [_("This regency/city is outside the area your unit covers.")]}
+
+
 def _check_in_scope(actor, person: Person) -> None:
     """A unit officer may only register people whose regency their unit covers."""
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
-        raise ValidationFailed.from_fields(
-            {"regency_code": _("This regency/city is outside the area your unit covers.")}
-        )
+        raise ValidationFailed.from_fields(out_of_scope_fields())
+
+
+def passport_taken_fields() -> dict[str, list[str]]:
+    return {"passport.number": [_("Already on record for another person.")]}
+
+
+def created_changes(person: Person) -> dict:
+    """The audit changes of a newly registered person (``person.created``)."""
+    return diff({}, snapshot(person, AUDITED_FIELDS))
 
 
 def _write_tokens(person: Person) -> None:
@@ -83,9 +94,7 @@ def person_create(
     """Register a person. Returns the person and the possible duplicates the actor may see (each a
     ``{"person", "score", "reasons"}`` row, as ``selectors.duplicate_rows_for``); all are queued for review."""
     require_perm(actor, PERSON_WRITE)
-    ref = ReferenceIndex.load()
-    cleaned, warnings = clean_person(data, ref=ref)
-    passport_data = clean_passport(passport) if passport else None
+    cleaned, warnings, passport_data = clean_registration(data, passport, ref=ReferenceIndex.load())
     contact_rows = [_clean_contact(c, index=i) for i, c in enumerate(contacts or [])]
     agency = _resolve_agency(actor, agency_public_id)
     existing = Person.objects.filter(nik=cleaned["nik"]).first()
@@ -94,7 +103,7 @@ def person_create(
                        fields={"nik": [_("Already registered.")]})
     if passport_data and Passport.objects.filter(number=passport_data["number"]).exists():
         raise Conflict(_("Passport %(n)s is already on record.") % {"n": passport_data["number"]},
-                       fields={"passport.number": [_("Already on record for another person.")]})
+                       fields=passport_taken_fields())
     try:
         with transaction.atomic():
             person = Person.objects.create(
@@ -107,8 +116,7 @@ def person_create(
                 Passport.objects.create(person=person, **passport_data)
             for row in contact_rows:
                 FamilyContact.objects.create(person=person, **row)
-            audit_record(actor=actor, action="person.created", obj=person, via=via,
-                         changes=diff({}, snapshot(person, AUDITED_FIELDS)))
+            audit_record(actor=actor, action="person.created", obj=person, via=via, changes=created_changes(person))
             matches = duplicate_scan(person=person, actor=actor, via=via)
     except IntegrityError:
         raise Conflict(_("A person with this NIK or passport is already registered."))

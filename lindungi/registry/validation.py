@@ -205,3 +205,23 @@ def clean_passport(raw: dict[str, Any]) -> dict:
     if errors:
         raise ValidationFailed.from_fields(errors)
     return {"number": number, "issuing_office": office[:100], **dates}
+
+
+def clean_registration(data: dict[str, Any], passport: dict[str, Any] | None, *,
+                       ref: ReferenceIndex) -> tuple[dict, list[str], dict | None]:
+    """A new person with an optional first passport (``person_create`` and ``person_bulk_create``):
+    the person's fields and the passport's, every bad field of both reported at once."""
+    errors: dict[str, list[str]] = {}
+    cleaned = warnings = passport_data = None
+    try:
+        cleaned, warnings = clean_person(data, ref=ref)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if passport:
+        try:
+            passport_data = clean_passport(passport)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return cleaned, warnings, passport_data

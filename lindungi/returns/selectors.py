@@ -46,7 +46,8 @@ def arrival_get_for(actor, public_id, *, via: str = "web") -> Arrival:
                if is_public_id(public_id) else None)
     if arrival is None:
         raise NotFound(_("Arrival not found."))
-    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="arrival", object_id=arrival.pk, via=via)
+    access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="arrival", object_id=arrival.pk,
+               persons=[arrival.person_id], via=via)
     return arrival
 
 

@@ -56,6 +56,10 @@ def occupation_choices() -> list[tuple[str, str]]:
     return [(o.isco_code, f"{o.isco_code} {localized(o, 'title')}") for o in reference_selectors.occupations()]
 
 
+def unit_choices() -> list[tuple[str, str]]:
+    return [(unit.code, f"{unit.code} {unit.name}") for unit in reference_selectors.org_units()]
+
+
 def agency_choices(actor) -> list[tuple[str, str]]:
     return agency_selectors.agency_names_for(actor)
 

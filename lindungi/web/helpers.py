@@ -48,3 +48,11 @@ def page_window(page) -> list[int]:
     start = max(1, page.page - 3)
     end = min(page.pages, page.page + 3)
     return list(range(start, end + 1))
+
+
+def page_number(request) -> int:
+    """The ``page`` query parameter, 1 when missing or not a number."""
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1

@@ -1,4 +1,15 @@
-from lindungi.web.views import agencies, cases, core, exports, imports, placements, registry, returns
+from lindungi.web.views import (
+    accounts,
+    agencies,
+    audit,
+    cases,
+    core,
+    exports,
+    imports,
+    placements,
+    registry,
+    returns,
+)
 
 app_name = "web"
 
@@ -11,4 +22,6 @@ urlpatterns = [
     *placements.urlpatterns,
     *cases.urlpatterns,
     *returns.urlpatterns,
+    *audit.urlpatterns,
+    *accounts.urlpatterns,
 ]

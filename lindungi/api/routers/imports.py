@@ -119,7 +119,8 @@ def imports_resume(request, public_id: UUID):
 @router.get("/{public_id}/errors", response={200: ImportErrorPageOut, **ERRORS}, operation_id="imports_errors")
 def imports_errors(request, public_id: UUID, page: int = 1, page_size: int = 100):
     """The refused rows of an import, by line: one item per failing column."""
-    _batch, result = selectors.import_errors_page_for(request.user, public_id, page=page, page_size=page_size)
+    _batch, result = selectors.import_errors_page_for(request.user, public_id, page=page, page_size=page_size,
+                                                      via="api")
     return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 

@@ -294,14 +294,14 @@ def persons_duplicate_check(request, payload: PersonIn):
     """Score proposed person data against the registry without saving anything."""
     data = payload.dict(exclude={"passport", "contacts", "agency"})
     number = payload.passport.number if payload.passport else ""
-    return selectors.duplicate_check_for(request.user, data=data, passport_number=number)
+    return selectors.duplicate_check_for(request.user, data=data, passport_number=number, via="api")
 
 
 @router.get("/duplicates", response={200: CandidatePageOut, **ERRORS}, operation_id="persons_duplicates")
 def duplicates_list(request, filters: Query[DuplicateQueueFilter]):
     """The duplicate review queue (pairs in your scope)."""
     result = selectors.duplicate_queue_for(request.user, status=filters.status, page=filters.page,
-                                           page_size=filters.page_size)
+                                           page_size=filters.page_size, via="api")
     return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 

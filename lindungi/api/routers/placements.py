@@ -323,7 +323,7 @@ def placements_transition(request, public_id: UUID, payload: TransitionIn):
     try:
         moved = services.placement_transition(
             actor=request.user, public_id=public_id, to_state=payload.to_state, reason=payload.reason,
-            expected_version=payload.expected_version, via="api")
+            expected_version=payload.expected_version, via="api", with_relations=True)
     except services.TransitionRefused as exc:
         return Status(422, {"code": exc.code, "message": exc.message, "fields": exc.fields,
                             "unmet": _unmet_out(exc.unmet)})

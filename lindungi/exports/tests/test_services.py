@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from lindungi.audit.models import AccessLog, AuditEvent
@@ -46,11 +47,14 @@ def test_xlsx_export_job_opens_with_openpyxl(admin_user, people, django_capture_
     assert by_name["Siti Rahayu"][5] == '=HYPERLINK("http://evil.example")'  # stored as text, not a formula
 
 
-def test_one_access_log_row_and_audit_events(admin_user, people, django_capture_on_commit_callbacks):
+def test_access_log_names_every_exported_person_and_audit_events(admin_user, people,
+                                                                 django_capture_on_commit_callbacks):
     job = request_and_run(admin_user, django_capture_on_commit_callbacks, filters={"q": "siti"}, via="api")
-    log = AccessLog.objects.get(kind="export")
-    assert (log.actor, log.object_type, log.object_id, log.via) == (admin_user, "person_list", None, "api")
-    assert log.detail == "2 rows: q=siti"
+    logs = list(AccessLog.objects.filter(kind="export").order_by("seq"))
+    assert {log.person_id for log in logs} == {people["aminah"].pk, people["rahayu"].pk}
+    for log in logs:
+        assert (log.actor, log.object_type, log.object_id, log.via) == (admin_user, "exportjob", job.pk, "api")
+        assert log.detail == "2 rows: q=siti"
     actions = list(AuditEvent.objects.filter(object_type="exportjob", object_id=job.pk)
                    .order_by("id").values_list("action", flat=True))
     assert actions == ["export.requested", "export.finished"]
@@ -158,3 +162,20 @@ def test_expired_files_are_purged(admin_user, people, django_capture_on_commit_c
     assert services.export_purge_expired() == 1
     job.refresh_from_db()
     assert not job.file and job.status == "done"
+
+
+def test_a_dead_workers_export_is_taken_over_once(admin_user, people, django_capture_on_commit_callbacks):
+
+
+    job = services.export_request(actor=admin_user, filters={"q": "siti"})  # queued; no commit in this test
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, claim="dead-worker",
+                                               heartbeat_at=timezone.now() - timedelta(seconds=5))
+    call_command("recover_jobs")
+    assert ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.RUNNING  # still beating recently
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recover_jobs")
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.row_count == 2 and job.claim != "dead-worker"
+    assert AccessLog.objects.filter(kind="export", object_id=job.pk).count() == 2  # once per person
+    assert AuditEvent.objects.filter(action="export.taken_over", object_id=job.pk).count() == 1

@@ -263,12 +263,23 @@ def test_resume_refused_unless_failed_or_stale(admin_user, django_capture_on_com
     batch = run(admin_user, csv_bytes([row(1)]))
     with pytest.raises(Conflict):
         services.import_batch_resume(actor=admin_user, batch=batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, updated_at=timezone.now())
-    with pytest.raises(Conflict):
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, updated_at=timezone.now(),
+                                                   heartbeat_at=timezone.now() - timedelta(seconds=10))
+    with pytest.raises(Conflict):  # its worker is alive (heartbeat 10 s ago)
         services.import_batch_resume(actor=admin_user, batch=batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    # no heartbeat for a minute: the worker died; resuming is allowed at once (not after 10 minutes)
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
     with django_capture_on_commit_callbacks(execute=True):
         services.import_batch_resume(actor=admin_user, batch=batch)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE and batch.imported_rows == 1 and Person.objects.count() == 1
     assert AuditEvent.objects.filter(action="import.resumed", object_id=batch.pk).exists()
+
+
+def test_every_imported_person_has_its_created_audit_event(admin_user):
+    batch = run(admin_user, csv_bytes(mixed_rows()))
+    imported = dict(Person.objects.values_list("id", "nik"))
+    events = AuditEvent.objects.filter(action="person.created")
+    assert sorted(imported[e.object_id] for e in events) == sorted(EXPECTED_IMPORTED_NIKS)
+    assert {(e.via, e.actor_id, e.object_type) for e in events} == {("import", admin_user.pk, "person")}
+    assert batch.imported_rows == len(EXPECTED_IMPORTED_NIKS)

@@ -588,3 +588,31 @@ def test_overview_shows_checklist_timeline_and_next_steps(admin_user, p3mi_user,
     assert [u.code for u in steps[S.AGREEMENT_SIGNED]["unmet"]] == ["placement_agreement_missing"]
     assert not steps[S.FAILED_MEDICAL]["permitted"] and steps[S.FAILED_MEDICAL]["needs_reason"]
     assert ChecklistItem.objects.filter(placement=placement).count() == 1
+
+
+def test_a_guard_free_step_is_one_read_and_three_writes(admin_user, make_placement, django_assert_num_queries):
+    placement = advance(make_placement(), S.DEPARTED, officer=admin_user)
+    # load, compare-and-set, transition row, audit row (and the savepoint of the test's transaction)
+    with django_assert_num_queries(6) as captured:
+        moved = services.placement_transition(actor=admin_user, public_id=placement.public_id,
+                                              to_state=S.WORKING_ABROAD)
+    verbs = [q["sql"].split()[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert verbs[1:] == ["UPDATE", "INSERT", "INSERT"] and verbs[0] in ("SELECT", "EXECUTE")
+    assert moved.context is None and moved.placement.state == S.WORKING_ABROAD and moved.placement.version == 9
+    stored = Placement.objects.get(pk=placement.pk)
+    assert (stored.state, stored.version, stored.state_changed_at) == (S.WORKING_ABROAD, 9,
+                                                                      moved.placement.state_changed_at)
+    transition = PlacementTransition.objects.get(placement=placement, version=9)
+    assert (transition.from_state, transition.to_state, transition.actor_id, transition.at) == (
+        S.DEPARTED, S.WORKING_ABROAD, admin_user.pk, stored.state_changed_at)
+    event = AuditEvent.objects.filter(action="placement.transition", object_id=placement.pk).order_by("-id").first()
+    assert event.changes == {"state": [S.DEPARTED, S.WORKING_ABROAD]} and event.actor_id == admin_user.pk
+
+
+def test_a_guarded_step_returns_the_relations_and_the_context(admin_user, make_placement, django_assert_num_queries):
+    placement = advance(make_placement(), S.VERIFIED, officer=admin_user)
+    moved = services.placement_transition(actor=admin_user, public_id=placement.public_id, to_state=S.SELECTED)
+    assert moved.context is not None and moved.context.placement.state == S.SELECTED
+    assert moved.context.sip2mi.held and moved.placement.quota_held
+    with django_assert_num_queries(0):
+        assert moved.placement.person.pk == placement.person_id and moved.placement.sip2mi.used >= 1

@@ -16,6 +16,8 @@ NAV = [
     ("web:agency-list", gettext_noop("P3MI"), "agency.view"),
     ("web:import-list", gettext_noop("Imports"), "import.run"),
     ("web:export-list", gettext_noop("Exports"), "person.export"),
+    ("web:access-log", gettext_noop("Access log"), "audit.view"),
+    ("web:user-list", gettext_noop("Accounts"), "user.manage"),
 ]
 
 

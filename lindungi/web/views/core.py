@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lindungi.accounts.services import user_authenticate
+from lindungi.accounts.throttle import client_address
 from lindungi.common.errors import DomainError
 from lindungi.web.dashboard import dashboard_summary_for
 
@@ -23,17 +25,21 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = user_authenticate(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"], via="web"
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"], via="web",
+                client_ip=client_address(request.META),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            status = exc.status_code if exc.status_code == 429 else 400
         else:
             login(request, user)
             if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 return redirect(next_url)
             return redirect("web:dashboard")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
+    else:
+        status = 400 if request.method == "POST" else 200
+    return render(request, "web/login.html", {"form": form, "next": next_url, "idle": request.GET.get("idle") == "1",
+                                              "idle_minutes": settings.SESSION_IDLE_MINUTES}, status=status)
 
 
 @require_POST

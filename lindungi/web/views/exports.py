@@ -3,8 +3,8 @@ htmx until it is done) and the download.
 
 Thin adapters over ``lindungi.exports.services`` / ``selectors``. Exports are requested from the
 person list (``web.views.registry.person_export_csv`` / ``_xlsx``); the file is written by the
-background worker (``lindungi.exports.tasks.run_export``). The file was recorded in the access log
-when it was generated (one row with its row count), so downloads are not logged again.
+background worker (``lindungi.exports.tasks.run_export``). Generating the file and each download
+are recorded in the access log, naming every person in the file.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -18,16 +18,9 @@ from lindungi.common.errors import Conflict, PermissionDenied
 from lindungi.exports import persons as person_format
 from lindungi.exports import selectors
 from lindungi.registry.perms import PERSON_EXPORT
-from lindungi.web.helpers import domain_errors_to_http
+from lindungi.web.helpers import domain_errors_to_http, page_number
 
 EXPORT_PAGE_SIZE = 25
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def _require_export(user) -> None:
@@ -39,7 +32,7 @@ def _require_export(user) -> None:
 @domain_errors_to_http
 def export_list(request):
     _require_export(request.user)
-    page = selectors.export_job_list_for(request.user, page=_page_number(request), page_size=EXPORT_PAGE_SIZE)
+    page = selectors.export_job_list_for(request.user, page=page_number(request), page_size=EXPORT_PAGE_SIZE)
     return render(request, "web/exports/list.html", {"page": page})
 
 

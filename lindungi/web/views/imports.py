@@ -91,7 +91,7 @@ def import_list(request):
 @vary_on_headers("HX-Request")
 def import_detail(request, public_id):
     batch = selectors.import_batch_get_for(request.user, public_id)
-    context = {"batch": batch, "errors": selectors.import_errors_preview(batch),
+    context = {"batch": batch, "errors": selectors.import_errors_preview(batch, actor=request.user),
                "preview_limit": selectors.ERROR_PREVIEW,
                "can_resume": batch.status == batch.Status.FAILED and request.user.has_role_perm(IMPORT_RUN)
                and (batch.created_by_id == request.user.pk or request.user.is_national)}

@@ -146,7 +146,7 @@ def placement_list(request):
             counts = selectors.placement_state_counts_for(actor, **filters)
             page = selectors.placement_list_for(actor, page=_int_param(request, "page", 1),
                                                 page_size=_int_param(request, "page_size", PAGE_SIZE), via=VIA,
-                                                **filters)
+                                                count_limit=selectors.COUNT_LIMIT, **filters)
         except PermissionDenied:
             raise
         except DomainError as exc:

@@ -1,4 +1,4 @@
-"""A lean multi-row INSERT for the importer's hot path.
+"""A lean multi-row INSERT for bulk writes (imports, migrations) in every domain.
 
 ``QuerySet.bulk_create`` compiles every value of every row through the SQL compiler (and on SQLite
 splits a chunk into statements of 999 parameters), which makes it the slowest part of an import.
@@ -114,3 +114,11 @@ def bulk_write_session():
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint={int(previous)}")
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def model_columns(instance: models.Model) -> dict:
+    """The stored columns of an unsaved instance, by attname, for ``FastInsert``: the id and the
+    ``auto_now``/``auto_now_add`` timestamps are left to the insert, which fills them as the ORM would."""
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+            if not field.primary_key and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False)}
