@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "lindungi.common",
@@ -51,11 +52,16 @@ INSTALLED_APPS = [
     "lindungi.returns",
     "lindungi.demo",
     "lindungi.web",
+    "lindungi.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lindungi.common.middleware.PrivateResponsesMiddleware",
+    "lindungi.api.middleware.JsonApiErrorsMiddleware",
+    "lindungi.api.middleware.RejectUnknownQueryParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindungi.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,11 +146,37 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# HTTPS. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER to the header it sets (e.g.
+# HTTP_X_FORWARDED_PROTO; the value it carries for HTTPS is "https"); see docs/operations.md.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only this site's own files; no inline script or style, no
+# eval, no framing. Vendored libraries (htmx, Pico, Swagger UI) are served from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -164,6 +196,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 # WORKER_STALE_SECONDS is taken over (manage.py recover_jobs --every 20 runs beside the worker).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
+# Shown to the public wherever a company or an offer is not in order (public home, licence check).
+MINISTRY_CONTACT = env_str("MINISTRY_CONTACT", "KP2MI/BP2MI 0800-1000")
 
 TASKS = {
     "default": {

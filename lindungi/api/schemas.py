@@ -1,7 +1,11 @@
+from typing import Annotated, Any
+
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
+
+from lindungi.common.errors import ValidationFailed
 
 
 def _contains_nul(value) -> bool:
@@ -50,3 +54,26 @@ def related(path: str) -> staticmethod:
         return value
 
     return staticmethod(resolve)
+
+
+def refuse_identifiers_in_url(request, *, post_route: str) -> None:
+    """A NIK or passport number in a query string lands in every proxy's and server's access log, so
+    a GET that carries one is refused (422, naming each such parameter) and pointed at the POST
+    route that takes the same filters in its body. Names (``q`` without digits) stay allowed."""
+    from lindungi.registry.nik import identifier_filters_in
+
+    found = identifier_filters_in(request.GET)
+    if found:
+        message = _("NIK and passport numbers are not accepted in the address (URL); send them in the JSON "
+                    "body of POST %(route)s.") % {"route": post_route}
+        raise ValidationFailed.from_fields({name: message for name in found})
+
+
+def coded(codes, *, blank: bool = False, also: tuple[str, ...] = ()) -> Any:
+    """A text field holding one of a fixed set of codes, declared as an enum in the OpenAPI schema.
+    ``codes``: a ``TextChoices`` class or an iterable of codes; ``blank``: "" is allowed too (a filter
+    left empty); ``also``: accepted aliases (e.g. ``L``/``P`` for sex). Values are still checked by
+    the domain, which answers every bad field at once with its own message."""
+    values = list(codes.values) if isinstance(codes, type) else list(codes)
+    enum = ([""] if blank else []) + values + [alias for alias in also if alias not in values]
+    return Annotated[str, WithJsonSchema({"type": "string", "enum": enum})]

@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from lindungi.api.auth import API_AUTH
+from lindungi.api.docs import VendoredSwagger
 from lindungi.api.errors import install_error_handlers
 from lindungi.api.routers import (
     agencies,
@@ -29,6 +30,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs=VendoredSwagger(),
 )
 install_error_handlers(api)
 api.add_router("/auth", auth.router)

@@ -76,7 +76,8 @@ def append(chain: str, rows: Sequence[models.Model]) -> None:
     """Chain and insert ``rows`` (unsaved instances of the chain's model) in one statement."""
     if not rows:
         return
-    with transaction.atomic():
+    # No savepoint of its own: a failure here must undo the caller's write anyway.
+    with transaction.atomic(savepoint=False):
         head = _lock_heads()[chain]
         head.seq, head.hash = link(chain, rows, seq=head.seq, prev=head.hash)
         CHAINS[chain].objects.bulk_create(rows)

@@ -294,7 +294,8 @@ def _advance(plans: dict, *, admin: User, stderr) -> None:
             try:
                 placement = services.placement_transition(
                     actor=actors.for_step(rule.permission, placement, province), public_id=placement.public_id,
-                    to_state=to_state, via="command", reason=exit_reason if rule.needs_reason else "").placement
+                    to_state=to_state, via="command", reason=exit_reason if rule.needs_reason else "",
+                    identifier={"nik": placement.person.nik}).placement  # as a checkpoint officer looks it up
             except DomainError as exc:
                 refused[f"{rule.name}: {exc.message[:80]}"] += 1
                 break

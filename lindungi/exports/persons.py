@@ -29,8 +29,9 @@ def headers() -> list[str]:
 
 
 def row(p) -> list:
-    """One person (with ``regency``, ``regency__province`` and ``agency`` selected) as cell values."""
-    return [p.nik, p.full_name, p.get_sex_display(), p.birth_date, p.birth_place, p.address, p.regency.code,
+    """One person (with ``regency``, ``regency__province`` and ``agency`` selected) as cell values. The
+    NIK is as the list shows it to the exporter (``registry.selectors.as_listed``)."""
+    return [p.nik_display, p.full_name, p.get_sex_display(), p.birth_date, p.birth_place, p.address, p.regency.code,
             p.regency.name, p.regency.province.name, p.village_name, p.get_education_display(),
             p.get_marital_status_display(), p.get_religion_display() if p.religion else "", p.phone,
             p.agency.legal_name if p.agency_id else "", "; ".join(p.nik_warning_texts)]

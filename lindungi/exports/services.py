@@ -8,7 +8,7 @@ exactly what that user may see when it is generated.
 
 import logging
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +27,7 @@ from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_runni
 from lindungi.exports import persons as person_format
 from lindungi.exports.models import ExportJob
 from lindungi.registry.perms import PERSON_EXPORT
+from lindungi.registry.selectors import as_listed, described_filters
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,8 @@ def export_queryset(actor, *, kind: str, filters: Mapping) -> QuerySet:
 
 
 def filters_text(filters: Mapping) -> str:
-    return ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "-"
+    """The filters as the access log records them (identifiers masked)."""
+    return ", ".join(f"{k}={v}" for k, v in described_filters(dict(filters)).items()) or "-"
 
 
 def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = ExportJob.Format.CSV,
@@ -123,10 +125,11 @@ def export_request(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Expo
 
 @dataclass(frozen=True)
 class ExportStart:
-    """How an export of a list begins: ``rows`` to download at once, or a background ``job``."""
+    """How an export of a list begins: ``rows`` to download at once (a lazy stream of people, NIKs as
+    the list shows them to the exporter), or a background ``job``."""
 
     count: int
-    rows: QuerySet | None = None
+    rows: Iterator | None = None
     job: ExportJob | None = None
 
 
@@ -143,7 +146,7 @@ def export_start(*, actor, kind: str = ExportJob.Kind.PERSONS, fmt: str = Export
         return ExportStart(count=count, job=export_request(actor=actor, kind=kind, fmt=fmt, filters=cleaned, via=via))
     access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type=f"{kind[:-1]}_list", object_id=None, via=via,
                persons=rows.values_list("pk", flat=True)[:MAX_ROWS], detail=f"{count} rows: {filters_text(cleaned)}")
-    return ExportStart(count=count, rows=rows[:MAX_ROWS])
+    return ExportStart(count=count, rows=as_listed(actor, rows[:MAX_ROWS].iterator(chunk_size=2000)))
 
 
 def export_enqueue(*, job: ExportJob) -> None:
@@ -194,7 +197,7 @@ def _generate(job: ExportJob) -> None:
     total = qs.count()
     with tempfile.TemporaryFile() as out:
         included: list[int] = []
-        people = _noting_ids(qs[:MAX_ROWS].iterator(chunk_size=2000), included)
+        people = _noting_ids(as_listed(actor, qs[:MAX_ROWS].iterator(chunk_size=2000)), included)
         if job.format == ExportJob.Format.XLSX:
             written = person_format.write_xlsx(people, out)
         else:

@@ -36,6 +36,7 @@ from lindungi.placements.states import (
     Sip2miFacts,
     TransitionContext,
 )
+from lindungi.registry.selectors import as_listed, described_filters
 
 
 def today() -> date:
@@ -201,10 +202,10 @@ def placement_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = 
         counts = placement_state_counts_for(actor, **filters)
         total = counts[filters["state"]] if filters.get("state") else sum(counts.values())
     result = paginate(qs, page=page, page_size=page_size, count_limit=count_limit, total=total)
-    used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
                object_type="placement_list", persons=[placement.person_id for placement in result.items], via=via,
-               detail=f"{result.total} result(s) for {used}")
+               detail=f"{result.total} result(s) for {described_filters(filters)}")
+    list(as_listed(actor, (placement.person for placement in result.items)))  # NIKs as lists show them
     return result
 
 
@@ -222,8 +223,27 @@ def placement_state_counts_for(actor, **filters) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in states.PlacementState.values}
 
 
-def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -> Placement:
-    """One placement by public id. Checkpoint officers reach it by the id a lookup gave them."""
+def require_looked_up(actor, placement: Placement, identifier: dict | None) -> None:
+    """Lookup-only roles (checkpoint officers) reach a placement only with the exact NIK or passport
+    number of its worker, the one they looked it up by; with an id alone it does not exist for them
+    (404), so an id cannot be used to browse. Other roles pass."""
+    if not actor.is_lookup_only:
+        return
+    identifier = identifier or {}
+    nik = str(identifier.get("nik") or "").strip()
+    passport = str(identifier.get("passport") or "").strip().upper()
+    person = placement.person
+    if nik and nik == person.nik:
+        return
+    if passport and person.passports.filter(number=passport).exists():
+        return
+    raise NotFound(_("Placement not found."))
+
+
+def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True,
+                      identifier: dict | None = None) -> Placement:
+    """One placement by public id. Checkpoint officers must also give the worker's NIK or passport
+    number (``identifier``), as they looked it up (``require_looked_up``)."""
     _can_view_placements(actor)
     if not is_public_id(public_id):
         raise NotFound(_("Placement not found."))
@@ -232,6 +252,7 @@ def placement_get_for(actor, public_id, *, via: str = "web", log: bool = True) -
                                  "employer", "country", "occupation", "unit").first())
     if placement is None:
         raise NotFound(_("Placement not found."))
+    require_looked_up(actor, placement, identifier)
     if log:
         access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="placement", object_id=placement.pk,
                    persons=[placement.person_id], via=via)

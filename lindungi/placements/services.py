@@ -437,6 +437,7 @@ class Moved:
 def placement_transition(
     *, actor, public_id, to_state: str, reason: str = "", expected_version: int | None = None,
     via: str = "web", on: dt.date | None = None, with_relations: bool = False,
+    identifier: dict | None = None,
 ) -> Moved:
     """Move a placement to ``to_state``.
 
@@ -451,6 +452,8 @@ def placement_transition(
     with every relation a guard may read; the related objects are built only for a step with guards,
     one that moves SIP2MI quota, or when the caller asks for them (``with_relations``: it will show
     them).
+    A checkpoint officer gives the
+    worker's NIK or passport number (``identifier``): without it the placement does not exist for them.
     """
     day = on or timezone.localdate()
     reason = (reason or "").strip()
@@ -460,8 +463,10 @@ def placement_transition(
         placement, fill = _placement_for_write(actor, public_id, deferred=True)
         from_state, version = placement.state, placement.version
         rule = states.rule_for(from_state, to_state)
-        if with_relations or (rule is not None and (rule.guards or states.quota_effect(from_state, to_state))):
+        if actor.is_lookup_only or with_relations or (
+                rule is not None and (rule.guards or states.quota_effect(from_state, to_state))):
             fill()
+        selectors.require_looked_up(actor, placement, identifier)
         if rule is None:
             raise Conflict(
                 _("A placement cannot move from %(a)s to %(b)s.") % {

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from lindungi.reference.models import Country, Occupation, OrgUnit, Province, Regency, UnitCoverage
+from lindungi.reference.models import Country, Occupation, OrgUnit, Province, Regency, UnitCoverage, Village
 
 
 def valid_on(day: date | None = None) -> Q:
@@ -97,3 +97,12 @@ def org_units(*, kind: str | None = None, on: date | None = None) -> QuerySet:
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("code")
+
+
+def villages_of(regency_code: str) -> QuerySet:
+    """Villages (desa/kelurahan) of one regency/city by district and name; empty when the villages
+    were not loaded (``load_reference_data --villages``) or the code is unknown."""
+    code = (regency_code or "").replace(".", "").strip()
+    if not code.isdigit():
+        return Village.objects.none()
+    return Village.objects.filter(regency__code=code).order_by("district_name", "name")

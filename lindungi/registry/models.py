@@ -102,6 +102,17 @@ class Person(TimeStamped):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
 
+    # Set by the list selectors (``registry.selectors.as_listed``) for a role that sees NIKs masked.
+    nik_masked = False
+
+    @property
+    def nik_display(self) -> str:
+        """The NIK as this record is being shown: masked in a list for roles without
+        ``person.view_full_nik``, whole everywhere else."""
+        from lindungi.registry.nik import mask
+
+        return mask(self.nik) if self.nik_masked else self.nik
+
     @property
     def nik_warning_texts(self) -> list[str]:
         from lindungi.registry.nik import warning_texts

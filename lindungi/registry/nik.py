@@ -97,3 +97,45 @@ def nik_for(*, regency_code: str, district: str, birth_date: date, sex: str, seq
     """Builds a well-formed NIK (used by demo data and tests)."""
     day = birth_date.day + (40 if sex == "F" else 0)
     return f"{regency_code}{district}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{sequence:04d}"
+
+
+MASK_CHAR = "\u2022"  # •
+
+
+def mask(nik: str) -> str:
+    """A NIK as lists show it to roles that do not need it whole: the regency code (first four
+    digits) and the last four stay, e.g. ``3201••••••••0001``. The birth date and sex that the
+    middle digits encode are hidden. Anything that is not a 16-character NIK is masked entirely."""
+    if len(nik) != 16:
+        return MASK_CHAR * len(nik)
+    return nik[:4] + MASK_CHAR * 8 + nik[-4:]
+
+
+# Search filters that may carry a NIK or passport number, which must never travel in a URL (it would
+# land in every proxy's and server's access log).
+IDENTIFIER_FILTERS = ("q", "nik", "passport")
+
+
+def identifier_filters_in(params) -> list[str]:
+    """The names of the filters in ``params`` (a mapping of name to text) that carry an identifier:
+    ``nik`` or ``passport`` with any value, or ``q`` with a digit in it (names hold no digits, NIKs
+    and passport numbers always do)."""
+    found = []
+    for name in IDENTIFIER_FILTERS:
+        value = str(params.get(name) or "").strip()
+        if value and (name != "q" or any(ch.isdigit() for ch in value)):
+            found.append(name)
+    return found
+
+
+def birth_date_of(info: NikInfo, *, today: date) -> date | None:
+    """The birth date a NIK most likely encodes: its two-digit year in this century unless that
+    would make the holder younger than 15 (then the last century). None for 29 February of a year
+    that has none. A suggestion for a form, never a rule."""
+    year = 2000 + info.year2
+    if year > today.year - 15:
+        year -= 100
+    try:
+        return date(year, info.month, info.day)
+    except ValueError:
+        return None

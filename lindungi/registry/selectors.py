@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.permissions import require_perm
+from lindungi.accounts.permissions import has_perm, require_perm
 from lindungi.accounts.perms import AUDIT_VIEW
 from lindungi.accounts.scoping import scope_queryset
 from lindungi.audit.models import AccessLog, AuditEvent
@@ -20,7 +20,9 @@ from lindungi.common.pagination import Page, paginate
 from lindungi.common.text import fold
 from lindungi.registry import duplicates
 from lindungi.registry.models import DuplicateCandidate, Passport, Person, PersonCount, PersonNameToken
-from lindungi.registry.perms import PERSON_MERGE, PERSON_VIEW
+from lindungi.registry.nik import IDENTIFIER_FILTERS
+from lindungi.registry.nik import mask as mask_nik
+from lindungi.registry.perms import PERSON_MERGE, PERSON_VIEW, PERSON_VIEW_FULL_NIK
 
 NIK_RE = re.compile(r"^\d{16}$")
 PASSPORT_QUERY_RE = re.compile(r"^[A-Za-z](?=[A-Za-z]*\d)[A-Za-z0-9]{6,8}$")  # a letter, then digits somewhere
@@ -126,11 +128,41 @@ def person_list_for(actor, *, page: int = 1, page_size: int = 25, via: str = "we
         result = replace(result, total_capped=total > COUNT_LIMIT)
     else:
         result = paginate(qs, page=page, page_size=page_size, count_limit=COUNT_LIMIT)
-    used = {k: v for k, v in filters.items() if v}
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP if actor.is_lookup_only else AccessLog.Kind.VIEW,
                object_type="person_list", persons=[person.pk for person in result.items], via=via,
-               detail=f"{result.total} result(s) for {used}")
-    return result
+               detail=f"{result.total} result(s) for {described_filters(filters)}")
+    return replace(result, items=list(as_listed(actor, result.items)))
+
+
+def nik_masked_for(actor) -> bool:
+    """Whether lists and exports show this actor NIKs masked (``3201••••••••0001``)."""
+    return not has_perm(actor, PERSON_VIEW_FULL_NIK)
+
+
+def as_listed(actor, people):
+    """The people of a list or export as the actor may see them there: NIKs masked for roles without
+    ``person.view_full_nik`` (``Person.nik_display``). Lazy, so an export streams."""
+    masked = nik_masked_for(actor)
+    for person in people:
+        person.nik_masked = masked
+        yield person
+
+
+def mask_identifier(value: str) -> str:
+    """An identifier as it may be written to a log: a NIK as lists mask it, a passport number or any
+    other text with digits reduced to its first two and last two characters."""
+    value = value.strip()
+    if NIK_RE.match(value):
+        return mask_nik(value)
+    if any(ch.isdigit() for ch in value):
+        return value[:2] + "•" * max(len(value) - 4, 1) + value[-2:] if len(value) > 4 else "•" * len(value)
+    return value
+
+
+def described_filters(filters: dict) -> dict:
+    """The filters of a search as the access log records them: never a whole NIK or passport number."""
+    return {name: mask_identifier(str(value)) if name in IDENTIFIER_FILTERS else value
+            for name, value in filters.items() if value}
 
 
 def with_details(people: QuerySet) -> QuerySet:
@@ -252,7 +284,8 @@ def person_lookup(actor, *, nik: str = "", passport: str = "", via: str = "api")
     # A miss is logged too: who asked about an identifier matters even when nobody was found.
     access_log(actor=actor, kind=AccessLog.Kind.LOOKUP, object_type="person",
                object_id=found["pk"] if found else None, persons=[found["pk"]] if found else [], via=via,
-               detail=(f"nik={nik}" if nik else f"passport={passport}") + ("" if found else " (not found)"))
+               detail=(f"nik={mask_identifier(nik)}" if nik else f"passport={mask_identifier(passport)}")
+               + ("" if found else " (not found)"))
     if found is None:
         raise NotFound(_("Person not found."))
     return found
@@ -358,6 +391,9 @@ def duplicate_get_for(actor, candidate_id: int, *, via: str = "", log: bool = Fa
     return candidate
 
 
+MATCH_FIELDS = ("nik", "full_name", "sex", "birth_date", "regency_code")
+
+
 def duplicate_check_for(actor, *, data: dict, passport_number: str = "", via: str = "web") -> list:
     """Score proposed (unsaved) person data against the registry, for a check before registering."""
     from lindungi.registry.validation import ReferenceIndex, clean_person
@@ -365,7 +401,9 @@ def duplicate_check_for(actor, *, data: dict, passport_number: str = "", via: st
     require_perm(actor, PERSON_VIEW, _("You are not allowed to view people."))
     if actor.is_lookup_only:
         raise PermissionDenied(_("Your role may look people up by NIK or passport number only."))
-    cleaned, _warnings = clean_person(data, ref=ReferenceIndex.load())
+    # Only what matching reads is required, so the check can run while the rest is still empty.
+    cleaned, _warnings = clean_person({name: data.get(name, "") for name in MATCH_FIELDS}, ref=ReferenceIndex.load(),
+                                      partial=True)
     regency = cleaned["regency"]
     profile = duplicates.Profile(
         id=None, nik=cleaned["nik"], full_name=cleaned["full_name"], sex=cleaned["sex"],
@@ -402,3 +440,62 @@ def duplicate_matches(profile: duplicates.Profile) -> list[duplicates.Match]:
     )
     matches = [duplicates.score(profile, profile_of(other)) for other in rows]
     return sorted((m for m in matches if m.score >= duplicates.REVIEW_THRESHOLD), key=lambda m: -m.score)
+
+
+def person_data_errors(data: dict, *, partial: bool = False) -> dict[str, list[str]]:
+    """Every value error in proposed person fields (and a ``passport`` object among them), as
+    registering (or, with ``partial``, correcting) would report them; nothing is saved. The API uses it
+    to report these together with the type errors of the same request."""
+    from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+
+    errors: dict[str, list[str]] = {}
+    try:
+        clean_person(data, ref=ReferenceIndex.load(), partial=partial)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if isinstance(data.get("passport"), dict):
+        try:
+            clean_passport(data["passport"])
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    return errors
+
+
+def person_input_errors(*, data: dict, passport: dict | None = None) -> dict[str, list[str]]:
+    """Every refused field of a proposed person (and first passport) at once, nothing written, so a
+    form can show all its errors in one pass; the same rules as ``services.person_create``."""
+    from lindungi.registry.validation import ReferenceIndex, clean_passport, clean_person
+
+    errors: dict[str, list[str]] = {}
+    for check in (lambda: clean_person(data, ref=ReferenceIndex.load()),
+                  lambda: clean_passport(passport) if passport else None):
+        try:
+            check()
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    return errors
+
+
+def nik_facts(nik: str, *, on=None) -> dict:
+    """What a NIK says, to fill a registration form as the officer types: sex, likely birth date and
+    regency of first registration, or why the NIK is not sound. Reads reference codes only."""
+    from lindungi.registry.nik import birth_date_of, parse_nik
+    from lindungi.registry.validation import ReferenceIndex
+
+    ref = ReferenceIndex.load()
+    info, errors = parse_nik((nik or "").strip(), known_regency_codes=ref.regencies,
+                             known_province_codes=ref.provinces)
+    if info is None:
+        return {"errors": errors}
+    birth = birth_date_of(info, today=on or timezone.localdate())
+    return {"errors": [], "sex": info.sex, "birth_date": birth.isoformat() if birth else "",
+            "regency_code": info.regency_code}
+
+
+def person_with_nik_for(actor, nik: str, *, via: str = "web") -> dict | None:
+    """The registered person with this NIK if the actor may see them (logged as a lookup), else None:
+    a refused registration links to the record that is already there."""
+    try:
+        return person_lookup(actor, nik=nik, via=via)
+    except (NotFound, ValidationFailed):
+        return None

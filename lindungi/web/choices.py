@@ -78,5 +78,13 @@ def employer_choices(actor, *, role: str = ForeignParty.Role.EMPLOYER) -> list:
     return list(groups.items())
 
 
+def village_choices(regency_code: str) -> list:
+    """The villages of a regency grouped by district, for choosing a village by name."""
+    groups: dict[str, list] = {}
+    for village in reference_selectors.villages_of(regency_code):
+        groups.setdefault(village.district_name, []).append((village.code, village.name))
+    return list(groups.items())
+
+
 def case_category_choices() -> list[tuple[str, str]]:
     return [(c.code, localized(c)) for c in case_selectors.category_choices()]

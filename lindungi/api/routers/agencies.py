@@ -13,9 +13,9 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from lindungi.agencies import selectors, services
-from lindungi.agencies.models import Agency, AgencyStatusChange, Branch, ForeignParty
+from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
 from lindungi.agencies.rules import standing_on
-from lindungi.api.schemas import ERRORS, InputSchema
+from lindungi.api.schemas import ERRORS, InputSchema, coded
 
 router = Router(tags=["agencies"])
 
@@ -37,7 +37,7 @@ class AgencyListItemOut(Schema):
     public_id: str
     legal_name: str
     sip3mi_number: str
-    status: str
+    status: coded(AgencyStatus)
     in_good_standing: bool
     standing_code: str
     licence_issued_on: dt.date
@@ -63,7 +63,7 @@ class AgencyOut(AgencyListItemOut):
 
 
 class StatusChangeOut(Schema):
-    status: str
+    status: coded(AgencyStatus)
     effective_from: dt.date
     effective_until: dt.date | None
     decree_number: str
@@ -161,8 +161,8 @@ class BranchCloseIn(InputSchema):
 
 class ForeignPartyOut(Schema):
     public_id: str
-    role: str
-    legal_type: str
+    role: coded(ForeignParty.Role)
+    legal_type: coded(ForeignParty.LegalType)
     name: str
     name_local: str
     country_iso2: str
@@ -206,7 +206,7 @@ class ForeignPartyPatch(InputSchema):
 
 class AgencyFilters(InputSchema):
     q: str = ""
-    status: str = ""
+    status: coded(AgencyStatus, blank=True) = ""
     province: str = ""
     page: int = 1
     page_size: int = 25
@@ -214,7 +214,7 @@ class AgencyFilters(InputSchema):
 
 class ForeignPartyFilters(InputSchema):
     q: str = ""
-    role: str = ""
+    role: coded(ForeignParty.Role, blank=True) = ""
     country: str = ""
     page: int = 1
     page_size: int = 25

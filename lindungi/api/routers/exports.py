@@ -13,9 +13,10 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS, InputSchema, related
+from lindungi.api.schemas import ERRORS, InputSchema, coded, related
 from lindungi.exports import persons as person_format
 from lindungi.exports import selectors, services
+from lindungi.exports.models import ExportJob
 
 router = Router(tags=["exports"])
 
@@ -25,8 +26,8 @@ def _iso(value):
 
 
 class ExportIn(InputSchema):
-    kind: str = Field("persons", description="what to export: persons")
-    format: str = Field("csv", description="csv or xlsx")
+    kind: coded(ExportJob.Kind) = Field("persons", description="what to export: persons")
+    format: coded(ExportJob.Format) = Field("csv", description="csv or xlsx")
     filters: dict[str, Any] = Field(
         default_factory=dict,
         description="the person-list filters: q, nik, passport, regency, province, sex, agency (text), "
@@ -35,10 +36,10 @@ class ExportIn(InputSchema):
 
 class ExportJobOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    kind: str
-    format: str
+    kind: coded(ExportJob.Kind)
+    format: coded(ExportJob.Format)
     filters: dict[str, Any]
-    status: str = Field(..., description="queued, running, done or failed")
+    status: coded(ExportJob.Status) = Field(..., description="queued, running, done or failed")
     row_count: int
     message: str
     via: str

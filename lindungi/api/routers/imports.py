@@ -12,8 +12,9 @@ from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS, related
+from lindungi.api.schemas import ERRORS, coded, related
 from lindungi.imports import reports, selectors, services
+from lindungi.imports.models import ImportBatch
 
 router = Router(tags=["imports"])
 
@@ -24,10 +25,10 @@ def _iso(value):
 
 class ImportBatchOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    kind: str = Field(..., description="persons or placements")
-    mode: str = Field(..., description="placements: new or historical; empty for persons")
+    kind: coded(ImportBatch.Kind) = Field(..., description="persons or placements")
+    mode: coded(ImportBatch.Mode, blank=True) = Field(..., description="placements: new or historical; persons: empty")
     filename: str
-    status: str = Field(..., description="queued, running, done or failed")
+    status: coded(ImportBatch.Status) = Field(..., description="queued, running, done or failed")
     message: str
     via: str
     total_rows: int = Field(..., description="data rows read so far (imported + existing + with errors)")
@@ -80,10 +81,14 @@ class ImportErrorPageOut(Schema):
     page_size: int
 
 
+KIND_FORM, MODE_FORM = Form("persons"), Form("")  # multipart fields with their defaults
+
+
 @router.post("", response={202: ImportBatchOut, **ERRORS}, operation_id="imports_create")
 def imports_create(
     request, file: File[UploadedFile],
-    kind: Form[str] = "persons", mode: Form[str] = "",
+    kind: coded(ImportBatch.Kind, also=("placements_new", "placements_historical")) = KIND_FORM,
+    mode: coded(ImportBatch.Mode, blank=True) = MODE_FORM,
 ):
     """Upload a CSV or XLSX file (multipart field `file`) of people or, with `kind=placements`, of
     placements and their checklist items (`mode=new`, the default: registered through every rule;

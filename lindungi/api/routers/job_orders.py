@@ -8,8 +8,10 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS, InputSchema, related
+from lindungi.agencies.models import ForeignParty
+from lindungi.api.schemas import ERRORS, InputSchema, coded, related
 from lindungi.placements import selectors, services
+from lindungi.placements.models import JobOrder, Sip2mi
 
 router = Router(tags=["job orders"])
 public_router = Router(tags=["public"])
@@ -65,7 +67,7 @@ class Sip2miOut(Schema):
     remaining: int
     valid_from: date
     valid_until: date
-    status: str
+    status: coded(Sip2mi.Status)
     revoked_on: date | None
     revoke_reason: str
 
@@ -76,7 +78,7 @@ class JobOrderOut(Schema):
     agency_name: str
     employer: UUID
     employer_name: str
-    employer_legal_type: str
+    employer_legal_type: coded(ForeignParty.LegalType)
     foreign_agency: UUID | None = None
     country: str
     position_title: str
@@ -91,7 +93,7 @@ class JobOrderOut(Schema):
     contract_months: int
     accommodation: str
     destination_permit_number: str
-    status: str
+    status: coded(JobOrder.Status)
     verified_on: date | None
     verification_reference: str
     rejection_reason: str
@@ -133,7 +135,7 @@ class JobOrderPageOut(Schema):
 
 
 class JobOrderFilter(InputSchema):
-    status: str = ""
+    status: coded(JobOrder.Status, blank=True) = ""
     country: str = ""
     occupation: str = ""
     agency: str = ""

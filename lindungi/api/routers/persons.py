@@ -5,11 +5,22 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from lindungi.api.schemas import ERRORS, InputSchema, related
+from lindungi.api.errors import value_check
+from lindungi.api.schemas import ERRORS, InputSchema, coded, refuse_identifiers_in_url, related
+from lindungi.audit.models import AccessLog
 from lindungi.registry import selectors, services
+from lindungi.registry.models import DuplicateCandidate, Education, FamilyContact, MaritalStatus, Religion, Sex
 from lindungi.registry.nik import warning_texts
 
 router = Router(tags=["persons"])
+
+SexCode = coded(Sex)
+SexIn = coded(Sex, also=("L", "P"))
+EducationCode = coded(Education)
+MaritalCode = coded(MaritalStatus)
+ReligionOptional = coded(Religion, blank=True)
+Relationship = coded(FamilyContact.Relationship)
+DuplicateStatus = coded(DuplicateCandidate.Status)
 
 
 class PassportIn(InputSchema):
@@ -21,7 +32,7 @@ class PassportIn(InputSchema):
 
 class ContactIn(InputSchema):
     name: str
-    relationship: str = Field(..., description="spouse, parent, child, sibling, guardian or other")
+    relationship: Relationship = Field(..., description="spouse, parent, child, sibling, guardian or other")
     phone: str = ""
     address: str = ""
     is_heir: bool = False
@@ -30,16 +41,16 @@ class ContactIn(InputSchema):
 class PersonIn(InputSchema):
     nik: str = Field(..., description="16 digits")
     full_name: str
-    sex: str = Field(..., description="M or F (L/P accepted)")
+    sex: SexIn = Field(..., description="M or F (L/P accepted)")
     birth_date: str = Field(..., description="YYYY-MM-DD")
     birth_place: str
     address: str
     regency_code: str = Field(..., description="Kemendagri code, e.g. 3201 or 32.01")
     village_code: str = ""
     village_name: str = ""
-    education: str = Field(..., description="none, sd, smp, sma, diploma, s1, s2, s3")
-    marital_status: str = Field(..., description="single, married, divorced, widowed")
-    religion: str = ""
+    education: EducationCode = Field(..., description="none, sd, smp, sma, diploma, s1, s2, s3")
+    marital_status: MaritalCode = Field(..., description="single, married, divorced, widowed")
+    religion: ReligionOptional = ""
     phone: str = ""
     agency: str | None = Field(None, description="public id of the P3MI (ignored for P3MI staff)")
     passport: PassportIn | None = None
@@ -49,16 +60,16 @@ class PersonIn(InputSchema):
 class PersonPatch(InputSchema):
     nik: str | None = None
     full_name: str | None = None
-    sex: str | None = None
+    sex: SexIn | None = None
     birth_date: str | None = None
     birth_place: str | None = None
     address: str | None = None
     regency_code: str | None = None
     village_code: str | None = None
     village_name: str | None = None
-    education: str | None = None
-    marital_status: str | None = None
-    religion: str | None = None
+    education: EducationCode | None = None
+    marital_status: MaritalCode | None = None
+    religion: ReligionOptional | None = None
     phone: str | None = None
     reason: str = ""
 
@@ -74,7 +85,7 @@ class PassportOut(Schema):
 class ContactOut(Schema):
     id: int
     name: str
-    relationship: str
+    relationship: Relationship
     phone: str
     address: str
     is_heir: bool
@@ -82,9 +93,9 @@ class ContactOut(Schema):
 
 class PersonSummaryOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    nik: str
+    nik: str = Field(..., description="masked in lists (3201••••••••0001) for roles without person.view_full_nik")
     full_name: str
-    sex: str
+    sex: SexCode
     birth_date: date
     regency_code: str = Field(..., alias="regency.code")
     regency_name: str = Field(..., alias="regency.name")
@@ -92,14 +103,16 @@ class PersonSummaryOut(Schema):
 
     resolve_merged_into = related("merged_into.public_id")
 
+    resolve_nik = related("nik_display")
+
 
 class PersonOut(PersonSummaryOut):
     birth_place: str
     address: str
     village_name: str
-    education: str
-    marital_status: str
-    religion: str
+    education: EducationCode
+    marital_status: MaritalCode
+    religion: ReligionOptional
     phone: str
     agency: UUID | None = None
     agency_name: str | None = None
@@ -138,7 +151,7 @@ class PersonLookupOut(Schema):
     id: UUID
     nik: str
     full_name: str
-    sex: str
+    sex: SexCode
     birth_date: date
     birth_place: str
     regency_code: str
@@ -180,13 +193,24 @@ class PersonCreatedOut(Schema):
     possible_duplicates: list[MatchOut]
 
 
+@value_check("persons_create", "persons_duplicate_check")
+def _person_value_errors(raw: dict) -> dict[str, list[str]]:
+    return selectors.person_data_errors(raw)
+
+
+@value_check("persons_update")
+def _person_patch_value_errors(raw: dict) -> dict[str, list[str]]:
+    raw.pop("reason", None)
+    return selectors.person_data_errors(raw, partial=True)
+
+
 class PersonFilter(InputSchema):
     q: str = Field("", description="name fragment, NIK (or its beginning) or passport number")
     nik: str = ""
     passport: str = ""
     regency: str = ""
     province: str = ""
-    sex: str = ""
+    sex: coded(Sex, blank=True) = ""
     agency: str = ""
     page: int = 1
     page_size: int = 25
@@ -198,7 +222,7 @@ class LookupQuery(InputSchema):
 
 
 class DuplicateQueueFilter(InputSchema):
-    status: str = "pending"
+    status: DuplicateStatus = "pending"
     page: int = 1
     page_size: int = 25
 
@@ -215,7 +239,7 @@ class CandidateOut(Schema):
     person_b: PersonSummaryOut
     score: int
     reasons: list[ReasonOut]
-    status: str
+    status: DuplicateStatus
 
 
 class CandidatePageOut(Schema):
@@ -243,7 +267,7 @@ class AuditOut(Schema):
 class AccessOut(Schema):
     at: str
     actor: str | None
-    kind: str
+    kind: coded(AccessLog.Kind)
     via: str
 
     @staticmethod
@@ -262,13 +286,25 @@ class UnmergeIn(InputSchema):
     reason: str
 
 
-@router.get("", response={200: PersonPageOut, **ERRORS}, operation_id="persons_list")
-def persons_list(request, filters: Query[PersonFilter]):
-    """List and search people in your scope. Lookup-only roles must give an exact NIK or passport."""
-    data = filters.dict()
-    page = selectors.person_list_for(request.user, via="api", **data)
+def _person_page(request, filters: "PersonFilter") -> dict:
+    page = selectors.person_list_for(request.user, via="api", **filters.dict())
     return {"items": page.items, "total": page.total, "total_capped": page.total_capped, "page": page.page,
             "page_size": page.page_size}
+
+
+@router.get("", response={200: PersonPageOut, **ERRORS}, operation_id="persons_list")
+def persons_list(request, filters: Query[PersonFilter]):
+    """List and search people by name, region, sex or company. A NIK or passport number is refused
+    here (422): it would be written to access logs with the URL; use POST /persons/search."""
+    refuse_identifiers_in_url(request, post_route="/api/v1/persons/search")
+    return _person_page(request, filters)
+
+
+@router.post("/search", response={200: PersonPageOut, **ERRORS}, operation_id="persons_search")
+def persons_search(request, payload: PersonFilter):
+    """The list and search of GET /persons with the filters in the body, for searches by NIK (or its
+    beginning) or passport number. Lookup-only roles must give an exact NIK or passport."""
+    return _person_page(request, payload)
 
 
 @router.post("", response={201: PersonCreatedOut, **ERRORS}, operation_id="persons_create")
@@ -282,10 +318,19 @@ def persons_create(request, payload: PersonIn):
     return Status(201, {"person": person, "possible_duplicates": matches})
 
 
-@router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
-def persons_lookup(request, query: Query[LookupQuery]):
+@router.post("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup")
+def persons_lookup(request, payload: LookupQuery):
     """Exact lookup by NIK or passport number (checkpoints and partners use this): identity, P3MI and
     current passport. Every lookup is written to the access log. Full record: GET /persons/{id}."""
+    return selectors.person_lookup(request.user, nik=payload.nik, passport=payload.passport, via="api")
+
+
+@router.get("/lookup", response={200: PersonLookupOut, **ERRORS}, operation_id="persons_lookup_get",
+            deprecated=True)
+def persons_lookup_get(request, query: Query[LookupQuery]):
+    """Deprecated and refused: a NIK or passport number in the URL is written to access logs. Answers 422
+    pointing to POST /persons/lookup, which takes the same fields in its body."""
+    refuse_identifiers_in_url(request, post_route="/api/v1/persons/lookup")
     return selectors.person_lookup(request.user, nik=query.nik, passport=query.passport, via="api")
 
 

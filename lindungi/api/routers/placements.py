@@ -8,12 +8,20 @@ from uuid import UUID
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
-from lindungi.api.schemas import ERRORS, ErrorOut, InputSchema, related
+from lindungi.api.schemas import ERRORS, ErrorOut, InputSchema, coded, refuse_identifiers_in_url, related
 from lindungi.placements import selectors, services
-from lindungi.placements.models import Placement
-from lindungi.placements.states import Unmet
+from lindungi.placements.checklist import ChecklistKind, ItemState
+from lindungi.placements.models import Placement, Sector
+from lindungi.placements.states import PlacementState, Unmet
+from lindungi.registry.models import Education
 
 router = Router(tags=["placements"])
+
+# The schemes seeded by migration (placements/0002); a test keeps this list equal to the Scheme table.
+SCHEME_CODES = ("p_to_p", "g_to_g", "g_to_g_korea", "g_to_p", "ukps", "perseorangan", "ssw_japan", "special")
+SchemeCode = coded(SCHEME_CODES)
+State = coded(PlacementState)
+Kind = coded(ChecklistKind)
 
 
 def _lang() -> str:
@@ -39,7 +47,7 @@ class TransitionRefusedOut(ErrorOut):
 
 class PlacementIn(InputSchema):
     person: UUID = Field(..., description="public id of the person")
-    scheme: str = Field(..., description="p_to_p, g_to_g, g_to_g_korea, g_to_p, ukps, perseorangan, ssw_japan, special")
+    scheme: SchemeCode = Field(..., description="the placement scheme (see GET /placements/schemes)")
     agency: UUID | None = Field(None, description="public id of the P3MI (ignored for P3MI staff: their own)")
     job_order: UUID | None = Field(None, description="public id of the job order; fills P3MI, employer, country, "
                                                      "occupation")
@@ -47,21 +55,21 @@ class PlacementIn(InputSchema):
     employer: UUID | None = Field(None, description="public id of the foreign employer")
     country: str = Field("", description="ISO 3166 alpha-2, e.g. TW")
     occupation: str = Field("", description="ISCO-08 4-digit code, e.g. 5322")
-    sector: str = Field("", description="formal or informal; derived from the occupation when empty")
+    sector: coded(Sector, blank=True) = Field("", description="formal or informal; from the occupation when empty")
     contract_start: date | None = None
     contract_end: date | None = None
     unit: str = Field("", description="organisational unit code, e.g. BP3MI-JABAR")
 
 
 class PlacementPatch(InputSchema):
-    scheme: str | None = None
+    scheme: SchemeCode | None = None
     agency: UUID | None = None
     job_order: UUID | None = None
     sip2mi: UUID | None = None
     employer: UUID | None = None
     country: str | None = None
     occupation: str | None = None
-    sector: str | None = None
+    sector: coded(Sector) | None = None
     contract_start: date | None = None
     contract_end: date | None = None
     unit: str | None = None
@@ -73,8 +81,9 @@ class PlacementOut(Schema):
     id: UUID = Field(..., alias="public_id")
     person: UUID
     person_name: str
-    person_nik: str
-    scheme: str
+    person_nik: str = Field(..., description="masked in lists (3201••••••••0001) for roles without "
+                                             "person.view_full_nik")
+    scheme: SchemeCode
     agency: UUID | None = None
     agency_name: str | None = None
     job_order: UUID | None = None
@@ -84,10 +93,10 @@ class PlacementOut(Schema):
     country: str
     occupation: str
     occupation_title: str
-    sector: str
+    sector: coded(Sector, blank=True)
     contract_start: date | None
     contract_end: date | None
-    state: str
+    state: State
     state_label: str
     version: int
     state_changed_at: datetime
@@ -98,7 +107,7 @@ class PlacementOut(Schema):
 
     resolve_person_name = related("person.full_name")
 
-    resolve_person_nik = related("person.nik")
+    resolve_person_nik = related("person.nik_display")
 
     resolve_scheme = related("scheme.code")
 
@@ -140,9 +149,9 @@ class PlacementCreatedOut(Schema):
 
 
 class ChecklistStatusOut(Schema):
-    kind: str
+    kind: Kind
     required: bool
-    status: str
+    status: coded(ItemState)
     issued_on: date | None
     valid_until: date | None
     days_left: int | None
@@ -151,8 +160,7 @@ class ChecklistStatusOut(Schema):
 
 
 class ChecklistItemIn(InputSchema):
-    kind: str = Field(..., description="placement_agreement, medical_fitness, competency_certificate, passport, "
-                                       "bpjs_membership, work_visa, employment_contract, opp_attendance, epmi_card")
+    kind: Kind = Field(..., description="the readiness document")
     reference_number: str = ""
     issued_on: date | None = Field(None, description="required except for a passport taken from the registry")
     valid_until: date | None = Field(None, description="default: medical +3 months; passport: its expiry date")
@@ -163,7 +171,7 @@ class ChecklistItemIn(InputSchema):
 
 class ChecklistItemOut(Schema):
     id: int
-    kind: str
+    kind: Kind
     reference_number: str
     issued_on: date
     valid_until: date | None
@@ -179,8 +187,8 @@ class VoidIn(InputSchema):
 
 
 class TimelineOut(Schema):
-    from_state: str
-    to_state: str
+    from_state: State
+    to_state: State
     at: datetime
     actor: str | None
     reason: str
@@ -190,7 +198,7 @@ class TimelineOut(Schema):
 
 
 class NextStepOut(Schema):
-    to_state: str
+    to_state: State
     label: str
     name: str
     permitted: bool
@@ -209,14 +217,16 @@ class PlacementDetailOut(Schema):
 
 
 class TransitionIn(InputSchema):
-    to_state: str
+    to_state: State
     reason: str = ""
     expected_version: int | None = Field(None, description="the version you read; 409 if it changed since")
+    nik: str = Field("", description="checkpoint officers: the worker's NIK (or give passport), as looked up")
+    passport: str = Field("", description="checkpoint officers: the worker's passport number")
 
 
 class PlacementFilter(InputSchema):
-    state: str = ""
-    scheme: str = ""
+    state: coded(PlacementState, blank=True) = ""
+    scheme: coded(SCHEME_CODES, blank=True) = ""
     country: str = Field("", description="ISO2")
     agency: str = Field("", description="public id of the P3MI")
     occupation: str = Field("", description="ISCO-08 code")
@@ -228,13 +238,13 @@ class PlacementFilter(InputSchema):
 
 
 class SchemeOut(Schema):
-    code: str
+    code: SchemeCode
     name_id: str
     name_en: str
     min_age: int
     max_age: int | None
-    min_education: str
-    required_items: list[str]
+    min_education: coded(Education, blank=True)
+    required_items: list[Kind]
     requires_p3mi: bool
     requires_job_order: bool
     requires_sip2mi: bool
@@ -266,11 +276,24 @@ def _ref(value) -> str | None:
     return str(value) if value is not None else None
 
 
-@router.get("", response={200: PlacementPageOut, **ERRORS}, operation_id="placements_list")
-def placements_list(request, filters: Query[PlacementFilter]):
-    """Placements in your scope. Checkpoint officers must give an exact NIK or passport number."""
+def _placement_page(request, filters: "PlacementFilter") -> dict:
     page = selectors.placement_list_for(request.user, via="api", **filters.dict())
     return {"items": page.items, "total": page.total, "page": page.page, "page_size": page.page_size}
+
+
+@router.get("", response={200: PlacementPageOut, **ERRORS}, operation_id="placements_list")
+def placements_list(request, filters: Query[PlacementFilter]):
+    """Placements in your scope. A NIK or passport number is refused here (422): it would be written
+    to access logs with the URL; use POST /placements/search."""
+    refuse_identifiers_in_url(request, post_route="/api/v1/placements/search")
+    return _placement_page(request, filters)
+
+
+@router.post("/search", response={200: PlacementPageOut, **ERRORS}, operation_id="placements_search")
+def placements_search(request, payload: PlacementFilter):
+    """The list of GET /placements with the filters in the body, for searches by NIK or passport.
+    Checkpoint officers must give an exact NIK or passport number."""
+    return _placement_page(request, payload)
 
 
 @router.post("", response={201: PlacementCreatedOut, **ERRORS}, operation_id="placements_create")
@@ -296,7 +319,8 @@ def placements_schemes(request):
 @router.get("/{public_id}", response={200: PlacementDetailOut, **ERRORS}, operation_id="placements_detail")
 def placements_detail(request, public_id: UUID):
     """One placement with its checklist status today, its timeline, and every possible next step
-    with the conditions still unmet."""
+    with the conditions still unmet. Checkpoint officers find placements with POST /placements/search
+    by NIK or passport; an id alone answers 404 for them."""
     return _detail(request, selectors.placement_get_for(request.user, public_id, via="api"))
 
 
@@ -323,7 +347,8 @@ def placements_transition(request, public_id: UUID, payload: TransitionIn):
     try:
         moved = services.placement_transition(
             actor=request.user, public_id=public_id, to_state=payload.to_state, reason=payload.reason,
-            expected_version=payload.expected_version, via="api", with_relations=True)
+            expected_version=payload.expected_version, via="api", with_relations=True,
+            identifier={"nik": payload.nik, "passport": payload.passport})
     except services.TransitionRefused as exc:
         return Status(422, {"code": exc.code, "message": exc.message, "fields": exc.fields,
                             "unmet": _unmet_out(exc.unmet)})

@@ -6,8 +6,9 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from lindungi.agencies.models import AgencyStatus
 from lindungi.agencies.selectors import agency_public_search
-from lindungi.api.schemas import ERRORS, InputSchema
+from lindungi.api.schemas import ERRORS, InputSchema, coded
 from lindungi.common.errors import ValidationFailed
 
 router = Router(tags=["public"])
@@ -16,7 +17,7 @@ router = Router(tags=["public"])
 class PublicAgencyOut(Schema):
     legal_name: str
     sip3mi_number: str
-    status: str
+    status: coded(AgencyStatus)
     in_good_standing: bool
     standing_code: str
     standing_id: str

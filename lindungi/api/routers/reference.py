@@ -4,8 +4,9 @@ from datetime import date
 
 from ninja import Query, Router, Schema
 
-from lindungi.api.schemas import ERRORS, InputSchema
+from lindungi.api.schemas import ERRORS, InputSchema, coded
 from lindungi.reference import selectors
+from lindungi.reference.models import OrgUnit, Regency
 
 router = Router(tags=["reference"])
 
@@ -22,7 +23,7 @@ class RegencyOut(Schema):
     code: str
     dotted_code: str
     name: str
-    kind: str
+    kind: coded(Regency.Kind)
     province_code: str
     valid_from: date | None
     valid_to: date | None
@@ -56,7 +57,7 @@ class OccupationOut(Schema):
 class UnitOut(Schema):
     code: str
     name: str
-    kind: str
+    kind: coded(OrgUnit.Kind)
     parent_code: str | None
     seat_code: str | None
     province_codes: list[str]

@@ -85,8 +85,8 @@ def test_out_of_scope_is_404_and_not_listed(admin_user, p3mi_user, other_agency,
     stranger = make_person(admin_user, agency_public_id=str(other_agency.public_id))
     client = api_client_for(p3mi_user)
     assert client.get(f"/api/v1/persons/{stranger.public_id}").status_code == 404
-    assert client.get(f"/api/v1/persons?nik={stranger.nik}").json()["total"] == 0
-    assert client.get(f"/api/v1/persons/lookup?nik={stranger.nik}").status_code == 404
+    assert post_json(client, "/api/v1/persons/search", {"nik": stranger.nik}).json()["total"] == 0
+    assert post_json(client, "/api/v1/persons/lookup", {"nik": stranger.nik}).status_code == 404
     resp = post_json(client, f"/api/v1/persons/{stranger.public_id}", {"phone": "0811111111"}, method="patch")
     assert resp.status_code == 404
     assert not AuditEvent.objects.filter(action="person.updated").exists()
@@ -95,11 +95,11 @@ def test_out_of_scope_is_404_and_not_listed(admin_user, p3mi_user, other_agency,
 def test_checkpoint_lookup_by_nik_is_logged(admin_user, checkpoint_officer, api_client_for):
     person = make_person(admin_user)
     client = api_client_for(checkpoint_officer)
-    resp = client.get(f"/api/v1/persons/lookup?nik={person.nik}")
+    resp = post_json(client, "/api/v1/persons/lookup", {"nik": person.nik})
     assert resp.status_code == 200 and resp.json()["nik"] == person.nik
     assert AccessLog.objects.filter(kind="lookup", object_id=person.pk, actor=checkpoint_officer).exists()
     assert client.get("/api/v1/persons?q=Siti").status_code == 403
-    assert client.get("/api/v1/persons/lookup?nik=123").status_code == 422
+    assert post_json(client, "/api/v1/persons/lookup", {"nik": "123"}).status_code == 422
 
 
 def test_errors_are_indonesian_by_default_and_english_on_request(admin_user, api_client_for):

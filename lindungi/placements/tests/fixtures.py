@@ -153,7 +153,8 @@ def advance(placement, upto, *, officer, agency_actor=None, checkpoint=None, wit
     for frm, to in itertools.pairwise(path):
         rule = TRANSITIONS[(frm, to)]
         placement = services.placement_transition(actor=actors[rule.permission], public_id=placement.public_id,
-                                                  to_state=to, reason="test").placement
+                                                  to_state=to, reason="test",
+                                                  identifier={"nik": placement.person.nik}).placement
     return Placement.objects.get(pk=placement.pk)
 
 

@@ -145,7 +145,7 @@ def test_one_query_budget_per_chunk_not_per_row(admin_user, make_person, make_jo
                          [item(K.MEDICAL_FITNESS), item(K.PASSPORT), item(K.BPJS_MEMBERSHIP)])
             for i, p in enumerate(people)]
     bulk = PlacementBulk(actor=admin_user)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26):
         results = placement_bulk_create(actor=admin_user, rows=rows, bulk=bulk)
     assert {r.status for r in results} == {CREATED}
     assert ChecklistItem.objects.count() == 90

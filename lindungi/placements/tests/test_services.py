@@ -24,6 +24,7 @@ def checkpoint(make_user):
 
 
 def transition(actor, placement, to, **kw):
+    kw.setdefault("identifier", {"nik": placement.person.nik})  # as a checkpoint officer looked it up
     return services.placement_transition(actor=actor, public_id=placement.public_id, to_state=to, **kw).placement
 
 
@@ -592,12 +593,13 @@ def test_overview_shows_checklist_timeline_and_next_steps(admin_user, p3mi_user,
 
 def test_a_guard_free_step_is_one_read_and_three_writes(admin_user, make_placement, django_assert_num_queries):
     placement = advance(make_placement(), S.DEPARTED, officer=admin_user)
-    # load, compare-and-set, transition row, audit row (and the savepoint of the test's transaction)
-    with django_assert_num_queries(6) as captured:
+    # load, compare-and-set, transition row, then the chained audit row (lock the chain head, insert,
+    # move the head), and the savepoint of the test's transaction
+    with django_assert_num_queries(8) as captured:
         moved = services.placement_transition(actor=admin_user, public_id=placement.public_id,
                                               to_state=S.WORKING_ABROAD)
     verbs = [q["sql"].split()[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert verbs[1:] == ["UPDATE", "INSERT", "INSERT"] and verbs[0] in ("SELECT", "EXECUTE")
+    assert verbs[1:] == ["UPDATE", "INSERT", "SELECT", "INSERT", "UPDATE"] and verbs[0] in ("SELECT", "EXECUTE")
     assert moved.context is None and moved.placement.state == S.WORKING_ABROAD and moved.placement.version == 9
     stored = Placement.objects.get(pk=placement.pk)
     assert (stored.state, stored.version, stored.state_changed_at) == (S.WORKING_ABROAD, 9,

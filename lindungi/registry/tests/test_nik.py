@@ -82,3 +82,36 @@ def test_nik_for_round_trips():
     nik = nik_for(regency_code="3501", district="07", birth_date=date(2001, 12, 3), sex="F", sequence=12)
     info, errors = parse(nik)
     assert errors == [] and info.sex == "F" and (info.day, info.month, info.year2) == (3, 12, 1)
+
+
+# --- masking and identifiers in addresses ----------------------------------------------------------
+
+def test_mask_keeps_regency_code_and_last_four():
+    from lindungi.registry.nik import mask
+
+    assert mask("3201016104950001") == "3201••••••••0001"
+    assert mask("12345") == "•••••"
+
+
+@pytest.mark.parametrize("params, found", [
+    ({"q": "siti aminah"}, []),
+    ({"q": "3201016104950001"}, ["q"]),
+    ({"q": "C1234567"}, ["q"]),
+    ({"nik": "32"}, ["nik"]),
+    ({"passport": "C1234567", "nik": "", "sex": "F"}, ["passport"]),
+    ({"q": " ", "nik": " "}, []),
+])
+def test_identifier_filters_in(params, found):
+    from lindungi.registry.nik import identifier_filters_in
+
+    assert identifier_filters_in(params) == found
+
+
+def test_birth_date_of_picks_the_century_that_makes_an_adult_likely():
+    from lindungi.registry.nik import birth_date_of
+
+    today = date(2026, 12, 4)
+    assert birth_date_of(parse("3201015708960007")[0], today=today) == date(1996, 8, 17)
+    assert birth_date_of(parse("3201012104050001")[0], today=today) == date(2005, 4, 21)
+    assert birth_date_of(parse("3201012104150001")[0], today=today) == date(1915, 4, 21)  # not aged 11
+    assert birth_date_of(parse("3201016902010001")[0], today=today) is None  # 29 Feb 2001 never was

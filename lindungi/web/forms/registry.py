@@ -6,10 +6,11 @@ Field names equal the service's keys, so service errors land on the right field.
 """
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.registry.models import DuplicateCandidate, Education, FamilyContact, MaritalStatus, Religion, Sex
-from lindungi.web.choices import BLANK, agency_choices, grouped_regency_choices, province_choices
+from lindungi.web.choices import BLANK, agency_choices, grouped_regency_choices, province_choices, village_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
@@ -88,6 +89,7 @@ class PersonForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)
         self.fields["regency_code"].choices = grouped_regency_choices(actor, extra=person.regency if person else None)
+        self._choose_village_by_name()
         if person is not None:
             # Editing: the company is not changed here, but the reason is asked for.
             del self.fields["agency"]
@@ -97,6 +99,19 @@ class PersonForm(forms.Form):
                 del self.fields["agency"]  # always their own company
             else:
                 self.fields["agency"].choices = BLANK + agency_choices(actor)
+
+    def _choose_village_by_name(self) -> None:
+        """Where the regency's villages are loaded, the village is picked by name from that regency
+        (grouped by district; the form refreshes it when the regency changes) instead of typed."""
+        regency = self.data.get("regency_code") if self.is_bound else self.initial.get("regency_code")
+        regency_widget = self.fields["regency_code"].widget
+        regency_widget.attrs = {**regency_widget.attrs, "hx-get": reverse("web:person-village-field"),
+                                "hx-target": "#village-field", "hx-swap": "innerHTML"}
+        options = village_choices(regency or "")
+        if options:
+            self.fields["village_code"].label = _("Village (desa/kelurahan)")
+            self.fields["village_code"].widget = forms.Select(choices=BLANK + options)
+            del self.fields["village_name"]  # the registry takes the name from the chosen village
 
     @staticmethod
     def initial_for(person) -> dict:
@@ -110,7 +125,7 @@ class PersonForm(forms.Form):
         }
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data.get(name, "") for name in self.SERVICE_FIELDS}
+        return {name: self.cleaned_data.get(name, "") for name in self.SERVICE_FIELDS if name in self.fields}
 
     def changed_service_data(self) -> dict:
         return {name: self.cleaned_data.get(name, "") for name in self.changed_data if name in self.SERVICE_FIELDS}

@@ -1,5 +1,10 @@
+import re
+
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -46,3 +51,36 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+PHONE = re.compile(r"\+?\d[\d -]{4,}\d")
+
+
+@register.simple_tag
+def ministry_contact():
+    """The ministry's public contact (``settings.MINISTRY_CONTACT``), phone numbers as call links."""
+    text = escape(settings.MINISTRY_CONTACT)
+    return mark_safe(PHONE.sub(lambda m: format_html('<a href="tel:{}" class="nowrap">{}</a>',
+                                                     re.sub(r"[ -]", "", m.group(0)), m.group(0)), text))
+
+
+@register.simple_tag
+def url_if_exists(name):
+    """The URL of a view that another app may or may not have installed yet, else an empty string."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@register.inclusion_tag("web/_error_summary.html")
+def error_summary(*forms):
+    """Every error of the given forms in one list at the top of the page, each linked to its field."""
+    entries = []
+    for form in forms:
+        if not form:
+            continue
+        entries += [{"label": "", "anchor": "", "message": e} for e in form.non_field_errors()]
+        for field in form:
+            entries += [{"label": field.label, "anchor": field.id_for_label, "message": e} for e in field.errors]
+    return {"entries": entries}

@@ -51,8 +51,8 @@ def test_checkpoint_board_needs_a_nik(make_user, admin_user, make_placement):
     client = login(make_user(Role.CHECKPOINT, username="cp-web"))
     response = client.get(reverse("web:placement-list"))
     assert response.status_code == 200 and response.context["page"] is None
-    found = client.get(reverse("web:placement-list"), {"nik": placement.person.nik})
-    assert found.context["page"].total == 1
+    found = client.post(reverse("web:placement-list"), {"nik": placement.person.nik}, follow=True)
+    assert found.context["page"].total == 1 and placement.person.nik not in found.redirect_chain[0][0]
 
 
 def test_detail_shows_checklist_timeline_and_blocking_reasons(admin_user, make_placement, make_person):

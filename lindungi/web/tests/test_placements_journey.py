@@ -61,14 +61,23 @@ PATH = [S.VERIFIED, S.SELECTED, S.AGREEMENT_SIGNED, S.DOCUMENTS_VERIFIED, S.ORIE
         S.DEPARTED, S.WORKING_ABROAD, S.RETURNED, S.RETURNEE]
 
 
-def take_step(client, placement, to_state, reason=""):
-    """Open the page, check the step's button is there, press it."""
+def take_step(client, placement, to_state, reason="", search=""):
+    """Open the page, check the step's button is there, press it. ``search``: the key of the search a
+    checkpoint officer found the placement by (``?search=``)."""
     placement.refresh_from_db()
-    page = client.get(reverse("web:placement-detail", args=[placement.public_id]))
+    query = {"search": search} if search else {}
+    page = client.get(reverse("web:placement-detail", args=[placement.public_id]), query)
     assert page.status_code == 200
     assert f'data-testid="step-{to_state}"' in page.content.decode(), to_state
     return client.post(reverse("web:placement-transition", args=[placement.public_id]),
-                       {"to_state": to_state, "expected_version": placement.version, "reason": reason})
+                       {"to_state": to_state, "expected_version": placement.version, "reason": reason, **query})
+
+
+def checkpoint_search(client, placement) -> str:
+    """A checkpoint officer looks the worker up by NIK on the placement list; returns the search key."""
+    response = client.post(reverse("web:placement-list"), {"nik": placement.person.nik})
+    assert response.status_code == 303
+    return response["Location"].split("search=", 1)[1]
 
 
 def record_documents(client, placement, to_state):
@@ -120,7 +129,13 @@ def test_each_role_takes_its_own_steps_in_the_browser(admin_user, unit_officer, 
             forbidden = company.post(reverse("web:placement-transition", args=[placement.public_id]),
                                      {"to_state": S.VERIFIED, "expected_version": placement.version})
             assert forbidden.status_code == 403
-        response = take_step(who[to_state], placement, to_state)
+        if who[to_state] is border:
+            # By id alone the placement does not exist for a checkpoint officer; found by NIK it does.
+            url = reverse("web:placement-detail", args=[placement.public_id])
+            assert border.get(url).status_code == 404
+            response = take_step(border, placement, to_state, search=checkpoint_search(border, placement))
+        else:
+            response = take_step(who[to_state], placement, to_state)
         assert response.status_code == 302, to_state
     placement.refresh_from_db()
     assert placement.state == S.RETURNEE

@@ -16,19 +16,20 @@ from lindungi.registry.models import DuplicateCandidate
 
 pytestmark = pytest.mark.django_db
 
-# page -> the most queries it may run (session, user, the page's reads, the access log).
+# page -> the most queries it may run (session, user, the page's reads, and for pages showing people
+# the chained access-log rows: lock the chain head, insert, move the head).
 BUDGETS = {
     "/": 7,
-    "/persons/": 7,
-    "/persons/?page=2&page_size=2": 7,
-    "/persons/?sex=F": 7,
-    "/persons/?q=siti+ami": 10,
-    "/placements/": 9,
-    "/placements/?state=working_abroad": 9,
+    "/persons/": 9,
+    "/persons/?page=2&page_size=2": 9,
+    "/persons/?sex=F": 9,
+    "/persons/?q=siti+ami": 12,
+    "/placements/": 11,
+    "/placements/?state=working_abroad": 11,
     "/job-orders/": 7,
     "/agencies/": 5,
     "/foreign-parties/": 5,
-    "/duplicates/": 4,
+    "/duplicates/": 7,
     "/imports/": 4,
     "/exports/": 4,
 }

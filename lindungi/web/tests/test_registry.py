@@ -6,7 +6,7 @@ from django.urls import reverse
 from lindungi.audit.models import AccessLog, AuditEvent
 from lindungi.registry.models import FamilyContact, Passport, Person
 from lindungi.registry.nik import nik_for
-from lindungi.web.tests.test_registry_helpers import client_for, make_person, person_data
+from lindungi.web.tests.test_registry_helpers import client_for, make_person, person_data, post_search
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,18 @@ def test_list_search_by_name_fragment(admin_user):
     body = resp.content.decode()
     assert "Siti Aminah" in body
     assert "Budi Santoso" not in body
-    assert '<div class="table-wrap">' in body
+    assert '<div class="table-wrap" tabindex="0">' in body
 
 
 def test_list_search_by_nik_and_nik_prefix(admin_user):
     siti = make_person(admin_user, name="Siti Aminah", seq=1)
     make_person(admin_user, name="Budi Santoso", sex="M", birth=date(1990, 1, 5), seq=2)
     client = client_for(admin_user)
-    body = client.get(LIST, {"q": siti.nik}).content.decode()
+    found = post_search(client, LIST, {"q": siti.nik})
+    assert found.redirect_chain[0][1] == 303 and siti.nik not in found.redirect_chain[0][0]
+    body = found.content.decode()
     assert "Siti Aminah" in body and "Budi Santoso" not in body
-    body = client.get(LIST, {"q": "3201"}).content.decode()
+    body = post_search(client, LIST, {"q": "3201"}).content.decode()
     assert "Siti Aminah" in body and "Budi Santoso" in body
 
 
@@ -66,7 +68,7 @@ def test_htmx_search_returns_only_the_results_partial(admin_user):
 def test_full_page_has_live_search_wiring(admin_user):
     body = client_for(admin_user).get(LIST).content.decode()
     assert 'hx-trigger="input changed delay:300ms, search"' in body
-    assert 'hx-target="#person-results"' in body and 'hx-push-url="true"' in body
+    assert 'hx-target="#person-results"' in body and f'hx-post="{LIST}"' in body and 'method="post"' in body
 
 
 def test_pagination(admin_user):
@@ -112,7 +114,7 @@ def test_lookup_role_gets_a_nik_form_and_a_polite_refusal_for_names(admin_user, 
     assert resp.status_code == 200
     body = resp.content.decode()
     assert "by NIK or passport number only" in body and "Siti Aminah" not in body
-    body = client.get(LIST, {"q": siti.nik}).content.decode()
+    body = post_search(client, LIST, {"q": siti.nik}).content.decode()
     assert "Siti Aminah" in body
     assert detail_url(siti) not in body  # lookup roles cannot open the detail page
     assert client.get(detail_url(siti)).status_code == 404

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from lindungi.audit.models import AccessLog, AuditEvent
 from lindungi.registry.models import DuplicateCandidate, Person
-from lindungi.web.tests.test_registry_helpers import client_for, make_person
+from lindungi.web.tests.test_registry_helpers import client_for, make_person, post_search
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,8 @@ def test_same_person_merges_into_chosen_survivor_and_undo_works(admin_user, pair
     body = client.get(reverse("web:person-detail", args=[second.public_id])).content.decode()
     assert "Records merged into this one" in body and first.nik in body
     # Merged records drop out of the list.
-    assert "No one matches this search." in client.get(reverse("web:person-list"), {"q": first.nik}).content.decode()
+    assert "No one matches this search." in post_search(client, reverse("web:person-list"),
+                                                        {"q": first.nik}).content.decode()
 
     unmerge = reverse("web:person-unmerge", args=[first.public_id])
     resp = client.post(unmerge, {"reason": ""})

@@ -34,3 +34,8 @@ def client_for(user, language="en") -> Client:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
+
+
+def post_search(client, url, data, **extra):
+    """Submit a list's search form as the browser does (POST, then follow the 303 to ``?search=``)."""
+    return client.post(url, data, follow=True, **extra)

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,8 +47,10 @@ def logout_view(request):
     return redirect("web:login")
 
 
-@login_required
 def dashboard(request):
+    """Staff see their dashboard; anyone else sees the public checks first, then the staff sign-in."""
+    if not request.user.is_authenticated:
+        return render(request, "web/public_home.html")
     return render(request, "web/dashboard.html", {"summary": dashboard_summary_for(request.user)})
 
 

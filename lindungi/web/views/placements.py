@@ -12,11 +12,13 @@ domain errors land on the forms, NotFound is a 404 and PermissionDenied a 403. M
 ``lindungi.api.routers.placements`` and ``lindungi.api.routers.job_orders``.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -54,7 +56,15 @@ from lindungi.web.forms.placements import (
     Sip2miRevokeForm,
     TransitionForm,
 )
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
+from lindungi.web.helpers import (
+    apply_domain_error,
+    domain_errors_to_http,
+    page_window,
+    push_search_url,
+    search_identifier,
+    search_params,
+    search_remember,
+)
 
 VIA = "web"
 PAGE_SIZE = 25
@@ -133,13 +143,18 @@ def _reraise_access(exc: DomainError) -> None:
 def placement_list(request):
     actor = request.user
     _require_perm(actor, PLACEMENT_VIEW, _("You are not allowed to view placements."))
-    form = PlacementFilterForm(request.GET or None, actor=actor)
+    if request.method == "POST":  # the filter form: a NIK never travels in the address
+        return search_remember(request, "placements")
+    params, refused = search_params(request, "placements")
+    form = PlacementFilterForm(params or None, actor=actor)
     filters = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     page = counts = None
-    error = None
-    if actor.is_lookup_only and not filters.get("nik"):
+    error = refused or None
+    if refused:
+        pass
+    elif actor.is_lookup_only and not filters.get("nik"):
         error = _("Your role may look placements up by NIK or passport number only.")
     else:
         try:
@@ -158,9 +173,11 @@ def placement_list(request):
         "window": page_window(page) if page else [], "active_state": filters.get("state", ""),
         "can_create": actor.has_role_perm(PLACEMENT_WRITE) and not actor.is_lookup_only,
         "can_view_job_orders": actor.has_role_perm(JOB_ORDER_VIEW),
+        "search_key": request.GET.get("search", ""),
     }
-    return _partial_or_full(request, "web/placements/placement_list.html",
-                            "web/placements/_placement_results.html", context)
+    return push_search_url(request, _partial_or_full(request, "web/placements/placement_list.html",
+                                                      "web/placements/_placement_results.html", context,
+                                                      status=400 if refused else 200))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,6 +304,8 @@ def _detail_context(request, placement, *, transition_form=None, checklist_form=
         "void_form": void_form or ChecklistVoidForm(),
         "void_item_id": void_item_id,
         "can_move": any(s["permitted"] for s in steps),
+        # the search a checkpoint officer came from, carried by the step forms (see placement_transition)
+        "search_key": request.POST.get("search", "") or request.GET.get("search", ""),
         "can_record": actor.has_role_perm(PLACEMENT_WRITE) and not closed,
         "can_view_person": actor.has_role_perm(PERSON_VIEW) and not actor.is_lookup_only,
         "can_view_job_orders": actor.has_role_perm(JOB_ORDER_VIEW),
@@ -306,8 +325,11 @@ def _render_detail(request, placement, status=200, **kwargs):
 @login_required
 @domain_errors_to_http
 def placement_detail(request, public_id):
-    # htmx swaps of the record form re-read the page: log the visit once.
-    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=not request.htmx)
+    # htmx swaps of the record form re-read the page: log the visit once. Checkpoint officers come from
+    # their search (``?search=<key>``), which holds the NIK they looked the worker up by.
+    identifier = search_identifier(request, "placements", request.GET.get("search", ""))
+    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=not request.htmx,
+                                            identifier=identifier)
     return _render_detail(request, placement)
 
 
@@ -317,12 +339,15 @@ def placement_detail(request, public_id):
 def placement_transition(request, public_id):
     form = TransitionForm(request.POST)
     refused = None
+    search_key = request.POST.get("search", "")
+    identifier = search_identifier(request, "placements", search_key)
     if form.is_valid():
         to_state = form.cleaned_data["to_state"]
         try:
             services.placement_transition(
                 actor=request.user, public_id=public_id, to_state=to_state,
-                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"], via=VIA)
+                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"], via=VIA,
+                identifier=identifier)
         except services.TransitionRefused as exc:
             refused = exc.unmet
             form.add_error(None, exc.message)
@@ -333,8 +358,9 @@ def placement_transition(request, public_id):
                 form.add_error(None, exc.message)  # e.g. a step that does not exist: say which
         else:
             messages.success(request, _("Placement moved to: %(s)s.") % {"s": PlacementState(to_state).label})
-            return redirect("web:placement-detail", public_id=public_id)
-    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False)
+            detail = reverse("web:placement-detail", args=[public_id])
+            return redirect(f"{detail}?{urlencode({'search': search_key})}" if search_key else detail)
+    placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False, identifier=identifier)
     return _render_detail(request, placement, status=422, transition_form=form, refused=refused)
 
 

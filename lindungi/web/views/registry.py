@@ -11,7 +11,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -39,7 +39,13 @@ from lindungi.web.forms.registry import (
     ReasonForm,
     UnmergeForm,
 )
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
+from lindungi.web.helpers import (
+    apply_domain_error,
+    domain_errors_to_http,
+    push_search_url,
+    search_params,
+    search_remember,
+)
 
 PERSON_PAGE_SIZE = 25
 
@@ -74,22 +80,27 @@ def _reraise_access_errors(exc: DomainError) -> None:
 
 # --- list, search and export -----------------------------------------------------------------------
 
-def _search_form(request):
+def _search_form(request, params):
     if request.user.is_lookup_only:
-        return LookupForm(request.GET)
-    return PersonSearchForm(request.GET)
+        return LookupForm(params)
+    return PersonSearchForm(params)
 
 
 @login_required
 @domain_errors_to_http
 @vary_on_headers("HX-Request")
 def person_list(request):
+    """The search form is posted (``search_remember``): a NIK or passport number never travels in the
+    address; results live at ``?search=<key>``."""
+    if request.method == "POST":
+        return search_remember(request, "persons")
     user = request.user
-    form = _search_form(request)
+    params, refused = search_params(request, "persons")
+    form = _search_form(request, params)
     filters = form.filters()
-    page, notice = None, ""
-    if user.is_lookup_only and not filters["q"]:
-        pass  # nothing asked yet: lookup roles may not browse
+    page, notice = None, refused
+    if refused or (user.is_lookup_only and not filters["q"]):
+        pass  # nothing (usable) asked yet: lookup roles may not browse
     else:
         try:
             page = selectors.person_list_for(
@@ -106,20 +117,24 @@ def person_list(request):
         "can_export": user.has_role_perm(PERSON_EXPORT),
         "can_write": user.has_role_perm(PERSON_WRITE) and not user.is_lookup_only,
     }
+    status = 400 if refused else 200
     if request.htmx:
-        return render(request, "web/registry/_person_results.html", context)
+        return push_search_url(request, render(request, "web/registry/_person_results.html", context, status=status))
     if not user.is_lookup_only:
         context["regencies"] = choices.regencies_for()
-    return render(request, "web/registry/person_list.html", context)
+    return render(request, "web/registry/person_list.html", context, status=status)
 
 
 def _export_rows_or_job(request, fmt: str):
     """``(rows, None)`` for a list short enough to download now, or ``(None, response)``: a redirect to
     the background export a longer list becomes, or a 422 page when the filters are refused."""
-    form = PersonSearchForm(request.GET)
+    params, refused = search_params(request, "persons")
+    form = PersonSearchForm(params)
     query = request.GET.copy()
     query.pop("page", None)
     try:
+        if refused:
+            raise ValidationFailed.from_fields({"q": refused})
         if not form.is_valid():
             raise ValidationFailed.from_fields({name: list(errors) for name, errors in form.errors.items()})
         start = export_services.export_start(actor=request.user, kind="persons", fmt=fmt, filters=form.filters(),
@@ -141,10 +156,10 @@ def _export_filename(ext: str) -> str:
 @login_required
 @domain_errors_to_http
 def person_export_csv(request):
-    qs, response = _export_rows_or_job(request, "csv")
+    rows, response = _export_rows_or_job(request, "csv")
     if response is not None:
         return response
-    response = StreamingHttpResponse(person_format.csv_lines(qs.iterator(chunk_size=2000)),
+    response = StreamingHttpResponse(person_format.csv_lines(rows),
                                      content_type=person_format.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
     return response
@@ -153,11 +168,11 @@ def person_export_csv(request):
 @login_required
 @domain_errors_to_http
 def person_export_xlsx(request):
-    qs, response = _export_rows_or_job(request, "xlsx")
+    rows, response = _export_rows_or_job(request, "xlsx")
     if response is not None:
         return response
     out = tempfile.TemporaryFile()
-    person_format.write_xlsx(qs.iterator(chunk_size=2000), out)
+    person_format.write_xlsx(rows, out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=_export_filename("xlsx"),
                         content_type=person_format.XLSX_CONTENT_TYPE)
@@ -179,9 +194,12 @@ def person_create(request):
     form = PersonForm(data, actor=user)
     passport_form = PassportForm(data)
     contact_form = ContactForm(data)
-    status = 200
+    status, existing = 200, None
     if request.method == "POST":
-        if all(f.is_valid() for f in (form, passport_form, contact_form)):
+        forms_valid = all([f.is_valid() for f in (form, passport_form, contact_form)])  # every form, no short cut
+        if _add_domain_errors(request.POST, form, passport_form, contact_form) or not forms_valid:
+            status = 422
+        else:
             try:
                 person, matches = services.person_create(
                     actor=user, data=form.service_data(),
@@ -191,6 +209,8 @@ def person_create(request):
                 )
             except DomainError as exc:
                 _reraise_access_errors(exc)
+                if "nik" in exc.fields and not isinstance(exc, ValidationFailed):  # already registered
+                    existing = selectors.person_with_nik_for(user, form.cleaned_data["nik"], via="web")
                 _apply_errors(exc, form, passport=passport_form, contact=contact_form)
                 status = exc.status_code
             else:
@@ -198,11 +218,27 @@ def person_create(request):
                 if matches:
                     _warn_duplicates(request, len(matches))
                 return redirect("web:person-detail", public_id=person.public_id)
-        else:
-            status = 422
     return render(request, "web/registry/person_form.html", {
         "form": form, "passport_form": passport_form, "contact_form": contact_form, "creating": True,
+        "existing": existing,
     }, status=status)
+
+
+def _add_domain_errors(post, form, passport_form, contact_form) -> bool:
+    """Check the registry's rules on everything typed, whatever the form layer already refused, so
+    the officer sees every error in one pass; a field the form already flagged keeps its own message."""
+    raw_passport = {name: post.get(f"passport-{name}", "") for name in passport_form.fields}
+    errors = selectors.person_input_errors(
+        data={name: post.get(name, "") for name in PersonForm.SERVICE_FIELDS},
+        passport=raw_passport if any(v.strip() for v in raw_passport.values()) else None)
+    fresh = {}
+    for key, msgs in errors.items():
+        target, name = (passport_form, key.split(".", 1)[1]) if key.startswith("passport.") else (form, key)
+        if name not in target.errors:
+            fresh[key] = msgs
+    if fresh:
+        _apply_errors(ValidationFailed.from_fields(fresh), form, passport=passport_form, contact=contact_form)
+    return bool(errors)
 
 
 def _warn_duplicates(request, count: int) -> None:
@@ -222,17 +258,38 @@ def person_duplicate_check(request):
     user = request.user
     form = PersonForm(request.POST, actor=user)  # for its field labels
     data = {name: request.POST.get(name, "") for name in PersonForm.SERVICE_FIELDS}
-    context = {"matches": None, "errors": {}}
+    context = {"matches": None, "errors": {}, "auto": request.POST.get("auto") == "1"}
     try:
         matches = selectors.duplicate_check_for(user, data=data,
                                                 passport_number=request.POST.get("passport-number", ""))
     except ValidationFailed as exc:
         labels = {name: str(field.label) for name, field in form.fields.items()}
         context["errors"] = {labels.get(k, k): v for k, v in exc.fields.items()}
+        if context["auto"]:  # checked as the officer types: say nothing until there is enough to match
+            return HttpResponse("")
     else:
         context["matches"] = matches
     # Always 200: htmx swaps only successful responses.
     return render(request, "web/registry/_duplicate_check.html", context)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def person_nik_facts(request):
+    """JSON for the registration form: what the NIK typed so far says (sex, birth date, regency).
+    Posted, so the NIK never lands in an address or a server log line."""
+    _require_write(request.user)
+    return JsonResponse(selectors.nik_facts(request.POST.get("nik", "")[:32]))
+
+
+@login_required
+@domain_errors_to_http
+def person_village_field(request):
+    """htmx: the village field for the regency just chosen (a list by name where villages are loaded)."""
+    _require_write(request.user)
+    form = PersonForm({"regency_code": request.GET.get("regency_code", "")[:8]}, actor=request.user)
+    return render(request, "web/registry/_village_field.html", {"form": form})
 
 
 @login_required
@@ -519,6 +576,8 @@ urlpatterns = [
     path("persons/", person_list, name="person-list"),
     path("persons/new/", person_create, name="person-create"),
     path("persons/duplicate-check/", person_duplicate_check, name="person-duplicate-check"),
+    path("persons/nik-facts/", person_nik_facts, name="person-nik-facts"),
+    path("persons/village-field/", person_village_field, name="person-village-field"),
     path("persons/export.csv", person_export_csv, name="person-export-csv"),
     path("persons/export.xlsx", person_export_xlsx, name="person-export-xlsx"),
     path("persons/<uuid:public_id>/", person_detail, name="person-detail"),

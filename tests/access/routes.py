@@ -1,0 +1,207 @@
+"""Builders for the role × route matrix (no tests here): every route of the URL configuration, a
+world with records in and out of each role's scope, and a request per route, role and scope."""
+
+import datetime as dt
+import json
+import re
+from functools import cache
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ("anonymous", "admin", "analyst", "unit_officer", "p3mi_staff", "checkpoint", "partner_api")
+# Django's admin site has its own permission system (staff flags); only its entry page is in the matrix.
+ADMIN_PREFIX = "admin/"
+_PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def web_routes() -> dict[str, str]:
+    """URL name -> route, for every page outside the API and the admin site (plus the admin's index)."""
+    routes = {}
+    for route, name in _walk(get_resolver().url_patterns):
+        if route.startswith("api/"):
+            continue
+        if route.startswith(ADMIN_PREFIX) and name != "admin:index":
+            continue
+        routes[name] = route
+    return routes
+
+
+@cache
+def openapi_schema() -> dict:
+    from lindungi.api.urls import api
+
+    return api.get_openapi_schema()
+
+
+def api_operations() -> dict[str, tuple[str, str]]:
+    """"METHOD /path" -> (method, path template) for every operation in the OpenAPI schema."""
+    operations = {}
+    for path, methods in openapi_schema()["paths"].items():
+        for method in methods:
+            operations[f"{method.upper()} {path}"] = (method.upper(), path)
+    return operations
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    """A route (``persons/<uuid:public_id>/``) or API path (``/persons/{public_id}``) with its parameters
+    replaced from ``values``; ``public_id`` is looked up by the route's first segment."""
+    def value(name: str) -> str:
+        return str(values[name])
+
+    route = _PARAM.sub(lambda m: value(m.group("name")), route)
+    return re.sub(r"\{(\w+)\}", lambda m: value(m.group(1)), route)
+
+
+def client_for(world, role: str, *, api: bool) -> Client:
+    user = world["users"].get(role)
+    if user is None:
+        return Client(raise_request_exception=False)
+    if api:
+        from lindungi.accounts.services import api_token_issue
+
+        _, raw = api_token_issue(user=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def send(client: Client, method: str, url: str, *, api: bool, body: dict | None = None) -> int:
+    """One request inside a savepoint that is rolled back, so no request changes what the next sees."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        if method == "GET":
+            status = client.get(url).status_code
+        elif api:
+            status = client.generic(method, url, data=json.dumps(body or {}),
+                                    content_type="application/json").status_code
+        else:
+            status = client.post(url, {}).status_code
+        transaction.set_rollback(True)
+    return status
+
+
+def sample_body(operation: dict, schema: dict) -> dict:
+    """A JSON body of the right shape for an operation (every required field with a value of its type,
+    the first of an enum), so the request passes type validation and reaches the permission check."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return {}
+
+    def resolve(node):
+        while "$ref" in node:
+            node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    def value(node):
+        node = resolve(node)
+        if "anyOf" in node:
+            return value(next(n for n in node["anyOf"] if resolve(n).get("type") != "null"))
+        if "enum" in node:
+            return node["enum"][0] or node["enum"][-1]
+        kind, fmt = node.get("type"), node.get("format")
+        if kind == "object" and "properties" in node:
+            return {name: value(prop) for name, prop in node["properties"].items() if name in node.get("required", [])}
+        return {"integer": 1, "number": 1, "boolean": False, "array": [], "object": {}}.get(kind) or (
+            {"uuid": "00000000-0000-0000-0000-000000000000", "date": "2000-01-01",
+             "date-time": "2000-01-01T00:00:00Z"}.get(fmt, "x"))
+
+    return value(content["schema"])
+
+
+class Clients:
+    """One signed-in client per role and adapter, made once (a token or a session each)."""
+
+    def __init__(self, world):
+        self.world, self.made = world, {}
+
+    def get(self, role: str, *, api: bool) -> Client:
+        key = (role, api)
+        if key not in self.made:
+            self.made[key] = client_for(self.world, role, api=api)
+        return self.made[key]
+
+
+def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_job_order, make_placement,
+                admin_user, regency, other_regency):
+    """Records in the scope of the unit officer (Jawa Barat) and the P3MI staff (``agency``), and the
+    same kinds out of it (Jawa Timur, ``other_agency``)."""
+    from lindungi.accounts.roles import Role
+    from lindungi.agencies import services as agency_services
+    from lindungi.exports import services as export_services
+    from lindungi.imports import services as import_services
+    from lindungi.imports.tests.helpers import csv_bytes, mixed_rows, upload
+    from lindungi.placements.tests.fixtures import record
+    from lindungi.registry import services as registry_services
+    from lindungi.registry.models import DuplicateCandidate
+
+    users = {
+        "admin": admin_user,
+        "analyst": make_user(Role.ANALYST, username="m-analyst"),
+        "unit_officer": make_user(Role.UNIT_OFFICER, username="m-unit", unit=unit_jabar),
+        "p3mi_staff": make_user(Role.P3MI_STAFF, username="m-p3mi", agency=agency),
+        "checkpoint": make_user(Role.CHECKPOINT, username="m-checkpoint"),
+        "partner_api": make_user(Role.PARTNER_API, username="m-partner"),
+    }
+    person_in = make_person(agency=agency, regency_obj=regency, birth_date=dt.date(1996, 5, 1))
+    person_out = make_person(agency=other_agency, regency_obj=other_regency, birth_date=dt.date(1991, 7, 9))
+    twin, _matches = registry_services.person_create(actor=admin_user, data={
+        "nik": person_in.nik[:12] + "9999", "full_name": "Siti Aminah", "sex": person_in.sex,
+        "birth_date": person_in.birth_date.isoformat(), "birth_place": person_in.birth_place,
+        "address": person_in.address, "regency_code": regency.code, "education": person_in.education,
+        "marital_status": person_in.marital_status}, agency_public_id=str(agency.public_id), via="test")
+    pair = [person_in, twin]
+    candidate = DuplicateCandidate.objects.filter(person_a__in=pair, person_b__in=pair).first()
+    contact_in = registry_services.contact_add(actor=admin_user, public_id=person_in.public_id, data={
+        "name": "Ibu Sari", "relationship": "parent", "phone": "081234567890"}, via="test")
+    job_in, permit_in = make_job_order(agency_obj=agency)
+    job_out, permit_out = make_job_order(agency_obj=other_agency)
+    placement_in = make_placement(person=person_in, job_order=job_in, sip2mi=permit_in)
+    placement_out = make_placement(person=person_out, job_order=job_out, sip2mi=permit_out)
+    item_in = record(admin_user, placement_in, "medical_fitness")
+    branch_in = agency_services.branch_add(actor=admin_user, agency_public_id=agency.public_id,
+                                           regency_code="3201", address="Jl. Raya 1", via="test")
+    foreign = agency_services.foreign_party_create(
+        actor=admin_user, role="employer", legal_type="legal_entity", name="Matrix Employer Sdn Bhd",
+        country_iso2="MY", address="Penang", registration_number="M-1", via="test")
+    batch = import_services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes(mixed_rows())))
+    export = export_services.export_request(actor=admin_user, filters={"q": "zzz"}, via="test")
+    common = {"contact_id": contact_in.pk, "branch_id": branch_in.pk, "item_id": item_in.pk,
+              "candidate_id": candidate.pk, "token_id": 999999, "fmt": "csv",
+              "public_id_imports": batch.public_id, "public_id_exports": export.public_id,
+              "public_id_foreign-parties": foreign.public_id}
+    scopes = {
+        "in": {**common, "persons": person_in, "agencies": agency, "placements": placement_in, "job-orders": job_in,
+               "permit_id": permit_in.public_id},
+        "out": {**common, "persons": person_out, "agencies": other_agency, "placements": placement_out,
+                "job-orders": job_out, "permit_id": permit_out.public_id},
+    }
+    return {"users": users, "scopes": scopes}
+
+
+FAMILIES = ("persons", "agencies", "placements", "job-orders", "imports", "exports", "foreign-parties")
+
+
+def values_for(world, scope: str, route: str) -> dict:
+    """The parameter values of ``route`` in ``scope``: its ``public_id`` is the record named by the
+    segment before it (``persons/<uuid:public_id>/`` a person, ``permits/{public_id}`` a permit)."""
+    values = dict(world["scopes"][scope])
+    segments = route.replace("api/v1/", "").strip("/").split("/")
+    owner = next((segments[i - 1] for i, s in enumerate(segments) if "public_id" in s and i > 0), "")
+    if owner == "permits":
+        values["public_id"] = values["permit_id"]
+    elif owner in ("imports", "exports", "foreign-parties"):
+        values["public_id"] = values[f"public_id_{owner}"]
+    elif owner:
+        values["public_id"] = values[owner].public_id
+    return values
