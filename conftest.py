@@ -12,6 +12,7 @@ from lindungi.accounts.roles import Role
 # Fixtures shared across test packages (an adapter's tests use its domain's fixtures).
 pytest_plugins = [
     "lindungi.agencies.tests.fixtures",
+    "lindungi.cases.tests.fixtures",
     "lindungi.exports.tests.fixtures",
     "lindungi.placements.tests.fixtures",
     "lindungi.departures.tests.fixtures",
@@ -36,6 +37,7 @@ def _reseed_reference_data() -> None:
 
     load_all(lambda name: apps.get_model("reference", name), villages=False)
     importlib.import_module("lindungi.placements.migrations.0002_seed_rules").seed(apps, None)
+    importlib.import_module("lindungi.cases.seed").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

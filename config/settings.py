@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "lindungi.exports",
     "lindungi.placements",
     "lindungi.departures",
+    "lindungi.cases",
+    "lindungi.returns",
     "lindungi.demo",
     "lindungi.web",
     "lindungi.api",

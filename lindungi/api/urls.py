@@ -7,6 +7,7 @@ from lindungi.api.routers import (
     agencies,
     audit,
     auth,
+    cases,
     departures,
     exports,
     imports,
@@ -15,6 +16,7 @@ from lindungi.api.routers import (
     placements,
     public,
     reference,
+    returns,
     users,
 )
 
@@ -37,6 +39,9 @@ api.add_router("/persons", persons.router)
 api.add_router("/agencies", agencies.router)
 api.add_router("/public/job-orders", job_orders.public_router)
 api.add_router("/public", public.router)
+api.add_router("/public", cases.public_router)
+api.add_router("/cases", cases.router)
+api.add_router("/returns", returns.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)

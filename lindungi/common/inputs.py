@@ -160,3 +160,9 @@ def reason_field(value: Any, errors: Errors, *, name: str = "reason") -> str:
     if not reason:
         add_error(errors, name, _("A reason is required."))
     return reason
+
+
+def client_address(request) -> str:
+    """The address a request came from, for rate limiting (the reverse proxy sets REMOTE_ADDR;
+    client-supplied forwarding headers are not trusted)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

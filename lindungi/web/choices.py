@@ -6,6 +6,7 @@ from django.utils import translation
 from lindungi.accounts.roles import Role
 from lindungi.agencies import selectors as agency_selectors
 from lindungi.agencies.models import ForeignParty
+from lindungi.cases import selectors as case_selectors
 from lindungi.reference import selectors as reference_selectors
 
 BLANK = [("", "—")]
@@ -83,3 +84,7 @@ def village_choices(regency_code: str) -> list:
     for village in reference_selectors.villages_of(regency_code):
         groups.setdefault(village.district_name, []).append((village.code, village.name))
     return list(groups.items())
+
+
+def case_category_choices() -> list[tuple[str, str]]:
+    return [(c.code, localized(c)) for c in case_selectors.category_choices()]

@@ -1,4 +1,16 @@
-from lindungi.web.views import accounts, agencies, audit, core, departures, exports, imports, placements, registry
+from lindungi.web.views import (
+    accounts,
+    agencies,
+    audit,
+    cases,
+    core,
+    departures,
+    exports,
+    imports,
+    placements,
+    registry,
+    returns,
+)
 
 app_name = "web"
 
@@ -10,6 +22,8 @@ urlpatterns = [
     *exports.urlpatterns,
     *placements.urlpatterns,
     *departures.urlpatterns,
+    *cases.urlpatterns,
+    *returns.urlpatterns,
     *audit.urlpatterns,
     *accounts.urlpatterns,
 ]

@@ -67,3 +67,19 @@ def test_seed_demo_departures(db):
     assert Interception.objects.values("group_ref").distinct().count() == 4
     assert WatchlistEntry.objects.count() == 4 and DepartureCredential.objects.exists()
     assert User.objects.get(username="checkpoint.soetta").checkpoint_post.post.code == "TPI-CGK"
+
+
+def test_seed_demo_protection(db):
+    from lindungi.cases.models import Case, TrcDispatch
+    from lindungi.returns.models import Arrival
+
+    call_command("seed_demo", persons=400, stdout=io.StringIO(), stderr=io.StringIO())
+    states = Counter(Case.objects.values_list("state", flat=True))
+    assert sum(states.values()) >= 10 and len(states) >= 4, states
+    assert Case.objects.filter(procedural="non_procedural").count() > Case.objects.filter(
+        procedural="procedural").count()
+    kinds = Counter(Arrival.objects.values_list("kind", flat=True))
+    assert kinds.most_common(1)[0][0] in ("in_difficulty", "failed_candidate"), kinds
+    assert Arrival.objects.exclude(placement_moved_to="").exists() or not Placement.objects.filter(
+        state__in=["working_abroad", "departed"]).exists()
+    assert TrcDispatch.objects.count() >= 0

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
+from lindungi.cases.models import Case
+from lindungi.demo.cases import seed_arrivals, seed_cases
 from lindungi.demo.departures import seed_departures
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
 from lindungi.demo.placements import seed_placements
@@ -45,6 +47,8 @@ class Command(BaseCommand):
         agencies = seed_agencies(admin, rng=rng)
         ensure_users(agencies[0])
         if opts["if_empty"] and Person.objects.exists():
+            if not Case.objects.exists():
+                self._protection(admin, rng, persons=Person.objects.count())
             if opts["placement_share"] > 0 and not Placement.objects.exists():
                 # A database seeded before placements existed: add them to the people on record.
                 states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
@@ -89,9 +93,17 @@ class Command(BaseCommand):
             states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
                                      stdout=self.stdout, stderr=self.stderr)
         departures = seed_departures(admin=admin, rng=rng)
+        self._protection(admin, rng, persons=total)
         summary = ", ".join(f"{state} {count:,}" for state, count in states.most_common())
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Person.objects.count():,} people, {sum(states.values()):,} placements"
             + (f" ({summary})." if summary else ".")
             + (f" Departure checks: {', '.join(f'{k} {v:,}' for k, v in departures.most_common())}." if departures
                else "")))
+
+    def _protection(self, admin, rng, *, persons: int) -> None:
+        """Complaints, TRC dispatches and arrivals in the published proportions."""
+        officers = list(User.objects.filter(username__in=["petugas.jabar", "petugas.jatim"]).order_by("username"))
+        cases = seed_cases(officers=officers, admin=admin, count=max(12, persons // 40), rng=rng)
+        arrivals = seed_arrivals(admin=admin, count=max(10, persons // 25), rng=rng)
+        self.stdout.write(f"Demo complaints: {sum(cases.values()):,} ({cases}); arrivals: {sum(arrivals.values()):,}.")
