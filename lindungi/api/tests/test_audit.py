@@ -27,14 +27,14 @@ def _rows(**filters):
 
 def test_list_by_nik_names_the_person(api_client_for, analyst, siti):
     client = api_client_for(analyst)
-    assert client.get(f"/api/v1/persons?nik={siti.nik}").json()["total"] == 1
+    assert client.post("/api/v1/persons/search", {"nik": siti.nik}, content_type="application/json").json()["total"] == 1
     rows = _rows(actor=analyst)
     assert [r.person_id for r in rows] == [siti.pk]
-    assert rows[0].route == "/api/v1/persons" and rows[0].via == "api"
+    assert rows[0].route == "/api/v1/persons/search" and rows[0].via == "api"
 
 
 def test_search_by_nik_in_q_names_the_person(api_client_for, analyst, siti, agus):
-    api_client_for(analyst).get(f"/api/v1/persons?q={siti.nik}")
+    api_client_for(analyst).post("/api/v1/persons/search", {"q": siti.nik}, content_type="application/json")
     assert [r.person_id for r in _rows(actor=analyst)] == [siti.pk]
 
 
@@ -45,10 +45,10 @@ def test_a_list_page_names_everyone_on_it(api_client_for, analyst, siti, agus):
 
 def test_lookup_that_finds_nobody_is_logged(api_client_for, partner_client, siti):
     client = api_client_for(partner_client)
-    assert client.get("/api/v1/persons/lookup?nik=3201010101010001").status_code == 404
+    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"}, content_type="application/json").status_code == 404
     (row,) = _rows(actor=partner_client)
     assert row.person_id is None and row.kind == "lookup" and "not found" in row.detail
-    assert client.get("/api/v1/persons/lookup?passport=C1234567").status_code == 200
+    assert client.post("/api/v1/persons/lookup", {"passport": "C1234567"}, content_type="application/json").status_code == 200
     assert _rows(actor=partner_client)[-1].person_id == siti.pk
 
 
@@ -64,13 +64,13 @@ def test_placement_detail_names_the_person(api_client_for, admin_user, make_plac
 def test_rows_are_written_before_the_response_without_a_buffer(api_client_for, partner_client, siti):
     """Nothing is held in memory: once the lookup has answered, its row is in the database."""
     assert not hasattr(audit_services, "flush_access_log")
-    api_client_for(partner_client).get(f"/api/v1/persons/lookup?nik={siti.nik}")
+    api_client_for(partner_client).post("/api/v1/persons/lookup", {"nik": siti.nik}, content_type="application/json")
     assert AccessLog.objects.filter(actor=partner_client, person_id=siti.pk).exists()
 
 
 def test_auditor_searches_by_user_person_day_and_route(api_client_for, analyst, admin_user, partner_client, siti,
                                                        agus):
-    api_client_for(partner_client).get(f"/api/v1/persons/lookup?nik={siti.nik}")
+    api_client_for(partner_client).post("/api/v1/persons/lookup", {"nik": siti.nik}, content_type="application/json")
     api_client_for(admin_user).get(f"/api/v1/persons/{agus.public_id}")
     auditor = api_client_for(analyst)
     body = auditor.get("/api/v1/access-log?user=partner-t").json()
@@ -115,7 +115,7 @@ def test_unit_officer_sees_only_rows_about_people_in_scope(api_client_for, admin
 
 
 def test_person_report_lists_every_access(api_client_for, analyst, partner_client, admin_user, siti):
-    api_client_for(partner_client).get(f"/api/v1/persons/lookup?nik={siti.nik}")
+    api_client_for(partner_client).post("/api/v1/persons/lookup", {"nik": siti.nik}, content_type="application/json")
     api_client_for(admin_user).get(f"/api/v1/persons/{siti.public_id}")
     body = api_client_for(analyst).get(f"/api/v1/access-log/persons/{siti.public_id}").json()
     assert body["full_name"] == "Siti Aminah"

@@ -85,3 +85,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
+
+// <button data-print> prints the page (no inline handlers: the CSP forbids them).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+});
