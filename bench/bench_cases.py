@@ -230,6 +230,9 @@ def run(backend: str, n: int, repeat: int, seconds: int) -> dict:
     return result
 
 
+SIZES = {"small": ["--n", "5000", "--repeat", "3", "--seconds", "5"], "full": ["--n", "100000"]}
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", default="sqlite")

@@ -337,7 +337,7 @@ LOOKUP_LIMIT = (10, dt.timedelta(minutes=15))
 CODE_LIMIT = (20, dt.timedelta(hours=1))
 
 
-class TooManyAttempts(DomainError):
+class PublicRateLimited(DomainError):
     status_code = 429
     code = "rate_limited"
 
@@ -347,10 +347,10 @@ def case_public_submit(*, data: dict[str, Any], client: str, via: str = "public"
     worker's home regency. ``client`` identifies the sender for rate limiting (its address); a
     filled honeypot field is refused like a rate-limited client, so a bot learns nothing."""
     if clean_text(data.get("website")):
-        raise TooManyAttempts(_("Too many complaints from this connection. Please try again later or call the "
+        raise PublicRateLimited(_("Too many complaints from this connection. Please try again later or call the "
                                 "hotline."))
     if rate_limited(bucket="submit", client=client, limit=SUBMIT_LIMIT[0], window=SUBMIT_LIMIT[1]):
-        raise TooManyAttempts(_("Too many complaints from this connection. Please try again later or call the "
+        raise PublicRateLimited(_("Too many complaints from this connection. Please try again later or call the "
                                 "hotline."))
     day = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -367,11 +367,11 @@ def case_public_submit(*, data: dict[str, Any], client: str, via: str = "public"
 def case_public_open(*, tracking_code: str, secret: str, client: str) -> Case:
     """The case a tracking code and its secret open. A wrong pair and an unknown code answer the
     same ``NotFound``; failures count against the client and against the code, and past the limit
-    even a right pair is refused for a while (``TooManyAttempts``)."""
+    even a right pair is refused for a while (``PublicRateLimited``)."""
     code = clean_text(tracking_code).upper()
     if rate_limited(bucket="lookup", client=client, limit=LOOKUP_LIMIT[0], window=LOOKUP_LIMIT[1]) or \
             rate_limited(bucket="code", client=code, limit=CODE_LIMIT[0], window=CODE_LIMIT[1]):
-        raise TooManyAttempts(_("Too many attempts. Please wait 15 minutes and try again."))
+        raise PublicRateLimited(_("Too many attempts. Please wait 15 minutes and try again."))
     case = selectors.case_by_tracking_code(code)
     # Check a hash even for an unknown code, so the answer takes the same time.
     ok = check_password(normalise_secret(secret), case.secret_hash if case else make_password(None))

@@ -288,7 +288,8 @@ def departure_check_depart(*, actor, public_id, via: str = "web") -> DepartureCh
             raise Conflict(_("This departure is already recorded."), code="already_departed")
         placement_services.placement_transition(
             actor=actor, public_id=check.placement.public_id, to_state=PlacementState.DEPARTED,
-            reason=_("Departure check %(id)s, flight %(f)s") % {"id": check.public_id, "f": check.flight}, via=via)
+            reason=_("Departure check %(id)s, flight %(f)s") % {"id": check.public_id, "f": check.flight}, via=via,
+            identifier={check.identifier_kind: check.identifier})
         now = timezone.now()
         DepartureCheck.objects.filter(pk=check.pk, departed_at__isnull=True).update(departed_at=now, updated_at=now)
         audit_record(actor=actor, action="departure_check.departed", obj=check, via=via,

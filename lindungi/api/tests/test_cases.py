@@ -112,6 +112,7 @@ def test_dispatch_for_an_interception_without_a_case(api_client_for, unit_office
     refused = post(client, "/api/v1/cases/dispatches", body)
     assert refused.status_code == 422 and "placement" in refused.json()["fields"]
     placement_services.placement_transition(actor=checkpoint_officer, public_id=placement.public_id,
-                                            to_state="intercepted_nonprocedural", reason="Tujuan tidak sesuai")
+                                            to_state="intercepted_nonprocedural", reason="Tujuan tidak sesuai",
+                                            identifier={"nik": placement.person.nik})
     response = post(client, "/api/v1/cases/dispatches", body)
     assert response.status_code == 201, response.json()

@@ -176,11 +176,11 @@ def test_public_complaint_without_regency_goes_to_headquarters(complaint_data):
 
 
 def test_honeypot_and_rate_limit(complaint_data):
-    with pytest.raises(services.TooManyAttempts):
+    with pytest.raises(services.PublicRateLimited):
         services.case_public_submit(data={**complaint_data, "website": "http://spam"}, client="bot")
     for _ in range(services.SUBMIT_LIMIT[0]):
         services.case_public_submit(data=complaint_data, client="busy")
-    with pytest.raises(services.TooManyAttempts):
+    with pytest.raises(services.PublicRateLimited):
         services.case_public_submit(data=complaint_data, client="busy")
     services.case_public_submit(data=complaint_data, client="someone-else")
 
@@ -196,7 +196,7 @@ def test_wrong_secret_learns_nothing_and_is_rate_limited(complaint_data):
     for _ in range(services.LOOKUP_LIMIT[0] - 2):
         with pytest.raises(NotFound):
             services.case_public_open(tracking_code=code, secret="BBBB-BBBB", client="guesser")
-    with pytest.raises(services.TooManyAttempts):
+    with pytest.raises(services.PublicRateLimited):
         services.case_public_open(tracking_code=code, secret=registered.secret, client="guesser")
 
 
@@ -205,7 +205,7 @@ def test_guessing_one_code_from_many_clients_is_limited_per_code(complaint_data)
     for i in range(services.CODE_LIMIT[0]):
         with pytest.raises(NotFound):
             services.case_public_open(tracking_code=registered.case.tracking_code, secret="X", client=f"bot{i}")
-    with pytest.raises(services.TooManyAttempts):
+    with pytest.raises(services.PublicRateLimited):
         services.case_public_open(tracking_code=registered.case.tracking_code, secret=registered.secret,
                                   client="owner")
 

@@ -80,7 +80,7 @@ def test_idle_session_ends(analyst, settings):
     response = client.get(reverse("web:dashboard"))
     assert response.status_code == 302 and "idle=1" in response.url
     assert 'data-testid="idle-notice"' in client.get(response.url).content.decode()
-    assert client.get(reverse("web:dashboard")).status_code == 302  # signed out
+    assert client.get(reverse("web:person-list")).status_code == 302  # signed out
 
 
 def test_active_session_is_kept(analyst):

@@ -81,7 +81,7 @@ def public_complaint(request):
         if form.is_valid():
             try:
                 registered = services.case_public_submit(data=form.service_data(), client=client_address(request))
-            except services.TooManyAttempts as exc:
+            except services.PublicRateLimited as exc:
                 form.add_error(None, exc.message)
                 status = 429
             except DomainError as exc:
@@ -103,7 +103,7 @@ def public_status(request):
             try:
                 case = services.case_public_open(tracking_code=form.cleaned_data["tracking_code"],
                                                  secret=form.cleaned_data["secret"], client=client_address(request))
-            except services.TooManyAttempts as exc:
+            except services.PublicRateLimited as exc:
                 form.add_error(None, exc.message)
                 status = 429
             except NotFound as exc:
