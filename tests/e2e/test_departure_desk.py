@@ -9,6 +9,7 @@ import pytest
 
 from lindungi.departures.models import DepartureCheck, DepartureCredential
 from tests.e2e.a11y import describe, serious_violations
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -33,11 +34,11 @@ def test_desk_online_then_offline_with_a_credential(page, login, post_officer, r
     assert not (found := serious_violations(page)), describe(found)
 
     # The desk has fetched the keys and a signed revocation list while online.
-    page.wait_for_function("localStorage.getItem('lindungi.desk.crl') !== null")
+    wait_until(page, "localStorage.getItem('lindungi.desk.crl') !== null")
     token = DepartureCredential.objects.get().token
 
     # The service worker controls the desk: with the network gone the page still opens.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     page.reload()
     page.wait_for_selector("#desk [name=identifier]")
@@ -56,7 +57,7 @@ def test_desk_online_then_offline_with_a_credential(page, login, post_officer, r
     assert DepartureCheck.objects.count() == 1  # nothing reached the server
 
     page.context.set_offline(False)
-    page.wait_for_function("JSON.parse(localStorage.getItem('lindungi.desk.queue') || '[]').length === 0")
+    wait_until(page, "JSON.parse(localStorage.getItem('lindungi.desk.queue') || '[]').length === 0")
     uploaded = DepartureCheck.objects.exclude(client_ref=None)
     assert uploaded.count() == 1 and uploaded.get().verdict == "cleared"
 
@@ -66,5 +67,5 @@ def test_desk_online_then_offline_with_a_credential(page, login, post_officer, r
         return window.lindungiDesk.upload();
     }""", {"client_ref": str(uploaded.get().client_ref), "identifier": token, "destination": "TW",
            "flight": "CI 762", "travel_date": ""})
-    page.wait_for_function("JSON.parse(localStorage.getItem('lindungi.desk.queue') || '[]').length === 0")
+    wait_until(page, "JSON.parse(localStorage.getItem('lindungi.desk.queue') || '[]').length === 0")
     assert DepartureCheck.objects.exclude(client_ref=None).count() == 1

@@ -52,7 +52,8 @@ PAGES = [
     Page("duplicate-detail", (OFFICER,), {"candidate_id": "candidate"}),
     Page("placement-list", (OFFICER, P3MI, ADMIN)),
     Page("placement-create", (P3MI,), query="?person={person}"),
-    Page("placement-detail", (OFFICER, P3MI, CHECKPOINT), {"public_id": "placement"}),
+    Page("placement-detail", (OFFICER, P3MI), {"public_id": "placement"}),
+    Page("placement-credential", (OFFICER, P3MI), {"public_id": "ready"}),
     Page("job-order-list", (OFFICER, P3MI, ADMIN)),
     Page("job-order-create", (P3MI,)),
     Page("job-order-detail", (P3MI, ADMIN), {"public_id": "job_order"}),
@@ -73,6 +74,21 @@ PAGES = [
     Page("user-detail", (ADMIN,), {"user_id": "officer_id"}),
     Page("access-log", (ADMIN,)),
     Page("person-access-report", (ADMIN,), {"public_id": "person"}),
+    Page("departure-desk", (CHECKPOINT, ADMIN)),
+    Page("departure-check-list", (CHECKPOINT, ADMIN)),
+    Page("departure-check-detail", (CHECKPOINT, ADMIN), {"public_id": "check"}),
+    Page("watchlist-list", (CHECKPOINT, ADMIN)),
+    Page("watchlist-detail", (CHECKPOINT, ADMIN), {"public_id": "watch"}),
+    Page("interception-list", (CHECKPOINT, ADMIN)),
+    Page("interception-create", (CHECKPOINT,)),
+    Page("interception-detail", (CHECKPOINT, ADMIN), {"public_id": "interception"}),
+    Page("public-complaint", (PUBLIC,)),
+    Page("public-complaint-status", (PUBLIC,)),
+    Page("case-list", (OFFICER, P3MI, ADMIN)),
+    Page("case-create", (OFFICER,)),
+    Page("case-detail", (OFFICER, ADMIN), {"public_id": "case"}),
+    Page("arrival-board", (OFFICER, P3MI, ADMIN)),
+    Page("arrival-create", (OFFICER,)),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
@@ -85,6 +101,8 @@ NOT_PAGES = {
     "placement-transition", "placement-checklist-add", "placement-checklist-void", "job-order-verify",
     "job-order-reject", "sip2mi-issue", "sip2mi-revoke",
     "user-set-active", "user-unlock", "user-reset-password", "user-token-revoke", "person-access-report-xlsx",
+    "departures", "departure-desk-sw", "departure-check-depart",  # a redirect, the desk's service worker, a post
+    "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -106,9 +124,14 @@ def test_every_web_url_is_listed():
 
 
 @pytest.fixture
-def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_job_order, foreign_employer):
+def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_job_order, foreign_employer,
+          make_placement, make_case):
     """One of everything the pages show, in the test unit's area (Jawa Barat) and the P3MI's company."""
     from lindungi.agencies.services import agency_revoke
+    from lindungi.departures import services as departures
+    from lindungi.departures.models import CheckpointPost, PostAssignment
+    from lindungi.placements.states import PlacementState as S
+    from lindungi.placements.tests.fixtures import advance
     from lindungi.agencies.tests.factories import AgencyFactory
     from lindungi.exports.services import export_request
     from lindungi.imports import services as imports
@@ -135,7 +158,23 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     batch = imports.import_batch_create(actor=unit_officer, uploaded_file=file, filename=file.name)
     imports.import_batch_enqueue(batch=batch)
     export = export_request(actor=admin_user, kind="persons", fmt="csv")
-    return SimpleNamespace(person=person.public_id, placement=placement.public_id, job_order=job_order.public_id,
+    post = CheckpointPost.objects.create(code="TPI-LAYOUT", name="Bandara Soekarno-Hatta (uji tata letak)",
+                                         kind=CheckpointPost.Kind.AIRPORT)
+    PostAssignment.objects.create(user=checkpoint_officer, post=post)
+    ready = advance(make_placement(), S.READY_TO_DEPART, officer=unit_officer, agency_actor=p3mi_user)
+    check, _ = departures.departure_check_record(actor=checkpoint_officer, data={
+        "identifier": ready.person.nik, "destination": "TW", "flight": "CI 762", "travel_date": TODAY.isoformat()})
+    watch = departures.watchlist_add(actor=admin_user, data={
+        "kind": "recruiter", "full_name": "Bang Jago", "passport_number": "B7654321",
+        "reason": "Sponsor keberangkatan non-prosedural", "valid_until": (TODAY + dt.timedelta(days=90)).isoformat()})
+    interception = departures.interception_record(actor=checkpoint_officer, data={
+        "travellers": [{"full_name": "Rina Marlina", "passport_number": "C7654321"}], "destination": "KH",
+        "flight": "QZ 7712", "declared_purpose": "tourism", "cover_story": "Liburan ke Phnom Penh",
+        "route": "CGK – KUL – PNH", "transit_countries": ["MY"], "suspected_recruiter": "Bang Jago (sponsor)",
+        "outcome": "handed_to_bp2mi"})[0]
+    case = make_case()
+    return SimpleNamespace(ready=ready.public_id, check=check.public_id, watch=watch.public_id,
+                           interception=interception.public_id, case=case.public_id,person=person.public_id, placement=placement.public_id, job_order=job_order.public_id,
                            agency=agency.public_id, employer=foreign_employer.public_id, batch=batch.public_id,
                            export=export.public_id, officer_id=unit_officer.pk,
                            candidate=DuplicateCandidate.objects.order_by("pk").first().pk)

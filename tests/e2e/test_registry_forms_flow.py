@@ -11,6 +11,7 @@ import pytest
 
 from lindungi.registry.nik import nik_for
 from tests.e2e.conftest import sign_in
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,7 +27,7 @@ def test_nik_fills_the_form_duplicates_show_by_themselves_and_errors_come_at_onc
     page.goto("/persons/new/")
     nik = nik_for(regency_code="3201", district="01", birth_date=date(1996, 8, 17), sex="F", sequence=77)
     page.locator("#id_nik").press_sequentially(nik, delay=10)
-    page.wait_for_function("document.querySelector('#id_birth_date').value === '1996-08-17'")
+    wait_until(page, "document.querySelector('#id_birth_date').value === '1996-08-17'")
     assert page.locator("#id_sex").input_value() == "F"
     assert page.locator("#id_regency_code").input_value() == "3201"
     assert "1996-08-17" in page.locator("#nik-facts").inner_text()
