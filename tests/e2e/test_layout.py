@@ -128,15 +128,15 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
           make_placement, make_case):
     """One of everything the pages show, in the test unit's area (Jawa Barat) and the P3MI's company."""
     from lindungi.agencies.services import agency_revoke
+    from lindungi.agencies.tests.factories import AgencyFactory
     from lindungi.departures import services as departures
     from lindungi.departures.models import CheckpointPost, PostAssignment
-    from lindungi.placements.states import PlacementState as S
-    from lindungi.placements.tests.fixtures import advance
-    from lindungi.agencies.tests.factories import AgencyFactory
     from lindungi.exports.services import export_request
     from lindungi.imports import services as imports
     from lindungi.imports.tests.helpers import csv_bytes, row, upload
     from lindungi.placements.services import placement_create
+    from lindungi.placements.states import PlacementState as S
+    from lindungi.placements.tests.fixtures import advance
     from lindungi.registry.models import DuplicateCandidate
     from lindungi.registry.tests.factories import make_person
 
@@ -170,11 +170,12 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     interception = departures.interception_record(actor=checkpoint_officer, data={
         "travellers": [{"full_name": "Rina Marlina", "passport_number": "C7654321"}], "destination": "KH",
         "flight": "QZ 7712", "declared_purpose": "tourism", "cover_story": "Liburan ke Phnom Penh",
-        "route": "CGK – KUL – PNH", "transit_countries": ["MY"], "suspected_recruiter": "Bang Jago (sponsor)",
-        "outcome": "handed_to_bp2mi"})[0]
+        "route": "CGK – KUL – PNH", "transit_countries": ["MY"],
+        "suspected_recruiter": "Bang Jago (sponsor)", "outcome": "handed_to_bp2mi"})[0]
     case = make_case()
     return SimpleNamespace(ready=ready.public_id, check=check.public_id, watch=watch.public_id,
-                           interception=interception.public_id, case=case.public_id,person=person.public_id, placement=placement.public_id, job_order=job_order.public_id,
+                           interception=interception.public_id, case=case.public_id, person=person.public_id,
+                           placement=placement.public_id, job_order=job_order.public_id,
                            agency=agency.public_id, employer=foreign_employer.public_id, batch=batch.public_id,
                            export=export.public_id, officer_id=unit_officer.pk,
                            candidate=DuplicateCandidate.objects.order_by("pk").first().pk)
