@@ -367,13 +367,6 @@ def placement_create(*, actor, data: dict[str, Any], via: str = "web") -> tuple[
     return placement, selectors.placement_eligibility_warnings(placement)
 
 
-# Fields editable in each phase (state changes go through placement_transition only).
-_EDITABLE_BEFORE_SELECTION = {"scheme", "job_order", "sip2mi", "employer", "agency", "country", "occupation",
-                              "sector", "contract_start", "contract_end", "unit"}
-_EDITABLE_AFTER_SELECTION = {"contract_start", "contract_end", "unit"}
-_EDITABLE_ABROAD = {"contract_end", "unit"}
-
-
 def placement_update(*, actor, public_id, data: dict[str, Any], reason: str = "",
                      expected_version: int | None = None, via: str = "web") -> Placement:
     """Change a placement's details. What may change depends on its state: job order, SIP2MI and
@@ -382,15 +375,7 @@ def placement_update(*, actor, public_id, data: dict[str, Any], reason: str = ""
     require_perm(actor, PLACEMENT_WRITE)
     with transaction.atomic():
         placement = _placement_for_write(actor, public_id)
-        if placement.state in (PlacementState.REGISTERED, PlacementState.VERIFIED):
-            editable = _EDITABLE_BEFORE_SELECTION
-        elif placement.state in states.PRE_DEPARTURE:
-            editable = _EDITABLE_AFTER_SELECTION
-        elif placement.state in states.ABROAD:
-            editable = _EDITABLE_ABROAD
-        else:
-            editable = {"unit"}
-        refused = sorted(set(data) - editable)
+        refused = sorted(set(data) - states.editable_fields(placement.state))
         if refused:
             raise ValidationFailed.from_fields(
                 {name: _("Cannot be changed in state %(s)s.") % {"s": placement.get_state_display()}

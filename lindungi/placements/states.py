@@ -100,6 +100,25 @@ TERMINAL: frozenset[str] = frozenset({
 })
 # A person may start a new placement once the current one is in one of these.
 CLOSED: frozenset[str] = TERMINAL | RETURN_STATES
+
+# Details that may still change in each phase (state changes go through the transition service):
+# job order, SIP2MI and employer only before selection, since the SIP2MI quota is taken at selection;
+# contract dates until departure; the contract end also abroad (extensions).
+_EDITABLE_BEFORE_SELECTION = frozenset({"scheme", "job_order", "sip2mi", "employer", "agency", "country",
+                                        "occupation", "sector", "contract_start", "contract_end", "unit"})
+_EDITABLE_AFTER_SELECTION = frozenset({"contract_start", "contract_end", "unit"})
+_EDITABLE_ABROAD = frozenset({"contract_end", "unit"})
+
+
+def editable_fields(state: str) -> frozenset[str]:
+    """The placement fields ``placement_update`` accepts in ``state``."""
+    if state in (S.REGISTERED, S.VERIFIED):
+        return _EDITABLE_BEFORE_SELECTION
+    if state in PRE_DEPARTURE:
+        return _EDITABLE_AFTER_SELECTION
+    if state in ABROAD:
+        return _EDITABLE_ABROAD
+    return frozenset({"unit"})
 # States in which a placement holds one unit of its SIP2MI quota (reserved on "selected").
 HOLDS_QUOTA: frozenset[str] = frozenset({
     S.SELECTED, S.AGREEMENT_SIGNED, S.DOCUMENTS_VERIFIED, S.ORIENTATION_DONE, S.READY_TO_DEPART,

@@ -54,6 +54,7 @@ PAGES = [
     Page("placement-create", (P3MI,), query="?person={person}"),
     Page("placement-detail", (OFFICER, P3MI), {"public_id": "placement"}),
     Page("placement-credential", (OFFICER, P3MI), {"public_id": "ready"}),
+    Page("placement-edit", (P3MI,), {"public_id": "placement"}),
     Page("job-order-list", (OFFICER, P3MI, ADMIN)),
     Page("job-order-create", (P3MI,)),
     Page("job-order-detail", (P3MI, ADMIN), {"public_id": "job_order"}),

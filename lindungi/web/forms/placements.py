@@ -136,6 +136,63 @@ class PlacementCreateForm(forms.Form):
         return data
 
 
+class PlacementEditForm(PlacementCreateForm):
+    """Change a placement's details: only the fields ``placement_update`` accepts in its state are
+    shown (job order, SIP2MI, employer and P3MI before selection; contract dates until departure),
+    filled with what is recorded. Only changed fields are sent."""
+
+    EDITABLE_ORDER = ("scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation",
+                      "contract_start", "contract_end")
+
+    def __init__(self, *args, actor, placement, **kwargs):
+        from lindungi.placements.states import editable_fields
+
+        kwargs["initial"] = self.recorded(placement)
+        super().__init__(*args, actor=actor, person=placement.person, **kwargs)
+        self.placement = placement
+        editable = editable_fields(placement.state)
+        for name in list(self.fields):
+            if name not in editable or name not in self.EDITABLE_ORDER:
+                del self.fields[name]
+        for name, field in self.fields.items():
+            field.required = False
+            value = kwargs["initial"].get(name)
+            if value and hasattr(field, "choices") and not _offers(field.choices, value):
+                field.choices = [*field.choices, (value, _("%(v)s (as recorded)") % {"v": value})]
+        self.order_fields(self.EDITABLE_ORDER)
+
+    @staticmethod
+    def recorded(placement) -> dict:
+        def public(obj):
+            return str(obj.public_id) if obj is not None else ""
+
+        return {"scheme": placement.scheme.code, "agency": public(placement.agency),
+                "job_order": public(placement.job_order), "sip2mi": public(placement.sip2mi),
+                "employer": public(placement.employer), "country": placement.country.iso2,
+                "occupation": placement.occupation.isco_code, "contract_start": placement.contract_start,
+                "contract_end": placement.contract_end}
+
+    def changes(self) -> dict:
+        """The fields whose value differs from the recorded one (empty choices keep the record)."""
+        data = {}
+        for name in self.fields:
+            value, recorded = self.cleaned_data.get(name), self.initial.get(name)
+            if value in (None, "") or value == recorded:
+                continue
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return data
+
+
+def _offers(choices, value) -> bool:
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            if any(str(k) == str(value) for k, _label in label):
+                return True
+        elif str(key) == str(value):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # Placement page: transitions and checklist
 # ---------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def test_detail_shows_checklist_timeline_and_blocking_reasons(admin_user, make_p
     assert 'data-kind="medical_fitness" data-status="missing"' in html
     steps = {s["to_state"]: s for s in response.context["steps"]}
     assert not steps["verified"]["ready"] and steps["verified"]["messages"]
-    assert steps["verified"]["messages"][0] in html
+    assert steps["verified"]["messages"][0]["text"] in html
 
 
 def test_transition_form_moves_and_refuses_with_every_reason(admin_user, make_placement):

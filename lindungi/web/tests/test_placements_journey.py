@@ -159,14 +159,14 @@ def test_refused_step_renders_422_with_every_unmet_condition(admin_user, make_pl
     assert refused.status_code == 422
     html = refused.content.decode()
     assert 'data-testid="refused"' in html
-    assert refused.context["refused"] == [u.message_id for u in expected]
+    assert [r["text"] for r in refused.context["refused"]] == [u.message_id for u in expected]
     for unmet in expected:
         assert unmet.message_id in html
 
     english = login(admin_user, "en").post(url, {"to_state": S.DOCUMENTS_VERIFIED,
                                                   "expected_version": placement.version})
     assert english.status_code == 422
-    assert english.context["refused"] == [u.message_en for u in expected]
+    assert [r["text"] for r in english.context["refused"]] == [u.message_en for u in expected]
     assert all(u.message_en in english.content.decode() for u in expected)
     assert Placement.objects.get(pk=placement.pk).state == S.AGREEMENT_SIGNED
 

@@ -42,6 +42,7 @@ from lindungi.placements.states import CLOSED, SIDE_EXITS, TERMINAL, PlacementSt
 from lindungi.registry import selectors as registry_selectors
 from lindungi.registry.perms import PERSON_VIEW
 from lindungi.web.choices import lang
+from lindungi.web.fixes import fix_for
 from lindungi.web.forms.placements import (
     ChecklistForm,
     ChecklistVoidForm,
@@ -50,6 +51,7 @@ from lindungi.web.forms.placements import (
     JobOrderRejectForm,
     JobOrderVerifyForm,
     PlacementCreateForm,
+    PlacementEditForm,
     PlacementFilterForm,
     PublicJobOrderFilterForm,
     Sip2miIssueForm,
@@ -238,17 +240,22 @@ def placement_create(request):
 # ---------------------------------------------------------------------------------------------
 
 
-def _steps(overview, *, attempted: str = "", form=None, refused=None) -> list[dict]:
+def _reasons(unmet, fix) -> list[dict]:
+    """Each blocking reason in the page's language with the link to the form that fixes it, if any."""
     language = lang()
+    return [{"text": u.message(language), "fix": fix(u.code)} for u in unmet]
+
+
+def _steps(overview, *, attempted: str = "", form=None, refused=None, fix=lambda code: None) -> list[dict]:
     steps = []
     for step in overview["next_steps"]:
-        row = {**step, "messages": [u.message(language) for u in step["unmet"]],
+        row = {**step, "messages": _reasons(step["unmet"], fix),
                "action": STEP_ACTIONS.get(step["name"], step["label"]),
                "primary": step["to_state"] not in OTHER_STEPS, "errors": [], "reason_value": ""}
         if attempted and step["to_state"] == attempted:
             row["attempted"] = True
             if refused:
-                row["messages"] = [u.message(language) for u in refused]
+                row["messages"] = _reasons(refused, fix)
             if form is not None:
                 row["errors"] = [str(e) for errors in form.errors.values() for e in errors]
                 row["reason_value"] = form.data.get("reason", "")
@@ -285,7 +292,8 @@ def _detail_context(request, placement, *, transition_form=None, checklist_form=
     checklist = _checklist_rows(overview)
     attempted = transition_form.data.get("to_state", "") if transition_form is not None and \
         transition_form.is_bound else ""
-    steps = _steps(overview, attempted=attempted, form=transition_form, refused=refused)
+    fix = fix_for(actor, placement)
+    steps = _steps(overview, attempted=attempted, form=transition_form, refused=refused, fix=fix)
     if checklist_form is None:
         kind = request.GET.get("kind", "")
         checklist_form = ChecklistForm(kind=kind if kind in ChecklistKind.values else _default_kind(checklist))
@@ -309,7 +317,7 @@ def _detail_context(request, placement, *, transition_form=None, checklist_form=
         "can_record": actor.has_role_perm(PLACEMENT_WRITE) and not closed,
         "can_view_person": actor.has_role_perm(PERSON_VIEW) and not actor.is_lookup_only,
         "can_view_job_orders": actor.has_role_perm(JOB_ORDER_VIEW),
-        "refused": [u.message(language) for u in (refused or [])],
+        "refused": _reasons(refused or [], fix),
         "refused_state": PlacementState(attempted).label if refused and attempted in PlacementState.values else "",
         "scheme_name": placement.scheme.name_en if language == "en" else placement.scheme.name_id,
         "country_name": placement.country.name_en if language == "en" else placement.country.name_id,
@@ -362,6 +370,46 @@ def placement_transition(request, public_id):
             return redirect(f"{detail}?{urlencode({'search': search_key})}" if search_key else detail)
     placement = selectors.placement_get_for(request.user, public_id, via=VIA, log=False, identifier=identifier)
     return _render_detail(request, placement, status=422, transition_form=form, refused=refused)
+
+
+@login_required
+@domain_errors_to_http
+def placement_edit(request, public_id):
+    """The placement's details, as far as its state lets them change (``states.editable_fields``)."""
+    actor = request.user
+    if not actor.has_role_perm(PLACEMENT_WRITE) or actor.is_lookup_only:
+        raise DjangoPermissionDenied(_("You are not allowed to change placements."))
+    placement = selectors.placement_get_for(actor, public_id, via=VIA, log=request.method != "POST")
+    if placement.state in TERMINAL:
+        raise DjangoPermissionDenied(_("A closed placement cannot be changed."))
+    form = PlacementEditForm(request.POST if request.method == "POST" else None, actor=actor, placement=placement)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            changes = form.changes()
+            try:
+                services.placement_update(actor=actor, public_id=placement.public_id, data=changes,
+                                          expected_version=_int_or_none(request.POST.get("expected_version")),
+                                          via=VIA)
+            except PermissionDenied:
+                raise
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The placement has been changed.") if changes else
+                                 _("Nothing was changed."))
+                return redirect("web:placement-detail", public_id=placement.public_id)
+    return render(request, "web/placements/placement_edit.html", {"form": form, "placement": placement},
+                  status=status)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 _CHECKLIST_ALIASES = {"details.witnessed_by": "witnessed_by", "details.verified_on": "verified_on",
@@ -635,6 +683,7 @@ urlpatterns = [
     path("placements/", placement_list, name="placement-list"),
     path("placements/new/", placement_create, name="placement-create"),
     path("placements/<uuid:public_id>/", placement_detail, name="placement-detail"),
+    path("placements/<uuid:public_id>/edit/", placement_edit, name="placement-edit"),
     path("placements/<uuid:public_id>/transition/", placement_transition, name="placement-transition"),
     path("placements/<uuid:public_id>/checklist/", placement_checklist_add, name="placement-checklist-add"),
     path("placements/<uuid:public_id>/checklist/<int:item_id>/void/", placement_checklist_void,

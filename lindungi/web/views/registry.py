@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.inputs import is_public_id
 from lindungi.exports import persons as person_format
 from lindungi.exports import services as export_services
 from lindungi.registry import selectors, services
@@ -396,7 +397,16 @@ def _detail_context(request, page: dict, **forms) -> dict:
         "contact_form": forms.get("contact_form") or ContactForm(require=True),
         "unmerge_form": forms.get("unmerge_form") or UnmergeForm(),
         "remove_form": ReasonForm(),
+        # Arriving from a placement's blocking reason ("no passport"): the form is open and saving it
+        # leads back to that placement.
+        "return_placement": _return_placement(request),
+        "open_passport": forms.get("passport_form") is not None or request.GET.get("add") == "passport",
     }
+
+
+def _return_placement(request) -> str:
+    value = request.POST.get("placement") or request.GET.get("placement") or ""
+    return value if is_public_id(value) else ""
 
 
 def _render_detail(request, public_id, status=200, **forms):
@@ -425,6 +435,8 @@ def person_passport_add(request, public_id):
             _apply_errors(exc, form, passport=form)
             return _render_detail(request, public_id, status=exc.status_code, passport_form=form)
         messages.success(request, _("Passport %(n)s has been recorded.") % {"n": passport.number})
+        if back := _return_placement(request):
+            return redirect("web:placement-detail", public_id=back)
         return redirect("web:person-detail", public_id=public_id)
     return _render_detail(request, public_id, status=422, passport_form=form)
 
