@@ -11,7 +11,6 @@ Duplicate detection against similar records is *not* run per row (far too slow f
 ``manage.py scan_duplicates`` finds possible duplicates among imported people afterwards.
 """
 
-import codecs
 import csv
 import io
 import itertools
@@ -31,10 +30,14 @@ from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.workers import ClaimLost
+from lindungi.imports import files
 from lindungi.imports.models import ImportBatch, ImportRowError
 from lindungi.registry.bulk import CREATED, EXISTING, PersonBulk, PersonRow, person_bulk_create
 
 DEFAULT_CHUNK_SIZE = 2000
+# A cell is judged by the row's rules (too long for its field is a row error), never by the csv
+# module's 131,072-character guard, which would fail the whole file, on every retry.
+csv.field_size_limit(1 << 30)
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
@@ -146,18 +149,6 @@ def _cell_text(value: Any) -> str:
 
 # --- readers -------------------------------------------------------------------------------------
 
-def _sniff_encoding(binary) -> str:
-    """UTF-8 (with or without BOM) unless the start of the file is not valid UTF-8: then Windows-1252,
-    which is what spreadsheet programs write as "CSV" on Indonesian Windows installations."""
-    start = binary.read(65536)
-    binary.seek(0)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
-
-
 def _detect_delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=counts.get)
@@ -166,8 +157,8 @@ def _detect_delimiter(line: str) -> str:
 
 @contextmanager
 def _csv_rows(binary) -> Iterator[Iterator[tuple[int, Sequence[Any]]]]:
-    encoding = _sniff_encoding(binary)
-    text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+    encoding = files.csv_encoding(binary)
+    text = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
     try:
         first = text.readline()
         reader = csv.reader(itertools.chain([first], text), delimiter=_detect_delimiter(first))
@@ -181,6 +172,7 @@ def _xlsx_rows(binary) -> Iterator[Iterator[tuple[int, Sequence[Any]]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    files.check_xlsx_container(binary)
     try:
         workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -218,16 +210,25 @@ def inspect_file(binary, fmt: str, *, mapper: Callable[[Sequence[Any]], dict[str
         except csv.Error as exc:
             raise ValidationFailed.from_fields({"file": _("The CSV file cannot be read: %(e)s") % {"e": exc}})
     if fmt == "xlsx":
-        import openpyxl
-
-        binary.seek(0)
-        workbook = openpyxl.load_workbook(binary, read_only=True)
-        try:
-            max_row = workbook.worksheets[0].max_row or 0
-        finally:
-            workbook.close()
-        return max(0, max_row - header_line)
+        return max(0, _declared_rows(binary) - header_line)
     return 0
+
+
+def _declared_rows(binary) -> int:
+    """The last row the sheet's ``<dimension>`` declares, or 0 when it declares none: counting the
+    rows of an unsized sheet means reading all of them, which is the import's work, not the upload's."""
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+
+    binary.seek(0)
+    workbook = openpyxl.load_workbook(binary, read_only=True)
+    try:
+        dimension = workbook.worksheets[0].calculate_dimension(force=False)
+        return range_boundaries(dimension)[3] or 0
+    except (ValueError, TypeError):
+        return 0
+    finally:
+        workbook.close()
 
 
 # --- the importer --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from lindungi.audit.services import audit_record
 from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
-from lindungi.imports import persons
+from lindungi.imports import files, persons
 from lindungi.imports import placements as placement_rows
 from lindungi.imports.models import ImportBatch
 from lindungi.imports.perms import IMPORT_RUN
@@ -133,9 +133,12 @@ def import_batch_create(
     else:
         handle = uploaded_file
     try:
+        if uploaded_file is not None and uploaded_file.size is not None:
+            files.check_size(uploaded_file.size)  # before reading it at all
         sha256, size, newlines, ends_with_newline = _digest(handle)
         if size == 0:
             raise ValidationFailed.from_fields({"file": _("The file is empty.")})
+        files.check_size(size)
         expected = persons.inspect_file(handle, fmt, mapper=_header_mapper(kind))
         if fmt == "csv":
             expected = max(0, newlines + (0 if ends_with_newline else 1) - 1)
