@@ -57,16 +57,20 @@ def test_deactivation_and_revocation_take_effect_on_the_next_request(admin_user,
                                                                     django_assert_num_queries):
     _, raw = services.api_token_issue(user=partner_client)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"}, content_type="application/json").status_code == 404
+    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"},
+                       content_type="application/json").status_code == 404
     with django_assert_num_queries(1):  # one indexed query: token, expiry, revocation and account together
         assert services.api_token_resolve(raw) == partner_client
     services.user_set_active(actor=admin_user, user_id=partner_client.pk, active=False, reason="left the agency")
-    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"}, content_type="application/json").status_code == 401
+    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"},
+                       content_type="application/json").status_code == 401
     services.user_set_active(actor=admin_user, user_id=partner_client.pk, active=True)
-    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"}, content_type="application/json").status_code == 404
+    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"},
+                       content_type="application/json").status_code == 404
     token = ApiToken.objects.get(user=partner_client)
     services.api_token_revoke(actor=admin_user, token_id=token.pk, via="web")
-    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"}, content_type="application/json").status_code == 401
+    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"},
+                       content_type="application/json").status_code == 401
     with pytest.raises(Conflict):
         services.api_token_revoke(actor=admin_user, token_id=token.pk, via="web")
 

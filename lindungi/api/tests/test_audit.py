@@ -27,7 +27,8 @@ def _rows(**filters):
 
 def test_list_by_nik_names_the_person(api_client_for, analyst, siti):
     client = api_client_for(analyst)
-    assert client.post("/api/v1/persons/search", {"nik": siti.nik}, content_type="application/json").json()["total"] == 1
+    assert client.post("/api/v1/persons/search", {"nik": siti.nik},
+                       content_type="application/json").json()["total"] == 1
     rows = _rows(actor=analyst)
     assert [r.person_id for r in rows] == [siti.pk]
     assert rows[0].route == "/api/v1/persons/search" and rows[0].via == "api"
@@ -45,10 +46,12 @@ def test_a_list_page_names_everyone_on_it(api_client_for, analyst, siti, agus):
 
 def test_lookup_that_finds_nobody_is_logged(api_client_for, partner_client, siti):
     client = api_client_for(partner_client)
-    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"}, content_type="application/json").status_code == 404
+    assert client.post("/api/v1/persons/lookup", {"nik": "3201010101010001"},
+                       content_type="application/json").status_code == 404
     (row,) = _rows(actor=partner_client)
     assert row.person_id is None and row.kind == "lookup" and "not found" in row.detail
-    assert client.post("/api/v1/persons/lookup", {"passport": "C1234567"}, content_type="application/json").status_code == 200
+    assert client.post("/api/v1/persons/lookup", {"passport": "C1234567"},
+                       content_type="application/json").status_code == 200
     assert _rows(actor=partner_client)[-1].person_id == siti.pk
 
 
