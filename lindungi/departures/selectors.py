@@ -247,14 +247,18 @@ def interception_get_for(actor, public_id, *, via: str = "web") -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def credential_for_placement(actor, placement_public_id, *, via: str = "web") -> DepartureCredential:
-    """The newest credential of a placement in the actor's scope (404 when there is none)."""
+def credential_for_placement(actor, placement_public_id, *, via: str = "web",
+                             identifier: dict | None = None) -> DepartureCredential:
+    """The newest credential of a placement in the actor's scope (404 when there is none). Checkpoint
+    officers reach it like the placement itself: only with the worker's NIK or passport number, the
+    one they looked the worker up by (``identifier``); by the placement's id alone it does not exist."""
     require_perm(actor, CREDENTIAL_VIEW, _("You are not allowed to view departure credentials."))
     credential = (DepartureCredential.objects.visible_to(actor).filter(placement__public_id=placement_public_id)
                   .select_related("placement", "placement__person", "placement__agency", "key")
                   .order_by("-created_at", "-id").first() if is_public_id(placement_public_id) else None)
     if credential is None:
         raise NotFound(_("This placement has no departure credential."))
+    placement_selectors.require_looked_up(actor, credential.placement, identifier)
     access_log(actor=actor, kind=AccessLog.Kind.VIEW, object_type="departure_credential", object_id=credential.pk,
                via=via)
     credential.revoked_reason_now = _revoked_reason(credential, timezone.localdate())

@@ -112,9 +112,11 @@ def sample_body(operation: dict, schema: dict) -> dict:
         kind, fmt = node.get("type"), node.get("format")
         if kind == "object" and "properties" in node:
             return {name: value(prop) for name, prop in node["properties"].items() if name in node.get("required", [])}
-        return {"integer": 1, "number": 1, "boolean": False, "array": [], "object": {}}.get(kind) or (
-            {"uuid": "00000000-0000-0000-0000-000000000000", "date": "2000-01-01",
-             "date-time": "2000-01-01T00:00:00Z"}.get(fmt, "x"))
+        typed = {"integer": 1, "number": 1, "boolean": False, "array": [], "object": {}}
+        if kind in typed:  # an empty list or False is a value of its type, not a missing one
+            return typed[kind]
+        return {"uuid": "00000000-0000-0000-0000-000000000000", "date": "2000-01-01",
+                "date-time": "2000-01-01T00:00:00Z"}.get(fmt, "x")
 
     return value(content["schema"])
 
@@ -155,13 +157,16 @@ def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_j
     }
     person_in = make_person(agency=agency, regency_obj=regency, birth_date=dt.date(1996, 5, 1))
     person_out = make_person(agency=other_agency, regency_obj=other_regency, birth_date=dt.date(1991, 7, 9))
-    twin, _matches = registry_services.person_create(actor=admin_user, data={
-        "nik": person_in.nik[:12] + "9999", "full_name": "Siti Aminah", "sex": person_in.sex,
-        "birth_date": person_in.birth_date.isoformat(), "birth_place": person_in.birth_place,
-        "address": person_in.address, "regency_code": regency.code, "education": person_in.education,
-        "marital_status": person_in.marital_status}, agency_public_id=str(agency.public_id), via="test")
-    pair = [person_in, twin]
-    candidate = DuplicateCandidate.objects.filter(person_a__in=pair, person_b__in=pair).first()
+    candidates = {}
+    for scope, person, region, company in (("in", person_in, regency, agency),
+                                           ("out", person_out, other_regency, other_agency)):
+        twin, _matches = registry_services.person_create(actor=admin_user, data={
+            "nik": person.nik[:12] + "9999", "full_name": "Siti Aminah", "sex": person.sex,
+            "birth_date": person.birth_date.isoformat(), "birth_place": person.birth_place,
+            "address": person.address, "regency_code": region.code, "education": person.education,
+            "marital_status": person.marital_status}, agency_public_id=str(company.public_id), via="test")
+        pair = [person, twin]
+        candidates[scope] = DuplicateCandidate.objects.get(person_a__in=pair, person_b__in=pair)
     contact_in = registry_services.contact_add(actor=admin_user, public_id=person_in.public_id, data={
         "name": "Ibu Sari", "relationship": "parent", "phone": "081234567890"}, via="test")
     job_in, permit_in = make_job_order(agency_obj=agency)
@@ -177,24 +182,105 @@ def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_j
     batch = import_services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes(mixed_rows())))
     export = export_services.export_request(actor=admin_user, filters={"q": "zzz"}, via="test")
     common = {"contact_id": contact_in.pk, "branch_id": branch_in.pk, "item_id": item_in.pk,
-              "candidate_id": candidate.pk, "token_id": 999999, "fmt": "csv",
+              "token_id": 999999, "fmt": "csv",
               "public_id_imports": batch.public_id, "public_id_exports": export.public_id,
               "public_id_foreign-parties": foreign.public_id}
     scopes = {
         "in": {**common, "persons": person_in, "agencies": agency, "placements": placement_in, "job-orders": job_in,
-               "permit_id": permit_in.public_id},
+               "permit_id": permit_in.public_id, "candidate_id": candidates["in"].pk},
         "out": {**common, "persons": person_out, "agencies": other_agency, "placements": placement_out,
-                "job-orders": job_out, "permit_id": permit_out.public_id},
+                "job-orders": job_out, "permit_id": permit_out.public_id, "candidate_id": candidates["out"].pk},
     }
-    return {"users": users, "scopes": scopes}
+    world = {"users": users, "scopes": scopes}
+    _cases_departures_returns(
+        world, make_user=make_user, make_person=make_person, make_placement=make_placement, admin_user=admin_user,
+        agency=agency, other_agency=other_agency, regency=regency, other_regency=other_regency,
+        jobs={"in": (job_in, permit_in), "out": (job_out, permit_out)},
+        placements={"in": placement_in, "out": placement_out}, persons={"in": person_in, "out": person_out})
+    return world
 
 
-FAMILIES = ("persons", "agencies", "placements", "job-orders", "imports", "exports", "foreign-parties")
+def _cases_departures_returns(world, *, make_user, make_person, make_placement, admin_user, agency, other_agency,
+                              regency, other_regency, jobs, placements, persons):
+    """Records of the domains added after the registry and placements, each in and out of scope: cases
+    (with a clarification round addressed to the company, so the P3MI sees its own), arrivals,
+    placements ready to depart with their departure credentials, departure checks and interceptions
+    (``in`` at the checkpoint officer's own post, ``out`` at another), watch-list entries and accounts
+    with an API token each."""
+    from lindungi.accounts.roles import Role
+    from lindungi.accounts.services import api_token_issue
+    from lindungi.cases import services as case_services
+    from lindungi.cases.states import CaseState
+    from lindungi.cases.tests.fixtures import COMPLAINT, walk
+    from lindungi.departures import services as departure_services
+    from lindungi.placements.states import PlacementState
+    from lindungi.placements.tests.fixtures import advance
+    from lindungi.reference.models import OrgUnit, Province, UnitCoverage
+    from lindungi.returns import services as return_services
+
+    users, scopes = world["users"], world["scopes"]
+    unit_jatim = OrgUnit.objects.create(code="M-JATIM", name="BP3MI Matrix Jawa Timur", kind=OrgUnit.Kind.BP3MI)
+    UnitCoverage.objects.create(unit=unit_jatim, province=Province.objects.get(code="35"))
+    companies = {"in": agency, "out": other_agency}
+
+    # Cases: the unit officer's own (in), another unit's (out); each waits for its company's answer.
+    case_in = case_services.case_create(actor=users["unit_officer"], data={**COMPLAINT, "channel": "walk_in"}).case
+    case_out = case_services.case_create(actor=admin_user, data={
+        **COMPLAINT, "channel": "hotline", "regency": other_regency.code, "unit": unit_jatim.code}).case
+    case_in = walk(case_in, CaseState.CLARIFICATION, officer=users["unit_officer"], agency=agency)
+    case_out = walk(case_out, CaseState.CLARIFICATION, officer=admin_user, agency=other_agency)
+
+    # Arrivals received by each unit, of a placement of each company (not abroad: nothing moves).
+    arrival = {"kind": "contract_completed", "entry_point_kind": "airport", "entry_point": "Soekarno-Hatta T3",
+               "arrived_at": (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).isoformat()}
+    arrival_in = return_services.arrival_record(actor=users["unit_officer"], data={
+        **arrival, "placement": str(placements["in"].public_id)})
+    arrival_out = return_services.arrival_record(actor=admin_user, data={
+        **arrival, "unit": unit_jatim.code, "placement": str(placements["out"].public_id)})
+
+    # Checkpoint posts: the officer's own, and another.
+    post_in = departure_services.checkpoint_post_ensure(actor=admin_user, code="M-TPI-IN", name="Matrix post",
+                                                        kind="airport")
+    post_out = departure_services.checkpoint_post_ensure(actor=admin_user, code="M-TPI-OUT", name="Other post",
+                                                         kind="seaport")
+    departure_services.post_assign(actor=admin_user, username=users["checkpoint"].username, post_code=post_in.code)
+
+    for scope, region, post, recorder in (("in", regency, post_in, users["checkpoint"]),
+                                          ("out", other_regency, post_out, admin_user)):
+        job_order, permit = jobs[scope]
+        ready = advance(make_placement(person=make_person(agency=companies[scope], regency_obj=region),
+                                       job_order=job_order, sip2mi=permit),
+                        PlacementState.READY_TO_DEPART, officer=admin_user)
+        check, _created = departure_services.departure_check_record(actor=recorder, data={
+            "identifier": ready.person.nik, "destination": ready.country.iso2, "flight": "CI 762",
+            "travel_date": dt.date.today().isoformat(), "post": post.code})
+        interception = departure_services.interception_record(actor=recorder, data={
+            "travellers": [{"full_name": persons[scope].full_name, "nik": persons[scope].nik}],
+            "destination": "MY", "declared_purpose": "tourism", "outcome": "postponed", "post": post.code})[0]
+        entry = departure_services.watchlist_add(actor=recorder, data={
+            "kind": "recruiter", "full_name": f"Calo {scope}", "nik": f"35010101019{'0' if scope == 'in' else '1'}0001",
+            "reason": "Sponsor of repeat non-procedural departures",
+            "valid_until": (dt.date.today() + dt.timedelta(days=365)).isoformat()})
+        account = make_user(Role.P3MI_STAFF, username=f"m-account-{scope}", agency=companies[scope])
+        token, _raw = api_token_issue(user=account, via="test")
+        scopes[scope].update({
+            "cases": case_in if scope == "in" else case_out, "returns": arrival_in if scope == "in" else arrival_out,
+            "departure-checks": check, "checks": check, "interceptions": interception, "watchlist": entry,
+            "placements_ready": ready, "user_id": account.pk, "account_token_id": token.pk,
+        })
+    for scope in scopes.values():
+        scope["tracking_code"] = case_in.tracking_code
+
+
+FAMILIES = ("persons", "agencies", "placements", "job-orders", "imports", "exports", "foreign-parties", "cases",
+            "returns", "departure-checks", "checks", "interceptions", "watchlist")
 
 
 def values_for(world, scope: str, route: str) -> dict:
     """The parameter values of ``route`` in ``scope``: its ``public_id`` is the record named by the
-    segment before it (``persons/<uuid:public_id>/`` a person, ``permits/{public_id}`` a permit)."""
+    segment before it (``persons/<uuid:public_id>/`` a person, ``permits/{public_id}`` a permit; a
+    placement's ``credential`` a placement ready to depart, which has one). An account's tokens are
+    the account's own (``token_id`` elsewhere names no token)."""
     values = dict(world["scopes"][scope])
     segments = route.replace("api/v1/", "").strip("/").split("/")
     owner = next((segments[i - 1] for i, s in enumerate(segments) if "public_id" in s and i > 0), "")
@@ -202,6 +288,10 @@ def values_for(world, scope: str, route: str) -> dict:
         values["public_id"] = values["permit_id"]
     elif owner in ("imports", "exports", "foreign-parties"):
         values["public_id"] = values[f"public_id_{owner}"]
+    elif owner == "placements" and "credential" in segments:
+        values["public_id"] = values["placements_ready"].public_id
     elif owner:
         values["public_id"] = values[owner].public_id
+    if segments[0] == "accounts":
+        values["token_id"] = values["account_token_id"]
     return values

@@ -26,7 +26,7 @@ VIA = "api"
 # schemas
 # ---------------------------------------------------------------------------------------------
 
-class RegencyOut(Schema):
+class AgencyRegencyOut(Schema):
     code: str
     name: str
     province_code: str
@@ -44,7 +44,7 @@ class AgencyListItemOut(Schema):
     licence_expires_on: dt.date | None
     suspended_from: dt.date | None
     suspended_until: dt.date | None
-    head_office_regency: RegencyOut
+    head_office_regency: AgencyRegencyOut
 
 
 class AgencyOut(AgencyListItemOut):
@@ -132,7 +132,7 @@ class LiftIn(InputSchema):
     lifted_on: dt.date | None = None
 
 
-class RevokeIn(InputSchema):
+class LicenceRevokeIn(InputSchema):
     decree_number: str
     reason: str
     revoked_on: dt.date | None = None
@@ -140,7 +140,7 @@ class RevokeIn(InputSchema):
 
 class BranchOut(Schema):
     id: int
-    regency: RegencyOut
+    regency: AgencyRegencyOut
     address: str
     registered_on: dt.date | None
     closed_on: dt.date | None
@@ -390,7 +390,7 @@ def agency_lift_suspension(request, public_id: str, payload: LiftIn):
 
 
 @router.post("/{public_id}/revoke", response={200: AgencyDetailOut, **ERRORS}, operation_id="agency_revoke")
-def agency_revoke(request, public_id: str, payload: RevokeIn):
+def agency_revoke(request, public_id: str, payload: LicenceRevokeIn):
     """Revoke the licence. Revocation is final: it cannot be lifted or reinstated."""
     services.agency_revoke(actor=request.user, public_id=public_id, via=VIA, **payload.model_dump())
     return _agency_detail(request.user, public_id)

@@ -26,7 +26,7 @@ class AccessLogFilter(InputSchema):
     page_size: int = 50
 
 
-class AccessOut(Schema):
+class AccessLogRowOut(Schema):
     at: datetime
     user: str | None = Field(None, description="username; null for the system")
     kind: str
@@ -40,7 +40,7 @@ class AccessOut(Schema):
 
 
 class AccessPageOut(Schema):
-    items: list[AccessOut]
+    items: list[AccessLogRowOut]
     total: int
     page: int
     page_size: int
@@ -51,7 +51,7 @@ class AccessReportOut(Schema):
     full_name: str
     generated_at: datetime
     truncated: bool
-    items: list[AccessOut]
+    items: list[AccessLogRowOut]
 
 
 def _access_out(row, person=None) -> dict:

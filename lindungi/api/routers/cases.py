@@ -30,7 +30,7 @@ def _unmet_out(items: list[Unmet]) -> list[dict]:
     return [{**u.as_dict(), "message": u.message(lang)} for u in items]
 
 
-class UnmetOut(Schema):
+class CaseUnmetOut(Schema):
     code: str
     message: str
     message_id: str
@@ -176,14 +176,14 @@ class EventOut(Schema):
     resolve_actor = related("actor.username")
 
 
-class NextStepOut(Schema):
+class CaseNextStepOut(Schema):
     to_state: str
     name: str
     label: str
     permitted: bool
     needs_reason: bool
     ready: bool
-    unmet: list[UnmetOut]
+    unmet: list[CaseUnmetOut]
 
 
 class DispatchOut(Schema):
@@ -217,12 +217,12 @@ class CaseDetailOut(Schema):
     rounds: list[RoundOut]
     deadlines: list[DeadlineOut]
     timeline: list[EventOut]
-    next_steps: list[NextStepOut]
+    next_steps: list[CaseNextStepOut]
     dispatches: list[DispatchOut]
 
 
-class TransitionRefusedOut(ErrorOut):
-    unmet: list[UnmetOut] = []
+class CaseTransitionRefusedOut(ErrorOut):
+    unmet: list[CaseUnmetOut] = []
 
 
 class ComplaintFields(InputSchema):
@@ -385,7 +385,7 @@ def cases_update(request, public_id: UUID, payload: CasePatch):
     return _detail(request, case)
 
 
-@router.post("/{public_id}/actions", response={200: CaseDetailOut, 422: TransitionRefusedOut,
+@router.post("/{public_id}/actions", response={200: CaseDetailOut, 422: CaseTransitionRefusedOut,
                                                **{k: v for k, v in ERRORS.items() if k != 422}},
              operation_id="cases_action")
 def cases_action(request, public_id: UUID, payload: ActionIn):

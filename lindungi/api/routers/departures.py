@@ -17,7 +17,7 @@ def _lang() -> str:
     return (get_language() or "id")[:2]
 
 
-class ReasonOut(Schema):
+class CheckReasonOut(Schema):
     code: str
     message: str
     message_id: str
@@ -59,7 +59,7 @@ class DepartureCheckOut(Schema):
     travel_date: date
     verdict: str
     cleared: bool
-    reasons: list[ReasonOut]
+    reasons: list[CheckReasonOut]
     departed_at: datetime | None = None
 
     resolve_post = related("post.code")
@@ -157,7 +157,7 @@ class WatchlistReviewIn(InputSchema):
     review_due: date | None = None
 
 
-class ReasonIn(InputSchema):
+class WatchlistReasonIn(InputSchema):
     reason: str
 
 
@@ -224,7 +224,7 @@ def watchlist_review(request, public_id: UUID, payload: WatchlistReviewIn):
 
 
 @router.post("/watchlist/{public_id}/remove", response={200: WatchlistOut, **ERRORS}, operation_id="watchlist_remove")
-def watchlist_remove(request, public_id: UUID, payload: ReasonIn):
+def watchlist_remove(request, public_id: UUID, payload: WatchlistReasonIn):
     return services.watchlist_remove(actor=request.user, public_id=public_id, reason=payload.reason, via="api")
 
 
@@ -389,7 +389,7 @@ class RevocationListOut(Schema):
     sig: str = Field(..., description="Ed25519 over the canonical JSON of the other fields, base64url")
 
 
-class VerifyIn(InputSchema):
+class CredentialVerifyIn(InputSchema):
     token: str = Field(..., max_length=2048)
     nik: str = ""
     passport: str = ""
@@ -402,7 +402,7 @@ class VerifyOut(Schema):
     destination: str | None
     p3mi: str | None
     valid_until: date | None
-    problems: list[ReasonOut]
+    problems: list[CheckReasonOut]
 
 
 @router.get("/placements/{public_id}/credential", response={200: CredentialOut, **ERRORS},
@@ -430,7 +430,7 @@ def credential_revocations(request):
 
 
 @router.post("/credentials/verify", response={200: VerifyOut, **ERRORS}, operation_id="credentials_verify")
-def credentials_verify(request, payload: VerifyIn):
+def credentials_verify(request, payload: CredentialVerifyIn):
     """Verify a scanned or typed credential, exactly as a desk does offline. A malformed, tampered,
     expired or revoked credential is `valid: false` with every problem."""
     result = selectors.credential_verify_online(request.user, token=payload.token, nik=payload.nik,

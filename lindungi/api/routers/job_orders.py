@@ -38,7 +38,7 @@ class JobOrderIn(InputSchema):
     destination_permit_number: str = ""
 
 
-class VerifyIn(InputSchema):
+class JobOrderVerifyIn(InputSchema):
     verified_on: date
     verification_reference: str = Field(..., description="the Perwakilan's endorsement letter number")
 
@@ -54,7 +54,7 @@ class Sip2miIn(InputSchema):
     valid_until: date
 
 
-class RevokeIn(InputSchema):
+class PermitRevokeIn(InputSchema):
     reason: str
     revoked_on: date | None = None
 
@@ -223,7 +223,7 @@ def job_orders_detail(request, public_id: UUID):
 
 
 @router.post("/{public_id}/verify", response={200: JobOrderDetailOut, **ERRORS}, operation_id="job_orders_verify")
-def job_orders_verify(request, public_id: UUID, payload: VerifyIn):
+def job_orders_verify(request, public_id: UUID, payload: JobOrderVerifyIn):
     """Record the verification by the Perwakilan RI (UU 18/2017 Pasal 9)."""
     return services.job_order_verify(actor=request.user, public_id=public_id, verified_on=payload.verified_on,
                                              verification_reference=payload.verification_reference, via="api")
@@ -245,6 +245,6 @@ def job_orders_sip2mi_issue(request, public_id: UUID, payload: Sip2miIn):
 
 @router.post("/permits/{public_id}/revoke", response={200: Sip2miOut, **ERRORS},
              operation_id="job_orders_sip2mi_revoke")
-def job_orders_sip2mi_revoke(request, public_id: UUID, payload: RevokeIn):
+def job_orders_sip2mi_revoke(request, public_id: UUID, payload: PermitRevokeIn):
     return services.sip2mi_revoke(actor=request.user, public_id=public_id, reason=payload.reason,
                                   revoked_on=payload.revoked_on, via="api")

@@ -42,7 +42,7 @@ class UserPatch(InputSchema):
     reason: str = ""
 
 
-class ReasonIn(InputSchema):
+class AccountReasonIn(InputSchema):
     reason: str = ""
 
 
@@ -125,13 +125,13 @@ def users_update(request, user_id: int, payload: UserPatch):
 
 
 @router.post("/{user_id}/deactivate", response={200: UserOut, **ERRORS}, operation_id="users_deactivate")
-def users_deactivate(request, user_id: int, payload: ReasonIn):
+def users_deactivate(request, user_id: int, payload: AccountReasonIn):
     return services.user_set_active(actor=request.user, user_id=user_id, active=False, reason=payload.reason,
                                     via="api")
 
 
 @router.post("/{user_id}/activate", response={200: UserOut, **ERRORS}, operation_id="users_activate")
-def users_activate(request, user_id: int, payload: ReasonIn):
+def users_activate(request, user_id: int, payload: AccountReasonIn):
     return services.user_set_active(actor=request.user, user_id=user_id, active=True, reason=payload.reason,
                                     via="api")
 

@@ -127,3 +127,40 @@ def test_scheme_enum_matches_the_scheme_table():
     from lindungi.placements.selectors import scheme_list
 
     assert sorted(SCHEME_CODES) == sorted(s.code for s in scheme_list())
+
+
+# --- schema components ------------------------------------------------------------------------------
+
+def test_every_schema_class_has_its_own_component_name():
+    """The OpenAPI document names each body and answer after its class; two classes of one name
+    collide and the document shows one shape for both (the job-order verification body was published
+    as the credential check's ``{token}``, the licence revocation without its decree)."""
+    import importlib
+    import inspect
+    import pkgutil
+    from collections import defaultdict
+
+    from pydantic import BaseModel
+
+    import lindungi.api.routers as routers
+
+    modules = [importlib.import_module("lindungi.api.schemas")] + [
+        importlib.import_module(f"lindungi.api.routers.{m.name}") for m in pkgutil.iter_modules(routers.__path__)]
+    by_name = defaultdict(set)
+    for module in modules:
+        for obj in vars(module).values():
+            if inspect.isclass(obj) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__:
+                by_name[obj.__name__].add(obj.__module__)
+    assert {name: sorted(found) for name, found in by_name.items() if len(found) > 1} == {}
+
+
+@pytest.mark.parametrize("path, method, required", [
+    ("/api/v1/job-orders/{public_id}/verify", "post", {"verified_on", "verification_reference"}),
+    ("/api/v1/agencies/{public_id}/revoke", "post", {"decree_number", "reason"}),
+    ("/api/v1/job-orders/permits/{public_id}/revoke", "post", {"reason"}),
+    ("/api/v1/credentials/verify", "post", {"token"}),
+])
+def test_request_bodies_are_published_with_their_own_fields(client, path, method, required):
+    schema = client.get("/api/v1/openapi.json").json()
+    ref = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert set(schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["required"]) == required

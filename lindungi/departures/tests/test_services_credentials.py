@@ -77,6 +77,21 @@ def test_credential_scoping(ready_placement, make_user, other_agency, analyst):
         selectors.credential_for_placement(analyst, ready_placement.public_id)
 
 
+def test_checkpoint_officer_reaches_a_credential_only_with_the_workers_identifier(ready_placement, post_officer):
+    """Like the placement itself: by its id alone a checkpoint officer gets 404, not the card with
+    the passport number."""
+    from lindungi.common.errors import NotFound
+
+    with pytest.raises(NotFound):
+        selectors.credential_for_placement(post_officer, ready_placement.public_id)
+    with pytest.raises(NotFound):
+        selectors.credential_for_placement(post_officer, ready_placement.public_id,
+                                           identifier={"nik": "3201010101010001"})
+    credential = selectors.credential_for_placement(post_officer, ready_placement.public_id,
+                                                    identifier={"nik": ready_placement.person.nik})
+    assert credential.placement == ready_placement
+
+
 def test_manual_revocation(ready_placement, admin_user):
     credential = DepartureCredential.objects.get()
     services.credential_revoke(actor=admin_user, public_id=credential.public_id, reason="kartu hilang")

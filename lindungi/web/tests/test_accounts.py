@@ -43,6 +43,12 @@ def test_create_form_reports_fields(admin_user):
     assert response.status_code == 422 and "P3MI staff need their company." in response.content.decode()
 
 
+def test_an_empty_create_form_is_reported_not_a_server_error(admin_user):
+    """A post without any field still binds the form, so the service's errors land on its fields."""
+    response = client_for(admin_user).post(reverse("web:user-create"), {})
+    assert response.status_code == 422 and not User.objects.filter(username="").exists()
+
+
 def test_edit_deactivate_reset_unlock_and_revoke(admin_user, partner_client):
     admin = client_for(admin_user)
     token, _raw = api_token_issue(user=partner_client)

@@ -119,6 +119,28 @@ def test_printable_credential_card(unit_officer, ready_placement):
     assert card.status_code == 200 and "<svg" in html and "LDC1." in html and ready_placement.person.full_name in html
 
 
+def test_checkpoint_officer_opens_a_card_only_from_a_search_by_nik(post_officer, ready_placement):
+    from lindungi.web.tests.test_placements_journey import checkpoint_search
+
+    client = login(post_officer)
+    card = reverse("web:placement-credential", args=[ready_placement.public_id])
+    assert client.get(card).status_code == 404  # by the placement's id alone
+    search = checkpoint_search(client, ready_placement)
+    detail = client.get(reverse("web:placement-detail", args=[ready_placement.public_id]), {"search": search})
+    assert f"{card}?search={search}" in detail.content.decode()
+    assert client.get(card, {"search": search}).status_code == 200
+
+
+def test_watch_list_entries_are_added_only_by_those_who_manage_it(analyst):
+    from lindungi.departures.models import WatchlistEntry
+    from lindungi.departures.tests.fixtures import in_days
+
+    response = login(analyst).post(reverse("web:watchlist-list"), {
+        "kind": "recruiter", "full_name": "Calo", "passport_number": "B1234567", "reason": "Sponsor rombongan",
+        "valid_until": in_days(30).isoformat()})
+    assert response.status_code == 403 and not WatchlistEntry.objects.exists()
+
+
 def test_desk_carries_the_offline_verifier(post_officer):
     client = login(post_officer)
     page = client.get(reverse("web:departure-desk")).content.decode()

@@ -103,7 +103,8 @@ def _initial(user) -> dict:
 @domain_errors_to_http
 def user_create(request):
     selectors.user_list_for(request.user, page_size=1)  # 403 before showing the form to others
-    form = UserForm(request.POST or None, actor=request.user)
+    # Bound on every post, even an empty one: the service's field errors are attached to it.
+    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user)
     status = 200
     if request.method == "POST":
         try:

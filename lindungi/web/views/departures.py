@@ -34,7 +34,13 @@ from lindungi.web.forms.departures import (
     WatchlistRemoveForm,
     WatchlistReviewForm,
 )
-from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_number, page_window
+from lindungi.web.helpers import (
+    apply_domain_error,
+    domain_errors_to_http,
+    page_number,
+    page_window,
+    search_identifier,
+)
 
 VIA = "web"
 PAGE_SIZE = 50
@@ -158,6 +164,8 @@ WATCHLIST_TABS = (("active", gettext_lazy("In force")), ("review", gettext_lazy(
 @login_required
 @domain_errors_to_http
 def watchlist_list(request):
+    if request.method == "POST":
+        _require(request.user, WATCHLIST_MANAGE)  # adding an entry, like the detail page's review and removal
     status = request.GET.get("status", "active")
     status = status if status in dict(WATCHLIST_TABS) else "active"
     q = request.GET.get("q", "")[:60]
@@ -294,7 +302,9 @@ def qr_svg(text: str) -> str:
 def placement_credential(request, public_id):
     """The printable card: the worker's name, what the credential holds and its QR code (print it
     from the browser, or save as PDF)."""
-    credential = selectors.credential_for_placement(request.user, public_id, via=VIA)
+    # Checkpoint officers come from their search (``?search=<key>``), which holds the NIK they used.
+    identifier = search_identifier(request, "placements", request.GET.get("search", ""))
+    credential = selectors.credential_for_placement(request.user, public_id, via=VIA, identifier=identifier)
     return render(request, "web/departures/credential_card.html",
                   {"credential": credential, "qr": qr_svg(credential.token)})
 
