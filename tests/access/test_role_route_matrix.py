@@ -275,6 +275,8 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
  'web:placement-checklist-void': {'POST': {'in': '302 422 422 422 422 404 403', 'out': '302 422 422 404 404 404 403'}},
  'web:placement-create': {'GET': '302 200 403 200 200 403 403', 'POST': '302 422 403 422 422 403 403'},
  'web:placement-credential': {'GET': {'in': '302 200 403 200 200 404 403', 'out': '302 200 403 404 404 404 403'}},
+ 'web:placement-edit': {'GET': {'in': '302 200 403 200 200 403 403', 'out': '302 200 403 404 404 403 403'},
+                        'POST': {'in': '302 302 403 302 302 403 403', 'out': '302 302 403 404 404 403 403'}},
  'web:placement-detail': {'GET': {'in': '302 200 200 200 200 404 403', 'out': '302 200 200 404 404 404 403'}},
  'web:placement-list': {'GET': '302 200 200 200 200 200 403', 'POST': '302 303 303 303 303 303 403'},
  'web:placement-transition': {'POST': {'in': '302 422 422 422 422 404 403', 'out': '302 422 422 404 404 404 403'}},
