@@ -71,6 +71,11 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
                                                 'out': '401 200 200 404 404 404 403'}},
  'GET /api/v1/public/agencies': {'GET': '422 422 422 422 422 422 422'},
  'GET /api/v1/public/job-orders': {'GET': '200 200 200 200 200 200 200'},
+ 'GET /api/v1/public/statistics/placements': {'GET': '200 200 200 200 200 200 200'},
+ 'GET /api/v1/statistics/indicators': {'GET': '401 200 200 200 403 403 403'},
+ 'GET /api/v1/statistics/realisation': {'GET': '401 200 200 200 403 403 403'},
+ 'GET /api/v1/statistics/targets': {'GET': '401 200 200 200 403 403 403'},
+ 'POST /api/v1/statistics/targets': {'POST': '401 422 403 403 403 403 403'},
  'GET /api/v1/reference/countries': {'GET': '401 200 200 200 200 200 200'},
  'GET /api/v1/reference/occupations': {'GET': '401 200 200 200 200 200 200'},
  'GET /api/v1/reference/provinces': {'GET': '401 200 200 200 200 200 200'},
@@ -189,7 +194,9 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
  'web:placement-transition': {'POST': {'in': '302 422 422 422 422 404 403', 'out': '302 422 422 404 404 404 403'}},
  'web:public-agencies': {'GET': '200 200 200 200 200 200 200'},
  'web:public-job-orders': {'GET': '200 200 200 200 200 200 200'},
+ 'web:public-statistics': {'GET': '200 200 200 200 200 200 200'},
  'web:sip2mi-issue': {'POST': {'in': '302 422 403 403 403 403 403', 'out': '302 422 403 403 403 403 403'}},
+ 'web:statistics': {'GET': '302 200 200 200 403 403 403'},
  'web:sip2mi-revoke': {'POST': {'in': '302 422 403 403 403 403 403', 'out': '302 422 403 403 403 403 403'}}}
 
 

@@ -89,6 +89,8 @@ PAGES = [
     Page("case-detail", (OFFICER, ADMIN), {"public_id": "case"}),
     Page("arrival-board", (OFFICER, P3MI, ADMIN)),
     Page("arrival-create", (OFFICER,)),
+    Page("statistics", (OFFICER, ADMIN)),
+    Page("public-statistics", (PUBLIC,), query="?by=regency"),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.

@@ -1,0 +1,71 @@
+"""The statistics dashboard and the public open-data page."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lindungi.statistics.services import target_set
+from lindungi.statistics.tests.fixtures import YEAR, at, reach
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_dashboard_shows_target_realisation_achievement_and_links_to_the_records(admin_user, hq, make_placement):
+    placement = make_placement()
+    reach(placement, "departed", at())
+    target_set(actor=admin_user, indicator="PEN-BERANGKAT", year=YEAR, unit=hq.code, value=4, source_document="PK")
+    response = signed_in(admin_user).get(f"/statistik/?year={YEAR}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-indicator="PEN-BERANGKAT"' in html and "25,0%" in html  # Indonesian decimal comma
+    link = f'{reverse("web:placement-list")}?reached=departed&amp;reached_year={YEAR}'
+    assert link in html
+    records = signed_in(admin_user).get(f"/placements/?reached=departed&reached_year={YEAR}")
+    assert records.status_code == 200 and records.context["page"].total == 1
+    assert signed_in(admin_user).get(f"/placements/?reached=departed&reached_year={YEAR + 1}").context[
+        "page"].total == 0
+
+
+def test_unit_officer_sees_its_unit_and_not_another(unit_officer, unit_jatim):
+    client = signed_in(unit_officer)
+    response = client.get("/statistik/")
+    assert response.status_code == 200 and "BP3MI Test Jawa Barat" in response.content.decode()
+    assert client.get(f"/statistik/?unit={unit_jatim.code}").status_code == 400  # not among its choices
+
+
+def test_p3mi_staff_get_403_and_visitors_sign_in(p3mi_user):
+    assert signed_in(p3mi_user).get("/statistik/").status_code == 403
+    assert Client().get("/statistik/").status_code == 302
+
+
+def test_bad_year_is_a_400_with_a_message(analyst):
+    assert signed_in(analyst).get("/statistik/?year=1800").status_code == 400
+
+
+def test_public_page_shows_suppressed_regency_table_and_a_csv_link(make_placement, make_person):
+    for _ in range(2):
+        reach(make_placement(person=make_person()), "departed", at())
+    response = Client().get(f"/statistik/publik/?year={YEAR}&by=regency")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<abbr" in html and f"/api/v1/public/statistics/placements?year={YEAR}&amp;by=regency&amp;format=csv" in html
+    province = Client().get(f"/statistik/publik/?year={YEAR}")
+    assert province.status_code == 200 and '<strong data-testid="total">2</strong>' in province.content.decode()
+    assert Client().get("/statistik/publik/?by=religion").status_code == 400
+
+
+def test_public_page_runs_a_fixed_number_of_queries(make_placement, make_person, django_assert_max_num_queries):
+    reach(make_placement(), "departed", at())
+    Client().get(f"/statistik/publik/?year={YEAR}&by=regency")
+    with django_assert_max_num_queries(4):
+        Client().get(f"/statistik/publik/?year={YEAR}&by=regency")
+    for _ in range(3):
+        reach(make_placement(person=make_person()), "departed", at())
+    with django_assert_max_num_queries(4):
+        Client().get(f"/statistik/publik/?year={YEAR}&by=regency")
