@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -577,6 +578,10 @@ BREAKDOWNS = {
     "country": ("placement__country__iso2", "placement__country__name_id"),
     "scheme": ("placement__scheme__code", "placement__scheme__name_id"),
     "sex": ("placement__person__sex", None),
+    "sector": ("placement__sector", None),
+    "occupation": ("placement__occupation__isco_code", "placement__occupation__title_id"),
+    "education": ("placement__person__education", None),
+    "month": ("period_month", None),  # the calendar month of the transition, in the installation's zone
 }
 
 
@@ -587,14 +592,16 @@ def reached_breakdown(*, to_state: str, start: dt.datetime, end: dt.datetime, by
     for name in by:
         code, label = BREAKDOWNS[name]
         columns += [code] + ([label] if label else [])
-    rows = (PlacementTransition.objects.filter(to_state=to_state, at__gte=start, at__lt=end).order_by()
-            .values(*columns).annotate(n=Count("id")).order_by(*[BREAKDOWNS[name][0] for name in by]))
+    qs = PlacementTransition.objects.filter(to_state=to_state, at__gte=start, at__lt=end).order_by()
+    if "month" in by:
+        qs = qs.annotate(period_month=ExtractMonth("at"))
+    rows = (qs.values(*columns).annotate(n=Count("id")).order_by(*[BREAKDOWNS[name][0] for name in by]))
     out = []
     for row in rows:
         item = {"n": row["n"]}
         for name in by:
             code, label = BREAKDOWNS[name]
-            item[name] = row[code] or ""
-            item[f"{name}_label"] = (row[label] if label else row[code]) or ""
+            item[name] = str(row[code]) if row[code] is not None else ""
+            item[f"{name}_label"] = str((row[label] if label else row[code]) or "")
         out.append(item)
     return out

@@ -77,3 +77,29 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}/{self.month} {self.unit_id} {self.version}: {self.value}"
+
+
+class Edition(models.Model):
+    """A numbered, frozen monthly publication: the standard tables of departures from 1 January to
+    the end of ``month``, as they stood when released. Never changed after release; a correction is
+    a new edition of the same period that ``revises`` the earlier one and says why."""
+
+    number = models.PositiveIntegerField(unique=True)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    released_at = models.DateTimeField()
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    revises = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions")
+    reason = models.TextField(blank=True, help_text=_("Why a revised edition was released"))
+    definitions = models.JSONField(default=list, help_text=_("The indicator definitions in force at release"))
+    tables = models.JSONField(default=dict, help_text=_("Table name -> the table as published"))
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("edition")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="edition_month_1_to_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"No. {self.number} ({self.year}-{self.month:02d})"

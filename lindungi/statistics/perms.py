@@ -8,3 +8,4 @@ from lindungi.accounts.roles import Role
 STATISTICS_VIEW = define("statistics.view", _("View indicators, targets and realisation"), roles=(
     Role.ADMIN, Role.ANALYST, Role.UNIT_OFFICER))
 TARGET_SET = define("statistics.target_set", _("Set and revise targets"), roles=(Role.ADMIN,))
+PUBLISH = define("statistics.publish", _("Release monthly statistical editions"), roles=(Role.ADMIN,))

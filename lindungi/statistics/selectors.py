@@ -28,7 +28,8 @@ from lindungi.statistics.suppression import suppress
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 THRESHOLD = 10  # published counts from 1 to 9 below province level are suppressed
-PUBLIC_BREAKDOWNS = ("province", "regency", "country", "scheme", "sex")
+PUBLIC_BREAKDOWNS = ("province", "regency", "country", "scheme", "sex", "sector", "occupation", "education",
+                     "month")
 SUPPRESSED_BREAKDOWNS = ("regency",)  # below province level
 
 
@@ -201,15 +202,21 @@ def _public_args(year, by) -> tuple[int, str]:
 def public_placements(*, year=None, by: str = "province") -> dict:
     """Departures in ``year`` by one breakdown, for anyone. Below province level (``regency``) the
     table is regency × sex within each province, with complementary suppression: ``None`` is a
-    suppressed count, and ``suppressed`` lists the reason of each."""
+    suppressed count."""
     year, by = _public_args(year, by)
     start, end = realisation.Period(year=year).bounds()
+    return {"year": year, **placement_table(start=start, end=end, by=by)}
+
+
+def placement_table(*, start, end, by: str) -> dict:
+    """Departures with ``start <= at < end`` by one breakdown: ``by``, ``threshold`` (None when not
+    suppressed), ``total``, ``items`` and, below province level, the province ``totals``."""
     departed = PlacementState.DEPARTED
     if by not in SUPPRESSED_BREAKDOWNS:
         rows = reached_breakdown(to_state=departed, start=start, end=end, by=(by,))
-        items = [{"code": r[by], "label": r[f"{by}_label"], "value": r["n"]} for r in rows]
-        return {"year": year, "by": by, "threshold": None, "total": sum(r["n"] for r in rows), "items": items,
-                "totals": []}
+        items = [{"code": r[by].zfill(2) if by == "month" else r[by], "label": r[f"{by}_label"], "value": r["n"]}
+                 for r in rows]
+        return {"by": by, "threshold": None, "total": sum(r["n"] for r in rows), "items": items, "totals": []}
     rows = reached_breakdown(to_state=departed, start=start, end=end, by=("province", "regency", "sex"))
     provinces: dict[str, dict] = {}
     present = {r["province"] for r in rows}
@@ -238,8 +245,8 @@ def public_placements(*, year=None, by: str = "province") -> dict:
             items.append(item)
         column = {name: sum(row[j] for row in grid) for j, (_sex, name) in enumerate(SEXES)}
         totals.append({"code": code, "label": province["label"], **column, "value": sum(column.values())})
-    return {"year": year, "by": by, "threshold": THRESHOLD, "total": sum(t["value"] for t in totals),
-            "items": items, "totals": totals}
+    return {"by": by, "threshold": THRESHOLD, "total": sum(t["value"] for t in totals), "items": items,
+            "totals": totals}
 
 
 def public_csv_rows(table: dict) -> list[list]:

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from lindungi.api.schemas import ERRORS, InputSchema, coded
-from lindungi.statistics import selectors, services
+from lindungi.statistics import publication, selectors, services
 from lindungi.statistics.models import Measure, Rule, TargetVersion
 
 router = Router(tags=["statistics"])
@@ -168,9 +168,10 @@ class PublicQuery(InputSchema):
                    operation_id="public_statistics_placements")
 def public_statistics_placements(request, query: Query[PublicQuery]):
     """**No login.** Departures of the year (placements that passed the exit check) by province,
-    regency, country, scheme or sex, as JSON or CSV (`format=csv`). Below province level (`regency`)
-    counts under 10 are suppressed, with enough other cells that none can be worked out from the
-    totals; a suppressed count is `null` (an empty cell in CSV)."""
+    regency, country, scheme, sex, sector, occupation, education or month, as JSON or CSV
+    (`format=csv`). Below province level (`regency`) counts under 10 are suppressed, with enough other
+    cells that none can be worked out from the totals; a suppressed count is `null` (an empty cell in
+    CSV)."""
     table = selectors.public_placements(year=query.year, by=query.by)
     if query.format == "csv":
         out = io.StringIO()
@@ -179,3 +180,73 @@ def public_statistics_placements(request, query: Query[PublicQuery]):
         response["Content-Disposition"] = f'attachment; filename="penempatan-{table["year"]}-{table["by"]}.csv"'
         return response
     return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly editions
+# ---------------------------------------------------------------------------------------------
+
+
+class EditionOut(Schema):
+    number: int
+    year: int
+    month: int
+    released_at: str
+    revises: int | None = Field(None, description="number of the edition this one revises")
+    reason: str
+
+    @staticmethod
+    def resolve_released_at(obj):
+        return obj.released_at.isoformat()
+
+    @staticmethod
+    def resolve_revises(obj):
+        return obj.revises.number if obj.revises_id else None
+
+
+class EditionChangeOut(Schema):
+    table: str
+    code: str
+    label: str
+    field: str
+    before: int | None
+    after: int | None
+
+
+class EditionDetailOut(EditionOut):
+    definitions: list[dict]
+    tables: dict
+    changes: list[EditionChangeOut]
+
+    @staticmethod
+    def resolve_changes(obj):
+        return publication.edition_changes(obj)
+
+
+class EditionIn(InputSchema):
+    year: int
+    month: int
+    reason: str = Field("", description="required when the month has an edition already")
+
+
+@router.post("/editions", response={201: EditionOut, **ERRORS}, operation_id="statistics_edition_release")
+def statistics_edition_release(request, payload: EditionIn):
+    """Release the next numbered edition of the standard tables for a month that is over (from
+    1 January to the end of the month). A second edition of a month revises the latest and needs a
+    reason."""
+    return Status(201, publication.edition_release(actor=request.user, via="api", **payload.dict()))
+
+
+@public_router.get("/editions", auth=None, response={200: list[EditionOut], **ERRORS},
+                   operation_id="public_statistics_editions")
+def public_statistics_editions(request):
+    """**No login.** Every released edition, newest first."""
+    return publication.edition_list()
+
+
+@public_router.get("/editions/{number}", auth=None, response={200: EditionDetailOut, **ERRORS},
+                   operation_id="public_statistics_edition")
+def public_statistics_edition(request, number: int):
+    """**No login.** One edition exactly as released: the definitions it followed, its tables
+    (suppressed cells `null`) and, for a revised edition, every cell that changed."""
+    return publication.edition_get(number)

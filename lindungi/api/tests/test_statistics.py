@@ -59,3 +59,26 @@ def test_public_table_as_json_and_csv_without_login(client, make_placement, make
 def test_public_table_refuses_unknown_breakdowns(client):
     response = client.get("/api/v1/public/statistics/placements?by=religion")
     assert response.status_code == 422 and "by" in response.json()["fields"]
+
+
+def test_editions_release_and_read_back_exactly(api_client_for, admin_user, analyst, client, make_placement,
+                                                make_person):
+    reach(make_placement(), "departed", at(2025, 1, 5))
+    admin = api_client_for(admin_user)
+    assert api_client_for(analyst).post("/api/v1/statistics/editions", {"year": 2025, "month": 1},
+                                        content_type="application/json").status_code == 403
+    first = admin.post("/api/v1/statistics/editions", {"year": 2025, "month": 1}, content_type="application/json")
+    assert first.status_code == 201 and first.json()["number"] == 1
+    released = client.get("/api/v1/public/statistics/editions/1").json()
+    reach(make_placement(person=make_person()), "departed", at(2025, 1, 9))  # late entry
+    assert client.get("/api/v1/public/statistics/editions/1").json() == released
+    refused = admin.post("/api/v1/statistics/editions", {"year": 2025, "month": 1}, content_type="application/json")
+    assert refused.status_code == 422 and list(refused.json()["fields"]) == ["reason"]
+    admin.post("/api/v1/statistics/editions", {"year": 2025, "month": 1, "reason": "late"},
+               content_type="application/json")
+    second = client.get("/api/v1/public/statistics/editions/2").json()
+    assert second["revises"] == 1 and second["tables"]["month"]["total"] == 2
+    assert {"table": "month", "code": "01", "label": "1", "field": "value", "before": 1, "after": 2} in \
+        second["changes"]
+    assert [e["number"] for e in client.get("/api/v1/public/statistics/editions").json()] == [2, 1]
+    assert client.get("/api/v1/public/statistics/editions/7").status_code == 404

@@ -9,6 +9,10 @@ BREAKDOWN_LABELS = {
     "country": gettext_lazy("Destination country"),
     "scheme": gettext_lazy("Placement scheme"),
     "sex": gettext_lazy("Sex"),
+    "sector": gettext_lazy("Sector (formal/informal)"),
+    "occupation": gettext_lazy("Occupation"),
+    "education": gettext_lazy("Education"),
+    "month": gettext_lazy("Month of departure"),
 }
 
 
@@ -26,3 +30,10 @@ class PublicStatisticsForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100)
     by = forms.ChoiceField(label=gettext_lazy("Breakdown"), required=False,
                            choices=list(BREAKDOWN_LABELS.items()))
+
+
+class EditionReleaseForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=gettext_lazy("Month"), min_value=1, max_value=12)
+    reason = forms.CharField(label=gettext_lazy("Reason for a revised edition"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -69,3 +69,24 @@ def test_public_page_runs_a_fixed_number_of_queries(make_placement, make_person,
         reach(make_placement(person=make_person()), "departed", at())
     with django_assert_max_num_queries(4):
         Client().get(f"/statistik/publik/?year={YEAR}&by=regency")
+
+
+def test_editions_are_listed_released_by_an_administrator_and_shown_to_anyone(admin_user, analyst, make_placement,
+                                                                               make_person):
+    reach(make_placement(), "departed", at(2025, 1, 5))
+    admin = signed_in(admin_user)
+    assert signed_in(analyst).post("/statistik/publikasi/terbitkan/", {"year": 2025, "month": 1}).status_code == 403
+    response = admin.post("/statistik/publikasi/terbitkan/", {"year": 2025, "month": 1})
+    assert response.status_code == 302 and response["Location"] == "/statistik/publikasi/1/"
+    again = admin.post("/statistik/publikasi/terbitkan/", {"year": 2025, "month": 1})
+    assert again.status_code == 422 and "reason" in again.context["form"].errors
+    reach(make_placement(person=make_person()), "departed", at(2025, 1, 9))
+    admin.post("/statistik/publikasi/terbitkan/", {"year": 2025, "month": 1, "reason": "Entri terlambat"})
+    listing = Client().get("/statistik/publikasi/")
+    assert listing.status_code == 200 and 'action="/statistik/publikasi/terbitkan/"' not in listing.content.decode()
+    assert 'action="/statistik/publikasi/terbitkan/"' in admin.get("/statistik/publikasi/").content.decode()
+    revised = Client().get("/statistik/publikasi/2/")
+    html = revised.content.decode()
+    assert revised.status_code == 200 and 'data-testid="changes"' in html and "Entri terlambat" in html
+    assert Client().get("/statistik/publikasi/1/").context["tables"][0]["table"]["total"] == 1
+    assert Client().get("/statistik/publikasi/99/").status_code == 404

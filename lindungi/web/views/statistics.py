@@ -4,18 +4,28 @@ year, with the records behind each figure) and the public open-data page. Thin: 
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lindungi.accounts.roles import NATIONAL_ROLES
 from lindungi.common.errors import ValidationFailed
-from lindungi.statistics import selectors
-from lindungi.statistics.perms import STATISTICS_VIEW, TARGET_SET
+from lindungi.statistics import publication, selectors
+from lindungi.statistics.perms import PUBLISH, STATISTICS_VIEW, TARGET_SET
 from lindungi.web.choices import statistics_unit_choices
-from lindungi.web.forms.statistics import BREAKDOWN_LABELS, PublicStatisticsForm, StatisticsFilterForm
-from lindungi.web.helpers import domain_errors_to_http
+from lindungi.web.forms.statistics import (
+    BREAKDOWN_LABELS,
+    EditionReleaseForm,
+    PublicStatisticsForm,
+    StatisticsFilterForm,
+)
+from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 from lindungi.web.views.placements import _partial_or_full, _require_perm
+
+VIA = "web"
 
 
 def _drill_down_url(link: dict | None) -> str:
@@ -71,7 +81,47 @@ def public_statistics(request):
                             status=status)
 
 
+def _edition_list_context(request, form) -> dict:
+    user = request.user
+    return {"editions": publication.edition_list(), "form": form,
+            "can_release": user.is_authenticated and user.has_role_perm(PUBLISH)}
+
+
+def public_editions(request):
+    return render(request, "web/statistics/editions.html", _edition_list_context(request, EditionReleaseForm()))
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def edition_release(request):
+    actor = request.user
+    _require_perm(actor, PUBLISH, _("You are not allowed to release editions."))
+    form = EditionReleaseForm(request.POST)
+    try:
+        edition = publication.edition_release(actor=actor, year=form.data.get("year"), month=form.data.get("month"),
+                                              reason=form.data.get("reason", ""), via=VIA)
+    except ValidationFailed as exc:
+        form.is_valid()
+        apply_domain_error(form, exc)
+        return render(request, "web/statistics/editions.html", _edition_list_context(request, form), status=422)
+    messages.success(request, _("Edition %(n)s released.") % {"n": edition.number})
+    return redirect("web:public-edition", number=edition.number)
+
+
+@domain_errors_to_http
+def public_edition(request, number: int):
+    edition = publication.edition_get(number)
+    tables = [{"name": name, "label": BREAKDOWN_LABELS[name], "table": edition.tables.get(name)}
+              for name in publication.TABLES if edition.tables.get(name)]
+    return render(request, "web/statistics/edition.html", {
+        "edition": edition, "tables": tables, "changes": publication.edition_changes(edition)})
+
+
 urlpatterns = [
+    path("statistik/publikasi/", public_editions, name="public-editions"),
+    path("statistik/publikasi/terbitkan/", edition_release, name="edition-release"),
+    path("statistik/publikasi/<int:number>/", public_edition, name="public-edition"),
     path("statistik/", statistics_dashboard, name="statistics"),
     path("statistik/publik/", public_statistics, name="public-statistics"),
 ]
