@@ -38,6 +38,7 @@ from lindungi.placements.states import (
     Sip2miFacts,
     TransitionContext,
 )
+from lindungi.reference.selectors import org_unit_by_code, regency_ids_covered_by
 from lindungi.registry.selectors import as_listed, described_filters
 
 
@@ -155,10 +156,12 @@ def _can_view_placements(actor) -> None:
 def placement_queryset_for(
     actor, *, state: str = "", scheme: str = "", country: str = "", agency: str = "", occupation: str = "",
     nik: str = "", passport: str = "", q: str = "", reached: str = "", reached_year: int | None = None,
+    unit: str = "",
 ) -> QuerySet:
     """Scoped and filtered. Lookup-only roles (checkpoints) must give an exact NIK or passport.
-    ``reached`` with ``reached_year``: placements that moved to that state during that calendar year
-    (the records behind a statistics figure)."""
+    ``reached`` with ``reached_year``: placements that moved to that state during that calendar year;
+    ``unit``: people from the regencies a unit (code) covers today (the records behind a statistics
+    figure of that unit)."""
     _can_view_placements(actor)
     nik, passport = nik.strip(), passport.strip().upper()
     if actor.is_lookup_only and not (nik or passport):
@@ -183,6 +186,9 @@ def placement_queryset_for(
     if q.strip():
         term = q.strip()
         qs = qs.filter(Q(person__nik=term) | Q(person__full_name__icontains=term))
+    if unit:
+        found = org_unit_by_code(unit)
+        qs = qs.filter(person__regency__in=regency_ids_covered_by(found.pk)) if found else qs.none()
     if reached or reached_year:
         if reached not in states.PlacementState.values or not reached_year:
             raise ValidationFailed.from_fields({"reached": _("Give a state and a year.")})

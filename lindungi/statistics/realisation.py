@@ -59,13 +59,15 @@ def count(indicator: Indicator, *, period: Period, unit: OrgUnit | None) -> int:
     raise ValueError(f"unknown rule {indicator.rule!r}")
 
 
-def drill_down(indicator: Indicator, *, period: Period) -> dict | None:
-    """Where the records behind a figure are listed: a web URL name and its query, or None."""
-    if indicator.rule == Rule.DEPARTURES and not period.month:
-        return {"url": "web:placement-list", "query": {"reached": PlacementState.DEPARTED, "reached_year": period.year}}
-    if indicator.rule == Rule.SERVICES_COMPLETED and not period.month:
-        return {"url": "web:placement-list",
-                "query": {"reached": PlacementState.READY_TO_DEPART, "reached_year": period.year}}
+def drill_down(indicator: Indicator, *, period: Period, unit: OrgUnit | None = None) -> dict | None:
+    """Where the records behind a figure are listed: a web URL name and its query, or None. The
+    lists are scoped to the viewer as well, so a unit officer only ever reaches its own records."""
+    states = {Rule.DEPARTURES: PlacementState.DEPARTED, Rule.SERVICES_COMPLETED: PlacementState.READY_TO_DEPART}
+    if indicator.rule in states and not period.month:
+        query = {"reached": states[indicator.rule], "reached_year": period.year}
+        if unit is not None:
+            query["unit"] = unit.code
+        return {"url": "web:placement-list", "query": query}
     if indicator.rule == Rule.COMPLAINTS_RESOLVED:
         return {"url": "web:case-list", "query": {"state": "resolved"}}
     if indicator.rule == Rule.RETURNS:

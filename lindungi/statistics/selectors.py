@@ -133,7 +133,7 @@ def realisation_for(actor, *, year=None, unit: str = "") -> dict:
             target=target.value if target else None, target_version=target.version if target else "",
             source_document=target.source_document if target else "", realisation=realised,
             achievement=achievement(realised, target.value if target else None),
-            drill_down=realisation.drill_down(indicator, period=period),
+            drill_down=realisation.drill_down(indicator, period=period, unit=scope_unit),
         ))
     return {"year": year, "unit": scope_unit, "rows": rows}
 

@@ -203,6 +203,7 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
  'web:public-statistics': {'GET': '200 200 200 200 200 200 200'},
  'web:sip2mi-issue': {'POST': {'in': '302 422 403 403 403 403 403', 'out': '302 422 403 403 403 403 403'}},
  'web:statistics': {'GET': '302 200 200 200 403 403 403'},
+ 'web:target-set': {'POST': '302 422 403 403 403 403 403'},
  'web:sip2mi-revoke': {'POST': {'in': '302 422 403 403 403 403 403', 'out': '302 422 403 403 403 403 403'}}}
 
 

@@ -107,7 +107,7 @@ NOT_PAGES = {
     "user-set-active", "user-unlock", "user-reset-password", "user-token-revoke", "person-access-report-xlsx",
     "departures", "departure-desk-sw", "departure-check-depart",  # a redirect, the desk's service worker, a post
     "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
-    "edition-release",  # a post
+    "edition-release", "target-set",  # posts
 }
 
 ROLES = (PUBLIC, *STAFF)

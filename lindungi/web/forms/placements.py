@@ -48,6 +48,7 @@ class PlacementFilterForm(forms.Form):
     reached = forms.ChoiceField(label=gettext_lazy("Reached state"), required=False)
     reached_year = forms.IntegerField(label=gettext_lazy("in year"), required=False, min_value=2000,
                                       max_value=2100)
+    unit = forms.CharField(label=gettext_lazy("Unit code (region of origin)"), required=False, max_length=20)
 
     def __init__(self, *args, actor=None, **kwargs):
         from lindungi.placements.selectors import scheme_list

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from lindungi.statistics.models import TargetVersion
+
 BREAKDOWN_LABELS = {
     "province": gettext_lazy("Province of origin"),
     "regency": gettext_lazy("Regency of origin (by sex)"),
@@ -37,3 +39,20 @@ class EditionReleaseForm(forms.Form):
     month = forms.IntegerField(label=gettext_lazy("Month"), min_value=1, max_value=12)
     reason = forms.CharField(label=gettext_lazy("Reason for a revised edition"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TargetForm(forms.Form):
+    indicator = forms.ChoiceField(label=gettext_lazy("Indicator"))
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=gettext_lazy("Month (0 = whole year)"), min_value=0, max_value=12, initial=0)
+    unit = forms.ChoiceField(label=gettext_lazy("Unit"))
+    version = forms.ChoiceField(label=gettext_lazy("Version"), choices=TargetVersion.choices)
+    value = forms.IntegerField(label=gettext_lazy("Target"), min_value=0)
+    source_document = forms.CharField(label=gettext_lazy("Source document"), max_length=255,
+                                      help_text=gettext_lazy("e.g. Perjanjian Kinerja 2025, or the revision letter"))
+    reason = forms.CharField(label=gettext_lazy("Reason for a change"), required=False)
+
+    def __init__(self, *args, indicators=(), units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = list(indicators)
+        self.fields["unit"].choices = list(units)

@@ -90,3 +90,35 @@ def test_editions_are_listed_released_by_an_administrator_and_shown_to_anyone(ad
     assert revised.status_code == 200 and 'data-testid="changes"' in html and "Entri terlambat" in html
     assert Client().get("/statistik/publikasi/1/").context["tables"][0]["table"]["total"] == 1
     assert Client().get("/statistik/publikasi/99/").status_code == 404
+
+
+def test_a_unit_figure_drills_down_to_that_unit_s_records(analyst, unit_jabar, make_placement, make_person,
+                                                          other_regency):
+    reach(make_placement(), "departed", at())
+    reach(make_placement(person=make_person(regency_obj=other_regency)), "departed", at())
+    client = signed_in(analyst)
+    html = client.get(f"/statistik/?year={YEAR}&unit={unit_jabar.code}").content.decode()
+    link = f'{reverse("web:placement-list")}?reached=departed&amp;reached_year={YEAR}&amp;unit={unit_jabar.code}'
+    assert link in html
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.status_code == 200 and listed.context["page"].total == 1
+    assert client.get(f"/placements/?reached=departed&reached_year={YEAR}").context["page"].total == 2
+
+
+def test_an_administrator_sets_targets_from_the_dashboard_with_errors_on_the_fields(admin_user, analyst, hq,
+                                                                                      unit_jabar):
+    client = signed_in(admin_user)
+    page = client.get(f"/statistik/?year={YEAR}")
+    assert 'data-testid="target-form"' in page.content.decode()
+    assert 'data-testid="target-form"' not in signed_in(analyst).get("/statistik/").content.decode()
+    form = {"target-indicator": "PEN-BERANGKAT", "target-year": YEAR, "target-month": 0, "target-unit": hq.code,
+            "target-version": "planned", "target-value": 100, "target-source_document": "PK 2025"}
+    saved = client.post("/statistik/target/", form)
+    assert saved.status_code == 302 and saved["Location"] == f"/statistik/?year={YEAR}"
+    over = client.post("/statistik/target/", {**form, "target-unit": unit_jabar.code, "target-value": 150})
+    assert over.status_code == 422 and over.context["target_form"].errors["value"]
+    blank = client.post("/statistik/target/", {**form, "target-source_document": ""})
+    assert blank.status_code == 422 and "source_document" in blank.context["target_form"].errors
+    assert signed_in(analyst).post("/statistik/target/", form).status_code == 403
+    html = client.get(f"/statistik/?year={YEAR}").content.decode()
+    assert "PK 2025" in html

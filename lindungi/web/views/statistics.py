@@ -13,14 +13,15 @@ from django.views.decorators.http import require_POST
 
 from lindungi.accounts.roles import NATIONAL_ROLES
 from lindungi.common.errors import ValidationFailed
-from lindungi.statistics import publication, selectors
+from lindungi.statistics import publication, selectors, services
 from lindungi.statistics.perms import PUBLISH, STATISTICS_VIEW, TARGET_SET
-from lindungi.web.choices import statistics_unit_choices
+from lindungi.web.choices import indicator_choices, statistics_unit_choices, unit_choices
 from lindungi.web.forms.statistics import (
     BREAKDOWN_LABELS,
     EditionReleaseForm,
     PublicStatisticsForm,
     StatisticsFilterForm,
+    TargetForm,
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
 from lindungi.web.views.placements import _partial_or_full, _require_perm
@@ -40,24 +41,58 @@ def _year_value(form, table) -> str:
     return form.data.get("year") or (str(table["year"]) if table else "")
 
 
-@login_required
-@domain_errors_to_http
-def statistics_dashboard(request):
+def _dashboard(request, data, *, target_form=None, status: int = 200):
     actor = request.user
-    _require_perm(actor, STATISTICS_VIEW, _("You are not allowed to view statistics."))
     national = actor.role in NATIONAL_ROLES
-    form = StatisticsFilterForm(request.GET or None, units=statistics_unit_choices(actor), national=national)
+    form = StatisticsFilterForm(data or None, units=statistics_unit_choices(actor), national=national)
     filters = form.cleaned_data if form.is_valid() else {}
-    table, error, status = None, "", 200
+    table, error = None, ""
     try:
         table = selectors.realisation_for(actor, year=filters.get("year"), unit=filters.get("unit", ""))
     except ValidationFailed as exc:
         error, status = exc.message, 400
+    if form.errors:
+        error, status = _("Check the filters."), 400
     rows = [{"row": row, "url": _drill_down_url(row.drill_down)} for row in (table["rows"] if table else [])]
-    context = {"form": form, "table": table, "rows": rows, "error": error or (form.errors and _("Check the filters.")),
-               "can_set_targets": actor.has_role_perm(TARGET_SET), "year_value": _year_value(form, table)}
+    can_set = actor.has_role_perm(TARGET_SET)
+    if can_set and target_form is None:
+        target_form = TargetForm(initial={"year": table["year"] if table else "",
+                                          "unit": table["unit"].code if table and table["unit"] else "PUSAT"},
+                                 indicators=indicator_choices(), units=unit_choices(), prefix="target")
+    context = {"form": form, "table": table, "rows": rows, "error": error, "can_set_targets": can_set,
+               "target_form": target_form, "year_value": _year_value(form, table)}
     return _partial_or_full(request, "web/statistics/dashboard.html", "web/statistics/_indicator_table.html",
-                            context, status=status if not form.errors else 400)
+                            context, status=status)
+
+
+@login_required
+@domain_errors_to_http
+def statistics_dashboard(request):
+    _require_perm(request.user, STATISTICS_VIEW, _("You are not allowed to view statistics."))
+    return _dashboard(request, request.GET)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def target_set(request):
+    actor = request.user
+    _require_perm(actor, TARGET_SET, _("You are not allowed to set targets."))
+    form = TargetForm(request.POST, indicators=indicator_choices(), units=unit_choices(), prefix="target")
+    data = {name: form[name].data or "" for name in form.fields}
+    try:
+        target = services.target_set(actor=actor, via=VIA, **data)
+    except ValidationFailed as exc:
+        form.is_valid()
+        apply_domain_error(form, exc)
+        return _dashboard(request, {"year": data["year"]} if str(data["year"]).isdigit() else {},
+                          target_form=form, status=422)
+    messages.success(request, _("Target saved: %(i)s %(y)s %(u)s = %(v)s.") % {
+        "i": target.indicator.code, "y": target.year, "u": target.unit.code, "v": target.value})
+    query = {"year": target.year}
+    if target.unit.kind != "pusat":
+        query["unit"] = target.unit.code
+    return redirect(reverse("web:statistics") + "?" + urlencode(query))
 
 
 def public_statistics(request):
@@ -123,5 +158,6 @@ urlpatterns = [
     path("statistik/publikasi/terbitkan/", edition_release, name="edition-release"),
     path("statistik/publikasi/<int:number>/", public_edition, name="public-edition"),
     path("statistik/", statistics_dashboard, name="statistics"),
+    path("statistik/target/", target_set, name="target-set"),
     path("statistik/publik/", public_statistics, name="public-statistics"),
 ]
