@@ -113,6 +113,7 @@ class Row:
     realisation: int
     achievement: Decimal | None
     drill_down: dict | None
+    allocated: int | None = None  # the sum of the child units' targets, when any has one
 
 
 def realisation_for(actor, *, year=None, unit: str = "") -> dict:
@@ -123,10 +124,12 @@ def realisation_for(actor, *, year=None, unit: str = "") -> dict:
     scope_unit = unit_for(actor, unit)
     holder = scope_unit or national_unit()
     period = realisation.Period(year=year)
-    targets = effective_targets(year=year, unit_ids=[holder.pk] if holder else [])
+    children = [c.pk for c in children_of(holder)] if holder else []
+    targets = effective_targets(year=year, unit_ids=([holder.pk] if holder else []) + children)
     rows = []
     for indicator in indicators():
         target = targets.get((indicator.pk, holder.pk)) if holder else None
+        parts = [targets[(indicator.pk, c)].value for c in children if (indicator.pk, c) in targets]
         realised = realisation.count(indicator, period=period, unit=scope_unit)
         rows.append(Row(
             indicator=indicator, name=indicator_name(indicator), definition=indicator_definition(indicator),
@@ -134,6 +137,7 @@ def realisation_for(actor, *, year=None, unit: str = "") -> dict:
             source_document=target.source_document if target else "", realisation=realised,
             achievement=achievement(realised, target.value if target else None),
             drill_down=realisation.drill_down(indicator, period=period, unit=scope_unit),
+            allocated=sum(parts) if parts else None,
         ))
     return {"year": year, "unit": scope_unit, "rows": rows}
 

@@ -97,3 +97,12 @@ def test_public_table_refuses_an_unknown_breakdown():
     with pytest.raises(ValidationFailed) as exc:
         selectors.public_placements(year=YEAR, by="religion")
     assert set(exc.value.fields) == {"by"}
+
+
+def test_the_table_shows_how_much_of_a_target_is_split_among_the_units(admin_user, analyst, hq, unit_jabar):
+    target_set(actor=admin_user, indicator="KEPULANGAN", year=YEAR, unit=hq.code, value=100, source_document="PK")
+    assert by_code(selectors.realisation_for(analyst, year=YEAR))["KEPULANGAN"].allocated is None
+    target_set(actor=admin_user, indicator="KEPULANGAN", year=YEAR, unit=unit_jabar.code, value=60,
+               source_document="PK")
+    row = by_code(selectors.realisation_for(analyst, year=YEAR))["KEPULANGAN"]
+    assert (row.target, row.allocated) == (100, 60)

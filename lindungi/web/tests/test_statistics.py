@@ -120,5 +120,6 @@ def test_an_administrator_sets_targets_from_the_dashboard_with_errors_on_the_fie
     blank = client.post("/statistik/target/", {**form, "target-source_document": ""})
     assert blank.status_code == 422 and "source_document" in blank.context["target_form"].errors
     assert signed_in(analyst).post("/statistik/target/", form).status_code == 403
+    client.post("/statistik/target/", {**form, "target-unit": unit_jabar.code, "target-value": 40})
     html = client.get(f"/statistik/?year={YEAR}").content.decode()
-    assert "PK 2025" in html
+    assert "PK 2025" in html and 'data-testid="split">40' in html
