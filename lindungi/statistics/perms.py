@@ -9,3 +9,5 @@ STATISTICS_VIEW = define("statistics.view", _("View indicators, targets and real
     Role.ADMIN, Role.ANALYST, Role.UNIT_OFFICER))
 TARGET_SET = define("statistics.target_set", _("Set and revise targets"), roles=(Role.ADMIN,))
 PUBLISH = define("statistics.publish", _("Release monthly statistical editions"), roles=(Role.ADMIN,))
+INDICATOR_WRITE = define("statistics.indicator_write", _("Edit indicator definitions (dated rule data)"),
+                         roles=(Role.ADMIN,))
