@@ -16,6 +16,7 @@ pytest_plugins = [
     "lindungi.exports.tests.fixtures",
     "lindungi.placements.tests.fixtures",
     "lindungi.departures.tests.fixtures",
+    "lindungi.statistics.tests.fixtures",
 ]
 
 

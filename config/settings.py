@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lindungi.departures",
     "lindungi.cases",
     "lindungi.returns",
+    "lindungi.statistics",
     "lindungi.demo",
     "lindungi.web",
     "lindungi.api",

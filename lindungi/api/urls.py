@@ -17,6 +17,7 @@ from lindungi.api.routers import (
     public,
     reference,
     returns,
+    statistics,
     users,
 )
 
@@ -38,6 +39,8 @@ api.add_router("/auth", auth.router)
 api.add_router("/persons", persons.router)
 api.add_router("/agencies", agencies.router)
 api.add_router("/public/job-orders", job_orders.public_router)
+api.add_router("/public/statistics", statistics.public_router)
+api.add_router("/statistics", statistics.router)
 api.add_router("/public", public.router)
 api.add_router("/public", cases.public_router)
 api.add_router("/cases", cases.router)

@@ -4,7 +4,7 @@ lifecycle guards and the deadline rules read."""
 
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DateField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -342,3 +342,17 @@ def registry_candidates_for(actor, case: Case) -> list[dict]:
                       province_id=regency.province_id if regency else None,
                       passports=(case.worker_passport,) if case.worker_passport else ())
     return registry_selectors.duplicate_rows_for(actor, registry_selectors.duplicate_matches(profile))
+
+
+def cases_resolved_count(*, start: date, end: date, unit_id: int | None = None,
+                         within_days: int | None = None) -> int:
+    """Cases resolved (not closed administratively, not referred) with ``start <= closed_on < end``,
+    optionally only those handled by ``unit_id`` and resolved at most ``within_days`` after
+    registration. An unscoped aggregate for statistics."""
+    qs = Case.objects.filter(state=CaseState.RESOLVED, closed_on__gte=start, closed_on__lt=end)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if within_days is not None:
+        qs = qs.filter(closed_on__lte=ExpressionWrapper(F("registered_on") + timedelta(days=within_days),
+                                                         output_field=DateField()))
+    return qs.count()

@@ -1,10 +1,12 @@
 """Scoped reads of placements, job orders and SIP2MI, and the one place that turns database rows
 into the plain facts the state machine's guards read (``transition_context``)."""
 
+import datetime as dt
 import re
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from lindungi.placements.states import (
     Sip2miFacts,
     TransitionContext,
 )
+from lindungi.reference.selectors import org_unit_by_code, regency_ids_covered_by
 from lindungi.registry.selectors import as_listed, described_filters
 
 
@@ -152,9 +155,13 @@ def _can_view_placements(actor) -> None:
 
 def placement_queryset_for(
     actor, *, state: str = "", scheme: str = "", country: str = "", agency: str = "", occupation: str = "",
-    nik: str = "", passport: str = "", q: str = "",
+    nik: str = "", passport: str = "", q: str = "", reached: str = "", reached_year: int | None = None,
+    unit: str = "",
 ) -> QuerySet:
-    """Scoped and filtered. Lookup-only roles (checkpoints) must give an exact NIK or passport."""
+    """Scoped and filtered. Lookup-only roles (checkpoints) must give an exact NIK or passport.
+    ``reached`` with ``reached_year``: placements that moved to that state during that calendar year;
+    ``unit``: people from the regencies a unit (code) covers today (the records behind a statistics
+    figure of that unit)."""
     _can_view_placements(actor)
     nik, passport = nik.strip(), passport.strip().upper()
     if actor.is_lookup_only and not (nik or passport):
@@ -179,6 +186,15 @@ def placement_queryset_for(
     if q.strip():
         term = q.strip()
         qs = qs.filter(Q(person__nik=term) | Q(person__full_name__icontains=term))
+    if unit:
+        found = org_unit_by_code(unit)
+        qs = qs.filter(person__regency__in=regency_ids_covered_by(found.pk)) if found else qs.none()
+    if reached or reached_year:
+        if reached not in states.PlacementState.values or not reached_year:
+            raise ValidationFailed.from_fields({"reached": _("Give a state and a year.")})
+        start, end = year_bounds(reached_year)
+        qs = qs.filter(Exists(PlacementTransition.objects.filter(
+            placement=OuterRef("pk"), to_state=reached, at__gte=start, at__lt=end)))
     return qs.select_related("person", "scheme", "agency", "country", "occupation", "employer").order_by(
         "-state_changed_at", "-id")
 
@@ -524,3 +540,74 @@ def placement_open_for_person(actor, *, person_id: int) -> Placement | None:
     return (Placement.objects.visible_to(actor).filter(person_id=person_id, migrated=False)
             .exclude(state__in=sorted(states.CLOSED)).select_related(*CONTEXT_RELATIONS)
             .order_by("-created_at", "-id").first())
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregates for statistics. Unscoped counts (no personal data leaves them): the statistics app
+# decides whose unit a figure is for and who may read it.
+# ---------------------------------------------------------------------------------------------
+
+
+def year_bounds(year: int, month: int = 0) -> tuple[dt.datetime, dt.datetime]:
+    """The first instant of the year (or month) and of the next, in the installation's time zone."""
+    zone = timezone.get_default_timezone()
+    if month:
+        start = dt.datetime(year, month, 1, tzinfo=zone)
+        end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    else:
+        start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    return start, end
+
+
+def departed_count(*, year: int, regency_ids=None) -> int:
+    """Departures (transitions to ``departed``) in a calendar year, from the maintained counts,
+    optionally only of people from ``regency_ids`` (a queryset of ids)."""
+    qs = DepartureCount.objects.filter(year=year)
+    if regency_ids is not None:
+        qs = qs.filter(regency__in=regency_ids)
+    return qs.aggregate(total=Sum("n"))["total"] or 0
+
+
+def reached_count(*, to_state: str, start: dt.datetime, end: dt.datetime, regency_ids=None) -> int:
+    """Transitions to ``to_state`` with ``start <= at < end``, optionally only of people from
+    ``regency_ids``. A placement that reached the state twice counts twice, like a departure."""
+    qs = PlacementTransition.objects.filter(to_state=to_state, at__gte=start, at__lt=end)
+    if regency_ids is not None:
+        qs = qs.filter(placement__person__regency__in=regency_ids)
+    return qs.count()
+
+
+# name -> the columns a breakdown groups by (code, label), over a transition ``t``.
+BREAKDOWNS = {
+    "province": ("placement__person__regency__province__code", "placement__person__regency__province__name"),
+    "regency": ("placement__person__regency__code", "placement__person__regency__name"),
+    "country": ("placement__country__iso2", "placement__country__name_id"),
+    "scheme": ("placement__scheme__code", "placement__scheme__name_id"),
+    "sex": ("placement__person__sex", None),
+    "sector": ("placement__sector", None),
+    "occupation": ("placement__occupation__isco_code", "placement__occupation__title_id"),
+    "education": ("placement__person__education", None),
+    "month": ("period_month", None),  # the calendar month of the transition, in the installation's zone
+}
+
+
+def reached_breakdown(*, to_state: str, start: dt.datetime, end: dt.datetime, by: tuple[str, ...]) -> list[dict]:
+    """Transitions to ``to_state`` in the period grouped by the named ``BREAKDOWNS``: one dict per
+    group with ``<name>`` (code), ``<name>_label`` and ``n``, ordered by the codes."""
+    columns = []
+    for name in by:
+        code, label = BREAKDOWNS[name]
+        columns += [code] + ([label] if label else [])
+    qs = PlacementTransition.objects.filter(to_state=to_state, at__gte=start, at__lt=end).order_by()
+    if "month" in by:
+        qs = qs.annotate(period_month=ExtractMonth("at"))
+    rows = (qs.values(*columns).annotate(n=Count("id")).order_by(*[BREAKDOWNS[name][0] for name in by]))
+    out = []
+    for row in rows:
+        item = {"n": row["n"]}
+        for name in by:
+            code, label = BREAKDOWNS[name]
+            item[name] = str(row[code]) if row[code] is not None else ""
+            item[f"{name}_label"] = str((row[label] if label else row[code]) or "")
+        out.append(item)
+    return out

@@ -114,3 +114,7 @@ def country_by_iso2(iso2: str) -> Country | None:
 
 def regency_by_code(code: str) -> Regency | None:
     return Regency.objects.filter(code=code.replace(".", "").strip()).first()
+
+
+def org_unit_by_code(code: str) -> OrgUnit | None:
+    return OrgUnit.objects.filter(code=code.strip().upper()).first() if code.strip() else None

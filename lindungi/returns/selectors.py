@@ -63,3 +63,15 @@ def entry_points_for(actor) -> list[str]:
         return []
     return list(Arrival.objects.visible_to(actor).order_by("entry_point").values_list("entry_point", flat=True)
                 .distinct())
+
+
+def arrivals_count(*, start, end, unit_id: int | None = None, workers_only: bool = True) -> int:
+    """Arrivals with ``start <= arrived_at < end`` (aware datetimes), optionally only those received
+    by ``unit_id``; family members travelling with a worker are not workers' returns. An unscoped
+    aggregate for statistics."""
+    qs = Arrival.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
+    if workers_only:
+        qs = qs.exclude(kind=ArrivalType.FAMILY)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.count()

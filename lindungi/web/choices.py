@@ -60,6 +60,21 @@ def unit_choices() -> list[tuple[str, str]]:
     return [(unit.code, f"{unit.code} {unit.name}") for unit in reference_selectors.org_units()]
 
 
+def indicator_choices() -> list[tuple[str, str]]:
+    from lindungi.statistics import selectors as statistics_selectors
+
+    return [(i.code, f"{i.code} {statistics_selectors.indicator_name(i)}") for i in statistics_selectors.indicators()]
+
+
+def statistics_unit_choices(actor) -> list[tuple[str, str]]:
+    """The units whose figures the actor may read (raises for roles that may read none)."""
+    from lindungi.reference.models import OrgUnit
+    from lindungi.statistics import selectors as statistics_selectors
+
+    return [(unit.code, f"{unit.code} {unit.name}") for unit in statistics_selectors.units_for(actor)
+            if unit.kind != OrgUnit.Kind.HQ]
+
+
 def agency_choices(actor) -> list[tuple[str, str]]:
     return agency_selectors.agency_names_for(actor)
 

@@ -10,6 +10,7 @@ from lindungi.web.views import (
     placements,
     registry,
     returns,
+    statistics,
 )
 
 app_name = "web"
@@ -24,6 +25,7 @@ urlpatterns = [
     *departures.urlpatterns,
     *cases.urlpatterns,
     *returns.urlpatterns,
+    *statistics.urlpatterns,
     *audit.urlpatterns,
     *accounts.urlpatterns,
 ]

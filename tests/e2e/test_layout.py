@@ -90,6 +90,10 @@ PAGES = [
     Page("case-detail", (OFFICER, ADMIN), {"public_id": "case"}),
     Page("arrival-board", (OFFICER, P3MI, ADMIN)),
     Page("arrival-create", (OFFICER,)),
+    Page("statistics", (OFFICER, ADMIN)),
+    Page("public-statistics", (PUBLIC,), query="?by=regency"),
+    Page("public-editions", (PUBLIC, ADMIN)),
+    Page("public-edition", (PUBLIC,), {"number": "edition"}),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
@@ -104,6 +108,7 @@ NOT_PAGES = {
     "user-set-active", "user-unlock", "user-reset-password", "user-token-revoke", "person-access-report-xlsx",
     "departures", "departure-desk-sw", "departure-check-depart",  # a redirect, the desk's service worker, a post
     "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
+    "edition-release", "target-set",  # posts
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -174,7 +179,11 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
         "route": "CGK – KUL – PNH", "transit_countries": ["MY"],
         "suspected_recruiter": "Bang Jago (sponsor)", "outcome": "handed_to_bp2mi"})[0]
     case = make_case()
-    return SimpleNamespace(ready=ready.public_id, check=check.public_id, watch=watch.public_id,
+    from lindungi.statistics.publication import edition_release
+
+    edition = edition_release(actor=admin_user, year=TODAY.year - 1, month=12)
+    return SimpleNamespace(edition=edition.number,
+                           ready=ready.public_id, check=check.public_id, watch=watch.public_id,
                            interception=interception.public_id, case=case.public_id, person=person.public_id,
                            placement=placement.public_id, job_order=job_order.public_id,
                            agency=agency.public_id, employer=foreign_employer.public_id, batch=batch.public_id,

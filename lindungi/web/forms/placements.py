@@ -44,6 +44,11 @@ class PlacementFilterForm(forms.Form):
     occupation = forms.CharField(label=gettext_lazy("Occupation (ISCO code)"), required=False, max_length=4)
     agency = forms.ChoiceField(label=gettext_lazy("P3MI"), required=False)
     nik = forms.CharField(label=gettext_lazy("NIK"), required=False, max_length=16)
+    # The records behind a statistics figure: placements that reached a state during a year.
+    reached = forms.ChoiceField(label=gettext_lazy("Reached state"), required=False)
+    reached_year = forms.IntegerField(label=gettext_lazy("in year"), required=False, min_value=2000,
+                                      max_value=2100)
+    unit = forms.CharField(label=gettext_lazy("Unit code (region of origin)"), required=False, max_length=20)
 
     def __init__(self, *args, actor=None, **kwargs):
         from lindungi.placements.selectors import scheme_list
@@ -51,6 +56,7 @@ class PlacementFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
         self.fields["state"].choices = every + list(PlacementState.choices)
+        self.fields["reached"].choices = every + list(PlacementState.choices)
         self.fields["scheme"].choices = every + [(s.code, localized(s)) for s in scheme_list()]
         self.fields["country"].choices = every + country_choices()
         self.fields["agency"].choices = every + (agency_choices(actor)[:500] if actor else [])

@@ -17,6 +17,7 @@ NAV = [
     ("web:placement-list", gettext_noop("Placements"), "placement.view"),
     ("web:case-list", gettext_noop("Complaints"), "case.view"),
     ("web:arrival-board", gettext_noop("Arrivals"), "return.view"),
+    ("web:statistics", gettext_noop("Statistics"), "statistics.view"),
     ("web:job-order-list", gettext_noop("Job orders"), "job_order.view"),
     ("web:agency-list", gettext_noop("P3MI"), "agency.view"),
     ("web:import-list", gettext_noop("Imports"), "import.run"),
