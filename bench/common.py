@@ -392,15 +392,16 @@ def load_generator() -> str:
 
 
 def wrk(url: str, path: str, values_file: Path, *, header: str = "", seconds: float = 20,
-        connections: int = 32, json_field: str = "") -> dict:
+        connections: int = 32, json_field: str = "", timeout_s: float | None = None) -> dict:
     """``wrk`` with 2 threads and ``connections`` connections for ``seconds``: GET ``path`` + a value
     drawn at random from ``values_file`` (one a line) for each request, or with ``json_field``
     POST ``path`` with the body ``{json_field: value}``."""
     script = DATA / f"wrk-{os.getpid()}-{threading.get_ident()}.lua"
     script.write_text(WRK_SCRIPT % {"values": values_file, "header": header, "path": path, "field": json_field})
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script),
-                              url], capture_output=True, text=True, check=True).stdout
+        timeout = ["--timeout", f"{timeout_s:g}s"] if timeout_s else []
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", *timeout,
+                              "-s", str(script), url], capture_output=True, text=True, check=True).stdout
     finally:
         script.unlink(missing_ok=True)
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
