@@ -165,7 +165,8 @@ class PublicQuery(InputSchema):
 
 
 @public_router.get("/placements", auth=None, response={200: PublicTableOut, **ERRORS},
-                   operation_id="public_statistics_placements")
+                   operation_id="public_statistics_placements",
+                   openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}})
 def public_statistics_placements(request, query: Query[PublicQuery]):
     """**No login.** Departures of the year (placements that passed the exit check) by province,
     regency, country, scheme, sex, sector, occupation, education or month, as JSON or CSV
