@@ -45,6 +45,9 @@ USERNAME = "bench.unit"
 WRITE_POOL = 30_000  # more new people than 100 clients can create in a run
 # A district code the generator never uses, so a new NIK cannot meet an existing one.
 NEW_DISTRICT = "97"
+FIRST = ["Siti", "Dewi", "Agus", "Budi", "Rina", "Eko", "Sri", "Nur", "Ahmad", "Wati"]
+MIDDLE = ["Ayu", "Putri", "Dwi", "Tri", "Indah", "Adi", "Eka", "Rahma", "Bayu", "Sari"]
+LAST = ["Lestari", "Saputra", "Rahayu", "Wibowo", "Hidayat", "Kusuma", "Pratama", "Handayani", "Susanto"]
 
 LUA = r"""
 local function lines(path)
@@ -130,7 +133,7 @@ def _prepare_in_django(backend: str) -> dict:
             continue
         taken.add(nik)
         bodies.append(json.dumps({
-            "nik": nik, "full_name": f"Uji Beban {rng.choice(['Siti', 'Dewi', 'Agus', 'Budi'])} {sequence}",
+            "nik": nik, "full_name": f"{rng.choice(FIRST)} {rng.choice(MIDDLE)} {rng.choice(LAST)}",
             "sex": sex, "birth_date": birth.isoformat(), "birth_place": "Bogor", "address": "Jl. Uji 1",
             "regency_code": "3201", "education": "sma", "marital_status": "single"}))
     data_file(backend, "load-bodies.txt").write_text("\n".join(bodies) + "\n")
