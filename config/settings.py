@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lindungi.demo",
     "lindungi.web",
     "lindungi.api",
+    "lindungi.ops",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 # WORKER_STALE_SECONDS is taken over (manage.py recover_jobs --every 20 runs beside the worker).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
+
+# /readyz answers 503 when the disk holding READYZ_DISK_PATH (default: the project directory, where
+# uploads, exports and the SQLite file live) has less than READYZ_MIN_FREE_DISK_MB free.
+READYZ_DISK_PATH = env_str("READYZ_DISK_PATH", str(BASE_DIR))
+READYZ_MIN_FREE_DISK_MB = env_int("READYZ_MIN_FREE_DISK_MB", 500)
 # Shown to the public wherever a company or an offer is not in order (public home, licence check).
 MINISTRY_CONTACT = env_str("MINISTRY_CONTACT", "KP2MI/BP2MI 0800-1000")
 

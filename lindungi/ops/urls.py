@@ -1,0 +1,10 @@
+from django.urls import path
+
+from lindungi.ops import views
+
+app_name = "ops"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+]
