@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lindungi.ops.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -219,9 +220,21 @@ TASKS = {
     }
 }
 
+# Logs go to stderr (journald keeps them). LOG_FORMAT=json (default) writes one JSON object a line
+# with the request id; LOG_FORMAT=text is for a developer's terminal. LOG_REQUESTS=false drops the
+# one-line-per-request access log ("lindungi.request"), which never holds a path, query or body.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lindungi.ops.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "lindungi.ops.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"lindungi.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+                "django.request": {"level": "ERROR"}},
 }
