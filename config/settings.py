@@ -211,6 +211,10 @@ WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
 # uploads, exports and the SQLite file live) has less than READYZ_MIN_FREE_DISK_MB free.
 READYZ_DISK_PATH = env_str("READYZ_DISK_PATH", str(BASE_DIR))
 READYZ_MIN_FREE_DISK_MB = env_int("READYZ_MIN_FREE_DISK_MB", 500)
+
+# /metrics (Prometheus) answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>"
+# (or the token read from METRICS_TOKEN_FILE); without a token the route answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Shown to the public wherever a company or an offer is not in order (public home, licence check).
 MINISTRY_CONTACT = env_str("MINISTRY_CONTACT", "KP2MI/BP2MI 0800-1000")
 

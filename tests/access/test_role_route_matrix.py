@@ -132,6 +132,7 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
                                                               'out': '401 409 409 404 404 404 404'}},
  'admin:index': {'GET': '302 200 302 302 302 302 302'},
  'ops:healthz': {'GET': '200 200 200 200 200 200 200'},
+ 'ops:metrics': {'GET': '404 404 404 404 404 404 404'},
  'ops:readyz': {'GET': '200 200 200 200 200 200 200'},
  'set_language': {'GET': '302 302 302 302 302 302 302'},
  'web:agency-branch-add': {'POST': {'in': '302 400 403 403 403 403 403', 'out': '302 400 403 403 403 403 403'}},
