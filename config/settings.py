@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "lindungi.demo",
     "lindungi.web",
     "lindungi.api",
+    "lindungi.ops",
 ]
 
 MIDDLEWARE = [
+    "lindungi.ops.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -208,6 +210,15 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 # WORKER_STALE_SECONDS is taken over (manage.py recover_jobs --every 20 runs beside the worker).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 40)
+
+# /readyz answers 503 when the disk holding READYZ_DISK_PATH (default: the project directory, where
+# uploads, exports and the SQLite file live) has less than READYZ_MIN_FREE_DISK_MB free.
+READYZ_DISK_PATH = env_str("READYZ_DISK_PATH", str(BASE_DIR))
+READYZ_MIN_FREE_DISK_MB = env_int("READYZ_MIN_FREE_DISK_MB", 500)
+
+# /metrics (Prometheus) answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>"
+# (or the token read from METRICS_TOKEN_FILE); without a token the route answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Shown to the public wherever a company or an offer is not in order (public home, licence check).
 MINISTRY_CONTACT = env_str("MINISTRY_CONTACT", "KP2MI/BP2MI 0800-1000")
 
@@ -217,9 +228,21 @@ TASKS = {
     }
 }
 
+# Logs go to stderr (journald keeps them). LOG_FORMAT=json (default) writes one JSON object a line
+# with the request id; LOG_FORMAT=text is for a developer's terminal. LOG_REQUESTS=false drops the
+# one-line-per-request access log ("lindungi.request"), which never holds a path, query or body.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lindungi.ops.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "lindungi.ops.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"lindungi.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+                "django.request": {"level": "ERROR"}},
 }

@@ -314,3 +314,28 @@ def administrator_bootstrap(*, username: str, via: str = "command") -> tuple[Use
         audit_record(actor=None, action="user.created", obj=user, via=via,
                      changes={"username": [None, username], "role": [None, Role.ADMIN]})
     return user, temporary
+
+
+def administrator_first(*, username: str, password: str, force: bool = False, via: str = "command") -> User:
+    """The first central administrator, created from a deploy script (``manage.py create_first_admin``)
+    with a password the operator chose (checked by the password validators). Refused while an active
+    central administrator exists, unless ``force`` (recorded in the audit event). Audited with no actor."""
+    existing = User.objects.filter(role=Role.ADMIN, is_active=True).count()
+    if existing and not force:
+        raise Conflict(_("A central administrator already exists; use --force to add another."))
+    errors: Errors = {}
+    username = _new_username(username, errors)
+    candidate = User(username=username, role=Role.ADMIN)
+    if not password:
+        add_error(errors, "password", _("A password is required."))
+    else:
+        _check_new_password(password, candidate, errors, field="password")
+    raise_if_errors(errors)
+    with transaction.atomic():
+        user = User(username=username, role=Role.ADMIN, is_staff=True, is_superuser=True, must_change_password=False)
+        user.set_password(password)
+        user.save()
+        audit_record(actor=None, action="user.created", obj=user, via=via,
+                     changes={"username": [None, username], "role": [None, Role.ADMIN],
+                              "first_administrator": [None, True], "forced": [None, bool(force and existing)]})
+    return user
