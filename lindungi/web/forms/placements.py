@@ -149,20 +149,21 @@ class PlacementEditForm(PlacementCreateForm):
 
     EDITABLE_ORDER = ("scheme", "agency", "job_order", "sip2mi", "employer", "country", "occupation",
                       "contract_start", "contract_end")
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, actor, placement, **kwargs):
         from lindungi.placements.states import editable_fields
 
-        kwargs["initial"] = self.recorded(placement)
+        kwargs["initial"] = {**self.recorded(placement), "expected_version": placement.version}
         super().__init__(*args, actor=actor, person=placement.person, **kwargs)
         self.placement = placement
         editable = editable_fields(placement.state)
         for name in list(self.fields):
-            if name not in editable or name not in self.EDITABLE_ORDER:
+            if name != "expected_version" and (name not in editable or name not in self.EDITABLE_ORDER):
                 del self.fields[name]
         for name, field in self.fields.items():
             field.required = False
-            value = kwargs["initial"].get(name)
+            value = kwargs["initial"].get(name) if name != "expected_version" else None
             if value and hasattr(field, "choices") and not _offers(field.choices, value):
                 field.choices = [*field.choices, (value, _("%(v)s (as recorded)") % {"v": value})]
         self.order_fields(self.EDITABLE_ORDER)
@@ -181,7 +182,9 @@ class PlacementEditForm(PlacementCreateForm):
     def changes(self) -> dict:
         """The fields whose value differs from the recorded one (empty choices keep the record)."""
         data = {}
-        for name in self.fields:
+        for name in self.EDITABLE_ORDER:
+            if name not in self.fields:
+                continue
             value, recorded = self.cleaned_data.get(name), self.initial.get(name)
             if value in (None, "") or value == recorded:
                 continue

@@ -47,8 +47,8 @@ def test_edit_shows_what_the_state_lets_change_and_saves_through_the_service(p3m
 
 def test_after_selection_only_the_contract_dates_are_offered(admin_user, unit_officer, p3mi_user, make_placement):
     placement = advance(make_placement(), S.SELECTED, officer=unit_officer, agency_actor=p3mi_user)
-    fields = set(login(admin_user).get(edit_url(placement)).context["form"].fields)
-    assert fields == {"contract_start", "contract_end"}
+    form = login(admin_user).get(edit_url(placement)).context["form"]
+    assert {field.name for field in form.visible_fields()} == {"contract_start", "contract_end"}
 
 
 def test_bad_dates_come_back_on_their_field_and_nothing_changes(admin_user, make_placement):
@@ -67,6 +67,15 @@ def test_a_stale_version_is_refused(admin_user, make_placement):
     response = login(admin_user).post(edit_url(placement), {
         "contract_end": (TODAY + dt.timedelta(days=1000)).isoformat(), "expected_version": 7})
     assert response.status_code == 409
+
+
+def test_a_version_that_is_not_a_number_is_a_field_error(admin_user, make_placement):
+    placement = make_placement()
+    response = login(admin_user).post(edit_url(placement), {
+        "contract_end": (TODAY + dt.timedelta(days=1000)).isoformat(), "expected_version": "abc"})
+    assert response.status_code == 422 and "expected_version" in response.context["form"].errors
+    placement.refresh_from_db()
+    assert placement.version == 1
 
 
 def test_who_may_open_the_edit_page(analyst, checkpoint_officer, make_user, other_agency, make_placement):

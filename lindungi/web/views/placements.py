@@ -390,7 +390,7 @@ def placement_edit(request, public_id):
             changes = form.changes()
             try:
                 services.placement_update(actor=actor, public_id=placement.public_id, data=changes,
-                                          expected_version=_int_or_none(request.POST.get("expected_version")),
+                                          expected_version=form.cleaned_data["expected_version"],
                                           via=VIA)
             except PermissionDenied:
                 raise
@@ -403,13 +403,6 @@ def placement_edit(request, public_id):
                 return redirect("web:placement-detail", public_id=placement.public_id)
     return render(request, "web/placements/placement_edit.html", {"form": form, "placement": placement},
                   status=status)
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 _CHECKLIST_ALIASES = {"details.witnessed_by": "witnessed_by", "details.verified_on": "verified_on",
