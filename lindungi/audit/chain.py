@@ -96,13 +96,14 @@ class Problem:
         return f"[{self.chain}] {self.kind}: {self.message}"
 
 
-def verify(chain: str, *, chunk_size: int = 5000) -> Iterator[Problem]:
-    """Walk a chain in order and yield every edited, deleted or inserted row."""
+def verify(chain: str, *, chunk_size: int = 5000, using: str = "default") -> Iterator[Problem]:
+    """Walk a chain in order and yield every edited, deleted or inserted row (of the database
+    ``using``: the restore drill verifies a restored copy)."""
     model = CHAINS[chain]
-    for row_id in model.objects.filter(seq__isnull=True).values_list("pk", flat=True).order_by("pk"):
+    for row_id in model.objects.using(using).filter(seq__isnull=True).values_list("pk", flat=True).order_by("pk"):
         yield Problem(chain, "inserted", row_id, None, f"row id {row_id} is not in the chain (written around it)")
     expected, prev = 1, GENESIS
-    rows = model.objects.filter(seq__isnull=False).order_by("seq")
+    rows = model.objects.using(using).filter(seq__isnull=False).order_by("seq")
     for row in rows.iterator(chunk_size=chunk_size):
         if row.seq > expected:
             missing = f"seq {expected}" if row.seq == expected + 1 else f"seq {expected}–{row.seq - 1}"
@@ -116,7 +117,7 @@ def verify(chain: str, *, chunk_size: int = 5000) -> Iterator[Problem]:
             yield Problem(chain, "edited", row.pk, row.seq, f"row id {row.pk} (seq {row.seq}) was changed after it "
                           "was written (its hash does not match its content)")
         expected, prev = row.seq + 1, row.hash
-    head = ChainHead.objects.filter(chain=chain).first()
+    head = ChainHead.objects.using(using).filter(chain=chain).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if expected - 1 < head_seq:
         yield Problem(chain, "deleted", None, head_seq,
