@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -123,6 +124,20 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL hot standby for statistics, exports and dashboards (lindungi/common/replica.py). In
+# tests it mirrors the primary, so the suite sees one database; the standby tests connect to it
+# themselves (lindungi/common/tests/test_replica_standby.py).
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL")
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=600)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["lindungi.common.replica.ReplicaRouter"]
+REPLICA_READS = env_bool("REPLICA_READS", True)  # false: reports read the primary even with a standby
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 300)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -23,6 +23,7 @@ from lindungi.accounts.permissions import require_perm
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log, audit_record
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lindungi.common.replica import reporting_reads
 from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
 from lindungi.exports import persons as person_format
 from lindungi.exports.models import ExportJob
@@ -194,8 +195,8 @@ def _generate(job: ExportJob) -> None:
         raise PermissionDenied(_("The account that requested this export is no longer active."))
     require_perm(actor, PERSON_EXPORT, _("You are not allowed to export people."))
     qs = export_queryset(actor, kind=job.kind, filters=clean_filters(job.filters))
-    total = qs.count()
-    with tempfile.TemporaryFile() as out:
+    with reporting_reads(), tempfile.TemporaryFile() as out:
+        total = qs.count()
         included: list[int] = []
         people = _noting_ids(as_listed(actor, qs[:MAX_ROWS].iterator(chunk_size=2000)), included)
         if job.format == ExportJob.Format.XLSX:

@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lindungi.common import replica
 from lindungi.imports.models import ImportBatch
 from lindungi.ops import health, metrics
 
@@ -40,13 +41,22 @@ def _scrape_gauges() -> dict:
             imported=Sum("imported_rows"), existing=Sum("existing_rows"), errors=Sum("error_rows")):
         for outcome in ("imported", "existing", "errors"):
             rows[(("kind", entry["kind"]), ("outcome", outcome))] = entry[outcome] or 0
-    return {
+    gauges = {
         "lindungi_background_queue_depth": (
             "gauge", "Imports and exports waiting for a worker.",
             {(("queue", name),): count for name, count in queued.items()}),
         "lindungi_import_rows_processed_total": (
             "counter", "Rows of every import so far, by import kind and outcome.", rows),
     }
+    standby = replica.state(fresh=True)
+    if standby.configured:
+        gauges["lindungi_replica_usable"] = (
+            "gauge", "1 when reports read from the standby (it answers and is within REPLICA_MAX_LAG_SECONDS).",
+            {(): 1 if standby.usable else 0})
+        if standby.lag_seconds is not None:
+            gauges["lindungi_replica_lag_seconds"] = (
+                "gauge", "How far the standby's replay is behind the primary.", {(): standby.lag_seconds})
+    return gauges
 
 
 @never_cache

@@ -17,6 +17,7 @@ from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import NATIONAL_ROLES, Role
 from lindungi.common.errors import NotFound
 from lindungi.common.inputs import add_error, clean_text, int_field, raise_if_errors
+from lindungi.common.replica import reporting
 from lindungi.placements.selectors import reached_breakdown
 from lindungi.placements.states import PlacementState
 from lindungi.reference.models import OrgUnit
@@ -116,6 +117,7 @@ class Row:
     allocated: int | None = None  # the sum of the child units' targets, when any has one
 
 
+@reporting
 def realisation_for(actor, *, year=None, unit: str = "") -> dict:
     """The indicator table of one unit (or the nation) for one year."""
     errors: dict = {}
@@ -212,6 +214,7 @@ def public_placements(*, year=None, by: str = "province") -> dict:
     return {"year": year, **placement_table(start=start, end=end, by=by)}
 
 
+@reporting
 def placement_table(*, start, end, by: str) -> dict:
     """Departures with ``start <= at < end`` by one breakdown: ``by``, ``threshold`` (None when not
     suppressed), ``total``, ``items`` and, below province level, the province ``totals``."""

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.agencies.selectors import agency_standing_counts_for
+from lindungi.common import replica
 from lindungi.placements.perms import JOB_ORDER_VIEW, PLACEMENT_VIEW
 from lindungi.placements.selectors import placement_pipeline_summary_for
 from lindungi.placements.states import PlacementState
@@ -28,6 +29,7 @@ def _placement_figures(actor) -> dict | None:
     return summary
 
 
+@replica.reporting
 def dashboard_summary_for(actor) -> dict:
     summary = {"can_browse_persons": not actor.is_lookup_only}
     if not actor.is_lookup_only:

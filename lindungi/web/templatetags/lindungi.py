@@ -89,3 +89,11 @@ def error_summary(*forms):
         for field in form:
             entries += [{"label": field.label, "anchor": field.id_for_label, "message": e} for e in field.errors]
     return {"entries": entries}
+
+
+@register.inclusion_tag("web/_replica_note.html")
+def replica_note():
+    """Where the figures on a report page come from when a standby is configured, and how fresh."""
+    from lindungi.common import replica
+
+    return {"replica": replica.state()}
