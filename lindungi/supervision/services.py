@@ -289,6 +289,25 @@ def cost_entry_record(*, actor, person_public_id, data: dict[str, Any], receipt=
     return entry
 
 
+def cost_entry_attach_receipt(*, actor, public_id, receipt, via: str = "web") -> CostEntry:
+    """Attach the receipt of a cost recorded without one; a receipt is never replaced."""
+    require_perm(actor, COST_RECORD, _("You are not allowed to record costs."))
+    entry = selectors.cost_entry_get_for(actor, public_id, via=via, log=False)
+    errors: dict[str, list[str]] = {}
+    if receipt is None:
+        add_error(errors, "receipt", _("This field is required."))
+    stored = _receipt(receipt, errors)
+    raise_if_errors(errors)
+    if entry.receipt:
+        raise Conflict(_("This cost already has a receipt."))
+    with transaction.atomic():
+        entry.receipt = stored
+        entry.save(update_fields=["receipt", "updated_at"])
+        audit_record(actor=actor, action="cost_entry.receipt", obj=entry,
+                     changes={"receipt": [None, entry.receipt.name]}, via=via)
+    return entry
+
+
 def cost_entry_confirm(*, actor, public_id, state: str, note: str = "", via: str = "web") -> CostEntry:
     """The worker confirms or disputes a cost (an officer records their word). A dispute needs a
     note saying what the worker says instead."""
