@@ -334,7 +334,16 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
  'POST /api/v1/costs/{public_id}/confirmation': {'POST': {'in': '401 200 403 200 403 403 403',
                                                           'out': '401 200 403 404 403 403 403'}},
  'POST /api/v1/costs/{public_id}/receipt': {'POST': {'in': '401 422 422 422 422 422 422',
-                                                     'out': '401 422 422 422 422 422 422'}}}
+                                                     'out': '401 422 422 422 422 422 422'}},
+ # The matrix's costs have no receipt: 404 for every role that may read them.
+ 'web:cost-confirm': {'POST': {'in': '302 302 403 302 403 403 403', 'out': '302 302 403 404 403 403 403'}},
+ 'web:cost-receipt': {'GET': {'in': '302 404 404 404 404 403 403', 'out': '302 404 404 404 404 403 403'}},
+ 'web:cost-rule-list': {'GET': '302 200 200 200 200 403 403', 'POST': '302 422 403 403 403 403 403'},
+ 'web:overcharge-flag-escalate': {'GET': {'in': '302 200 403 200 403 403 403', 'out': '302 200 403 404 403 403 403'},
+                                  'POST': {'in': '302 422 403 422 403 403 403', 'out': '302 422 403 404 403 403 403'}},
+ 'web:overcharge-flag-list': {'GET': '302 200 200 200 403 403 403'},
+ 'web:person-costs': {'GET': {'in': '302 200 200 200 200 403 403', 'out': '302 200 200 404 404 403 403'},
+                      'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}}}
 
 
 @pytest.fixture

@@ -113,5 +113,5 @@ def test_flag_list_query_budget(api_client_for, admin_user, hk_placement, make_p
         placement = make_placement(person=make_person(), country="HK", occupation="5152", scheme="perseorangan")
         post(client, f"/api/v1/persons/{placement.person.public_id}/costs", ENTRY)
     assert OverchargeFlag.objects.count() == 4
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         assert client.get("/api/v1/overcharge-flags").json()["total"] == 4
