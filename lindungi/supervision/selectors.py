@@ -125,6 +125,55 @@ def already_paid_idr(*, person_id: int, component_id: int, rule_id: int) -> Deci
     return total or Decimal(0)
 
 
+def ledger_check(entries: QuerySet | None = None) -> dict[int, tuple[int, Decimal]]:
+    """Every cost entry judged against the rules on record *now* (each entry by the rule in force on
+    its paid date): ``{entry id: (rule id, amount over in rupiah)}`` for the entries over. What a
+    change of rule would find across the ledgers; it writes nothing, and the flags raised when the
+    costs were recorded stay as they were. Payments of one worker for one component under one rule
+    add up in paid-date order. Unscoped: callers are commands and reports for national roles."""
+    import bisect
+
+    by_component: dict[int, list[rules.RuleFacts]] = {}
+    for rule in CostRule.objects.select_related(*RULE_RELATIONS):
+        by_component.setdefault(rule.component_id, []).append(facts_of(rule))
+    rates: dict[str, tuple[list[dt.date], list[Decimal]]] = {}
+    for currency, on, rate in ExchangeRate.objects.order_by("currency", "on", "id").values_list(
+            "currency", "on", "rate_to_idr"):
+        days, values = rates.setdefault(currency, ([], []))
+        days.append(on)
+        values.append(rate)
+
+    def max_idr(rule: rules.RuleFacts, day: dt.date) -> Decimal | None:
+        if rule.currency == "IDR":
+            return rule.max_worker_amount
+        days, values = rates.get(rule.currency, ([], []))
+        at = bisect.bisect_right(days, day)
+        return rules.to_idr(rule.max_worker_amount, values[at - 1]) if at else None
+
+    queryset = CostEntry.objects.all() if entries is None else entries
+    rows = queryset.order_by("person_id", "component_id", "paid_on", "id").values_list(
+        "id", "person_id", "component_id", "component__code", "paid_on", "amount_idr", "placement__country__iso2",
+        "placement__occupation__isco_code", "placement__occupation__zero_cost", "placement__scheme__code")
+    found: dict[int, tuple[int, Decimal]] = {}
+    paid: dict[tuple[int, int, int], Decimal] = {}
+    for pk, person, component_id, component, day, amount, country, occupation, zero_cost, scheme in rows.iterator(
+            chunk_size=5000):
+        rule = rules.pick(by_component.get(component_id, []), rules.CostFacts(
+            component=component, country=country, occupation=occupation, zero_cost=zero_cost, scheme=scheme,
+            paid_on=day))
+        if rule is None:
+            continue
+        cap = max_idr(rule, day)
+        if cap is None:
+            continue
+        key = (person, component_id, rule.id)
+        verdict = rules.judge(charged_idr=amount, max_idr=cap, already_paid_idr=paid.get(key, Decimal(0)))
+        paid[key] = paid.get(key, Decimal(0)) + amount
+        if verdict.over:
+            found[pk] = (rule.id, verdict.amount_over)
+    return found
+
+
 # ---------------------------------------------------------------------------------------------
 # The ledger
 # ---------------------------------------------------------------------------------------------

@@ -280,3 +280,17 @@ class TestRuleAndRateWrites:
         assert set(raised.value.fields) == {"rate_to_idr", "on"}
         with pytest.raises(PermissionDenied):
             services.exchange_rate_record(actor=analyst, data=data)
+
+
+def test_ledger_check_judges_every_entry_by_the_rules_on_record_now(admin_user, hk_placement):
+    """Recorded under Kepka 260/2022 (over by the whole Rp1,500,000); after a rule allowing
+    Rp1,000,000 from that day, the check finds Rp500,000 over, and the recorded flag stays."""
+    from lindungi.supervision.selectors import ledger_check
+
+    entry = pay(admin_user, hk_placement, "lodging", "1500000", on=D(2025, 6, 1))
+    assert ledger_check() == {entry.pk: (entry.rule_id, Decimal("1500000.00"))}
+    rule = services.cost_rule_create(actor=admin_user, data={
+        "component": "lodging", "country": "HK", "payer": "worker", "max_worker_amount": "1000000",
+        "valid_from": "2025-06-01", "legal_basis": "uji"})
+    assert ledger_check() == {entry.pk: (rule.pk, Decimal("500000.00"))}
+    assert OverchargeFlag.objects.get().amount_over == Decimal("1500000.00")
