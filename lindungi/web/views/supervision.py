@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lindungi.accounts.roles import Role
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log
-from lindungi.common.errors import DomainError, NotFound, PermissionDenied
+from lindungi.common.errors import DomainError
 from lindungi.supervision import selectors, services
 from lindungi.supervision.models import SanctionState
 from lindungi.supervision.perms import (
@@ -35,14 +35,9 @@ from lindungi.web.forms.supervision import (
     FlagFilterForm,
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
-from lindungi.web.views.placements import _int_param, _partial_or_full, _require_perm
+from lindungi.web.views.placements import _int_param, _partial_or_full, _require_perm, _reraise_access
 
 VIA = "web"
-
-
-def _reraise_access(exc: DomainError) -> None:
-    if isinstance(exc, (NotFound, PermissionDenied)):
-        raise exc
 
 
 # ---------------------------------------------------------------------------------------------
