@@ -10,6 +10,7 @@ and leaves an audit event.
 """
 
 import datetime as dt
+import inspect
 import re
 import uuid
 from decimal import Decimal
@@ -25,7 +26,7 @@ from lindungi.accounts.roles import Role
 from lindungi.agencies import services as agency_services
 from lindungi.audit.services import audit_record, diff, snapshot
 from lindungi.cases import services as case_services
-from lindungi.common.errors import Conflict
+from lindungi.common.errors import Conflict, PermissionDenied
 from lindungi.common.inputs import (
     add_error,
     clean_text,
@@ -343,6 +344,22 @@ def sanction_opener():
     return getattr(agency_services, "sanction_open", None)
 
 
+def _open_sanction(opener, *, actor, flag: OverchargeFlag, summary: str, via: str):
+    """The sanction finding through the agencies' service, in a savepoint. An actor the sanction
+    workflow does not let open findings (a unit officer, where only the Directorate-General may)
+    leaves it pending for those who may; any other refusal undoes the whole escalation."""
+    kwargs = {"actor": actor, "agency_public_id": flag.agency.public_id, "ground_code": SANCTION_GROUND,
+              "source_kind": "overcharge_flag", "source_reference": str(flag.public_id), "summary": summary}
+    parameters = inspect.signature(opener).parameters
+    if "via" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        kwargs["via"] = via
+    try:
+        with transaction.atomic():
+            return opener(**kwargs)
+    except PermissionDenied:
+        return None
+
+
 def _summary(flag: OverchargeFlag, extra: str) -> str:
     entry = flag.entry
     text = _("Overcharging: %(component)s paid %(amount)s %(currency)s on %(day)s to %(to)s; the rule "
@@ -392,10 +409,8 @@ def overcharge_escalate(*, actor, flag_public_id, complainant_phone: str = "", s
         elif opener is None:
             flag.sanction_state = SanctionState.PENDING
         else:
-            finding = opener(actor=actor, agency_public_id=flag.agency.public_id, ground_code=SANCTION_GROUND,
-                             source_kind="overcharge_flag", source_reference=str(flag.public_id), summary=text,
-                             via=via)
-            flag.sanction_state = SanctionState.OPENED
+            finding = _open_sanction(opener, actor=actor, flag=flag, summary=text, via=via)
+            flag.sanction_state = SanctionState.OPENED if finding is not None else SanctionState.PENDING
             flag.sanction_reference = str(getattr(finding, "public_id", "") or "")
         flag.status, flag.case = FlagStatus.ESCALATED, registered.case
         flag.escalated_at, flag.escalated_by = timezone.now(), actor

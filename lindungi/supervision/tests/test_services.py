@@ -232,6 +232,16 @@ class TestEscalation:
         assert calls[0]["agency_public_id"] == hk_placement.agency.public_id
         assert calls[0]["ground_code"] == "overcharging" and calls[0]["source_reference"] == str(flag.public_id)
 
+    def test_a_sanction_the_actor_may_not_open_stays_pending(self, unit_officer, hk_placement, monkeypatch):
+        def sanction_open(*, actor, agency_public_id, ground_code, source_kind, source_reference, summary):
+            raise PermissionDenied("Only the Directorate-General opens sanctions.")
+
+        monkeypatch.setattr(services.agency_services, "sanction_open", sanction_open, raising=False)
+        entry = pay(unit_officer, hk_placement, "placement_fee", "12000000")
+        flag = services.overcharge_escalate(actor=unit_officer, flag_public_id=entry.flag.public_id)
+        assert (flag.status, flag.sanction_state) == ("escalated", SanctionState.PENDING)
+        assert Case.objects.count() == 1
+
     def test_a_worker_without_a_phone_needs_one_given(self, admin_user, hk_placement):
         hk_placement.person.phone = ""
         hk_placement.person.save(update_fields=["phone"])
