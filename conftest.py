@@ -17,6 +17,7 @@ pytest_plugins = [
     "lindungi.placements.tests.fixtures",
     "lindungi.departures.tests.fixtures",
     "lindungi.statistics.tests.fixtures",
+    "lindungi.supervision.tests.fixtures",
 ]
 
 
@@ -40,6 +41,7 @@ def _reseed_reference_data() -> None:
     importlib.import_module("lindungi.placements.migrations.0002_seed_rules").seed(apps, None)
     importlib.import_module("lindungi.cases.seed").seed(apps, None)
     importlib.import_module("lindungi.statistics.migrations.0002_seed_indicators").seed(apps, None)
+    importlib.import_module("lindungi.supervision.seed").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

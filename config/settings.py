@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lindungi.cases",
     "lindungi.returns",
     "lindungi.statistics",
+    "lindungi.supervision",
     "lindungi.demo",
     "lindungi.web",
     "lindungi.api",
@@ -201,6 +202,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest import file accepted (lindungi.imports.files); larger files are refused before parsing.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 100)
+# Receipts of placement costs (lindungi.supervision): PDF, JPEG or PNG up to this size.
+COST_RECEIPT_MAX_MB = env_int("COST_RECEIPT_MAX_MB", 5)
 
 # Sign-in throttling (lindungi.accounts.throttle): this many failures within the window block a
 # username from one client address, and LOGIN_MAX_FAILURES_PER_ADDRESS block the address, for the window.

@@ -18,6 +18,7 @@ from lindungi.api.routers import (
     reference,
     returns,
     statistics,
+    supervision,
     users,
 )
 
@@ -53,3 +54,8 @@ api.add_router("/job-orders", job_orders.router)
 api.add_router("", audit.router)
 api.add_router("/users", users.router)
 api.add_router("", departures.router)
+api.add_router("/cost-rules", supervision.rules_router)
+api.add_router("/exchange-rates", supervision.rates_router)
+api.add_router("/persons", supervision.person_costs_router)
+api.add_router("/costs", supervision.costs_router)
+api.add_router("/overcharge-flags", supervision.flags_router)

@@ -11,6 +11,7 @@ from lindungi.web.views import (
     registry,
     returns,
     statistics,
+    supervision,
 )
 
 app_name = "web"
@@ -26,6 +27,7 @@ urlpatterns = [
     *cases.urlpatterns,
     *returns.urlpatterns,
     *statistics.urlpatterns,
+    *supervision.urlpatterns,
     *audit.urlpatterns,
     *accounts.urlpatterns,
 ]

@@ -200,7 +200,20 @@ def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_j
         agency=agency, other_agency=other_agency, regency=regency, other_regency=other_regency,
         jobs={"in": (job_in, permit_in), "out": (job_out, permit_out)},
         placements={"in": placement_in, "out": placement_out}, persons={"in": person_in, "out": person_out})
+    _supervision(world, admin_user=admin_user, placements={"in": placement_in, "out": placement_out})
     return world
+
+
+def _supervision(world, *, admin_user, placements):
+    """A cost entry over the rule (so with an overcharging flag) for the placement in and out of scope."""
+    from lindungi.supervision import services as supervision_services
+
+    for scope, placement in placements.items():
+        entry = supervision_services.cost_entry_record(actor=admin_user, person_public_id=placement.person.public_id,
+                                                       data={"component": "placement_fee", "amount": "5000000",
+                                                             "paid_to_kind": "p3mi", "paid_on": "2025-01-10",
+                                                             "financing": "cash", "source": "verification"})
+        world["scopes"][scope].update({"costs": entry, "overcharge-flags": entry.flag})
 
 
 def _cases_departures_returns(world, *, make_user, make_person, make_placement, admin_user, agency, other_agency,
@@ -276,7 +289,7 @@ def _cases_departures_returns(world, *, make_user, make_person, make_placement, 
 
 
 FAMILIES = ("persons", "agencies", "placements", "job-orders", "imports", "exports", "foreign-parties", "cases",
-            "returns", "departure-checks", "checks", "interceptions", "watchlist")
+            "returns", "departure-checks", "checks", "interceptions", "watchlist", "costs", "overcharge-flags")
 
 
 def values_for(world, scope: str, route: str) -> dict:

@@ -313,7 +313,37 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
  'web:user-unlock': {'POST': {'in': '302 302 403 403 403 403 403', 'out': '302 302 403 403 403 403 403'}},
  'web:watchlist-detail': {'GET': {'in': '302 200 200 403 403 200 403', 'out': '302 200 200 403 403 200 403'},
                           'POST': {'in': '302 422 403 403 403 422 403', 'out': '302 422 403 403 403 422 403'}},
- 'web:watchlist-list': {'GET': '302 200 200 403 403 200 403', 'POST': '302 200 403 403 403 200 403'}}
+ 'web:watchlist-list': {'GET': '302 200 200 403 403 200 403', 'POST': '302 200 403 403 403 200 403'},
+ # Supervision: cost rules are read by every staff role and written by administrators; a ledger is
+ # scoped like its worker (a P3MI only its own placements' workers); flags are for officers; a
+ # worker's confirmation is taken by officers, never the P3MI. The escalation of the matrix's flag
+ # is 422 (its worker has no phone), the receipt upload 422 for all (no multipart file).
+ 'GET /api/v1/cost-rules': {'GET': '401 200 200 200 200 403 403'},
+ 'POST /api/v1/cost-rules': {'POST': '401 422 403 403 403 403 403'},
+ 'GET /api/v1/exchange-rates': {'GET': '401 200 200 200 200 403 403'},
+ 'POST /api/v1/exchange-rates': {'POST': '401 422 403 403 403 403 403'},
+ 'GET /api/v1/overcharge-flags': {'GET': '401 200 200 200 403 403 403'},
+ 'GET /api/v1/overcharge-flags/{public_id}': {'GET': {'in': '401 200 200 200 403 403 403',
+                                                      'out': '401 200 200 404 403 403 403'}},
+ 'POST /api/v1/overcharge-flags/{public_id}/escalate': {'POST': {'in': '401 422 403 422 403 403 403',
+                                                                 'out': '401 422 403 404 403 403 403'}},
+ 'GET /api/v1/persons/{public_id}/costs': {'GET': {'in': '401 200 200 200 200 403 403',
+                                                   'out': '401 200 200 404 404 403 403'}},
+ 'POST /api/v1/persons/{public_id}/costs': {'POST': {'in': '401 422 403 422 422 403 403',
+                                                     'out': '401 422 403 404 404 403 403'}},
+ 'POST /api/v1/costs/{public_id}/confirmation': {'POST': {'in': '401 200 403 200 403 403 403',
+                                                          'out': '401 200 403 404 403 403 403'}},
+ 'POST /api/v1/costs/{public_id}/receipt': {'POST': {'in': '401 422 422 422 422 422 422',
+                                                     'out': '401 422 422 422 422 422 422'}},
+ # The matrix's costs have no receipt: 404 for every role that may read them.
+ 'web:cost-confirm': {'POST': {'in': '302 302 403 302 403 403 403', 'out': '302 302 403 404 403 403 403'}},
+ 'web:cost-receipt': {'GET': {'in': '302 404 404 404 404 403 403', 'out': '302 404 404 404 404 403 403'}},
+ 'web:cost-rule-list': {'GET': '302 200 200 200 200 403 403', 'POST': '302 422 403 403 403 403 403'},
+ 'web:overcharge-flag-escalate': {'GET': {'in': '302 200 403 200 403 403 403', 'out': '302 200 403 404 403 403 403'},
+                                  'POST': {'in': '302 422 403 422 403 403 403', 'out': '302 422 403 404 403 403 403'}},
+ 'web:overcharge-flag-list': {'GET': '302 200 200 200 403 403 403'},
+ 'web:person-costs': {'GET': {'in': '302 200 200 200 200 403 403', 'out': '302 200 200 404 404 403 403'},
+                      'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}}}
 
 
 @pytest.fixture

@@ -144,3 +144,25 @@ def test_search_floor_answers_what_the_api_answers(looked_up, admin_user, unit_o
             assert floor["total"] == api["total"] and floor["items"] == api["items"], (user.role, q)
     assert _floor(floor_search, q="sit")["total"] == 2
     assert _floor(floor_search, q="sit", unit=unit_officer.unit_id)["total"] == 1
+
+
+@pytest.mark.django_db
+def test_ledger_floor_finds_what_ledger_check_finds(admin_user):
+    """The same entries over, with the same rule and amount, from the SQL floor and from
+    ``ledger_check``, including a rule in Hong Kong dollars and a rule added later."""
+    from django.db import connection
+
+    from bench.bench_ledger import floor_check, setup
+    from lindungi.supervision import services
+    from lindungi.supervision.selectors import ledger_check
+
+    setup(3000)
+    services.cost_rule_create(actor=admin_user, data={
+        "component": "medical_check", "country": "TW", "occupation": "8211", "payer": "worker",
+        "max_worker_amount": "400", "currency": "HKD", "valid_from": "2020-01-01", "legal_basis": "bench HKD"})
+    services.cost_rule_create(actor=admin_user, data={
+        "component": "lodging", "country": "MY", "payer": "worker", "max_worker_amount": "2000000",
+        "valid_from": "2018-01-01", "legal_basis": "bench MY"})
+    found = ledger_check()
+    assert len(found) > 100
+    assert floor_check(connection) == found

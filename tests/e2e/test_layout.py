@@ -94,6 +94,10 @@ PAGES = [
     Page("public-statistics", (PUBLIC,), query="?by=regency"),
     Page("public-editions", (PUBLIC, ADMIN)),
     Page("public-edition", (PUBLIC,), {"number": "edition"}),
+    Page("person-costs", (OFFICER, P3MI, ADMIN), {"public_id": "person"}),
+    Page("cost-rule-list", (OFFICER, P3MI, ADMIN)),
+    Page("overcharge-flag-list", (OFFICER, ADMIN)),
+    Page("overcharge-flag-escalate", (OFFICER,), {"public_id": "flag"}),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
@@ -109,6 +113,7 @@ NOT_PAGES = {
     "departures", "departure-desk-sw", "departure-check-depart",  # a redirect, the desk's service worker, a post
     "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
     "edition-release", "target-set",  # posts
+    "cost-confirm", "cost-receipt",  # a post, a download
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -182,7 +187,12 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     from lindungi.statistics.publication import edition_release
 
     edition = edition_release(actor=admin_user, year=TODAY.year - 1, month=12)
-    return SimpleNamespace(edition=edition.number,
+    from lindungi.supervision.services import cost_entry_record
+
+    cost = cost_entry_record(actor=unit_officer, person_public_id=person.public_id, data={
+        "component": "placement_fee", "amount": "12500000", "paid_to_kind": "p3mi", "paid_to_name": "PT Contoh",
+        "paid_on": (TODAY - dt.timedelta(days=3)).isoformat(), "financing": "kur", "source": "verification"})
+    return SimpleNamespace(edition=edition.number, flag=cost.flag.public_id,
                            ready=ready.public_id, check=check.public_id, watch=watch.public_id,
                            interception=interception.public_id, case=case.public_id, person=person.public_id,
                            placement=placement.public_id, job_order=job_order.public_id,

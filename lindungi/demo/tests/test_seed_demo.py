@@ -83,3 +83,12 @@ def test_seed_demo_protection(db):
     assert Arrival.objects.exclude(placement_moved_to="").exists() or not Placement.objects.filter(
         state__in=["working_abroad", "departed"]).exists()
     assert TrcDispatch.objects.count() >= 0
+
+
+def test_seed_demo_costs(db):
+    from lindungi.supervision.models import CostEntry, ExchangeRate, OverchargeFlag
+
+    call_command("seed_demo", persons=400, stdout=io.StringIO(), stderr=io.StringIO())
+    assert ExchangeRate.objects.filter(currency="HKD").exists()
+    results = Counter(CostEntry.objects.values_list("check_result", flat=True))
+    assert results["over"] and OverchargeFlag.objects.count() == results["over"], results

@@ -17,6 +17,8 @@ NAV = [
     ("web:placement-list", gettext_noop("Placements"), "placement.view"),
     ("web:case-list", gettext_noop("Complaints"), "case.view"),
     ("web:arrival-board", gettext_noop("Arrivals"), "return.view"),
+    ("web:overcharge-flag-list", gettext_noop("Overcharging"), "overcharge.view"),
+    ("web:cost-rule-list", gettext_noop("Cost rules"), "cost_rule.view"),
     ("web:statistics", gettext_noop("Statistics"), "statistics.view"),
     ("web:job-order-list", gettext_noop("Job orders"), "job_order.view"),
     ("web:agency-list", gettext_noop("P3MI"), "agency.view"),

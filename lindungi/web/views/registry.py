@@ -28,6 +28,7 @@ from lindungi.exports import services as export_services
 from lindungi.registry import selectors, services
 from lindungi.registry.models import DuplicateCandidate, Person
 from lindungi.registry.perms import PERSON_EXPORT, PERSON_MERGE, PERSON_WRITE
+from lindungi.supervision.perms import COST_VIEW
 from lindungi.web import choices
 from lindungi.web.forms.registry import (
     ContactForm,
@@ -393,6 +394,7 @@ def _detail_context(request, page: dict, **forms) -> dict:
         "history": _history_rows(page["history"], page["history_names"]),
         "can_write": user.has_role_perm(PERSON_WRITE) and not person.merged_into_id,
         "can_merge": user.has_role_perm(PERSON_MERGE),
+        "can_view_costs": user.has_role_perm(COST_VIEW),
         "passport_form": forms.get("passport_form") or PassportForm(require=True),
         "contact_form": forms.get("contact_form") or ContactForm(require=True),
         "unmerge_form": forms.get("unmerge_form") or UnmergeForm(),

@@ -13,6 +13,7 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases.models import Case
 from lindungi.demo.cases import seed_arrivals, seed_cases
+from lindungi.demo.costs import seed_costs
 from lindungi.demo.departures import seed_departures
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
 from lindungi.demo.placements import seed_placements
@@ -107,3 +108,5 @@ class Command(BaseCommand):
         cases = seed_cases(officers=officers, admin=admin, count=max(12, persons // 40), rng=rng)
         arrivals = seed_arrivals(admin=admin, count=max(10, persons // 25), rng=rng)
         self.stdout.write(f"Demo complaints: {sum(cases.values()):,} ({cases}); arrivals: {sum(arrivals.values()):,}.")
+        costs = seed_costs(admin=admin, count=max(10, persons // 50), rng=rng)
+        self.stdout.write(f"Demo placement costs: {sum(costs.values()):,} ({dict(costs)}).")
