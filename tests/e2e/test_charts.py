@@ -39,7 +39,8 @@ def test_dashboard_funnel_and_job_order_quota(new_page, admin_user, make_placeme
     assert box["right"] <= box["inner"] and box["scroll"] <= box["inner"]
     assert box["role"] == "img" and box["label"]
     # The same counts, as a table, for screen readers and without JavaScript.
-    counts = page.locator("#stage-table td[data-value]").evaluate_all("cells => cells.map(c => Number(c.dataset.value))")
+    counts = page.locator("#stage-table td[data-value]").evaluate_all(
+        "cells => cells.map(c => Number(c.dataset.value))")
     assert sum(counts) >= 1
 
     page.goto(f"/job-orders/{placement.job_order.public_id}/")
@@ -54,7 +55,8 @@ def test_statistics_chart_redraws_after_a_filter(new_page, admin_user):
     sign_in(page, "admin-t")
     page.goto("/statistik/")
     chart_box(page, "figure[data-chart-for='indicator-rows']")
-    page.evaluate("() => { document.querySelector(\"figure[data-chart-for='indicator-rows'] canvas\").dataset.old = '1'; }")
+    page.evaluate("() => { document.querySelector(\"figure[data-chart-for='indicator-rows'] canvas\")"
+                  ".dataset.old = '1'; }")
     year = page.locator("input[name=year]").first
     year.fill(str(int(year.input_value() or 2026) - 1))
     year.press("Enter")
