@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lindungi.reference",
     "lindungi.registry",
     "lindungi.agencies",
+    "lindungi.institutions",
     "lindungi.imports",
     "lindungi.exports",
     "lindungi.placements",
