@@ -8,7 +8,10 @@ from lindungi.institutions import rules
 D = dt.date
 
 
-def inst(valid_from=D(2024, 1, 1), valid_until=D(2026, 12, 31)):
+START, END = D(2024, 1, 1), D(2026, 12, 31)
+
+
+def inst(valid_from=START, valid_until=END):
     return NS(valid_from=valid_from, valid_until=valid_until)
 
 
