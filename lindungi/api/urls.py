@@ -11,6 +11,7 @@ from lindungi.api.routers import (
     departures,
     exports,
     imports,
+    institutions,
     job_orders,
     persons,
     placements,
@@ -53,3 +54,4 @@ api.add_router("/job-orders", job_orders.router)
 api.add_router("", audit.router)
 api.add_router("/users", users.router)
 api.add_router("", departures.router)
+api.add_router("", institutions.router)

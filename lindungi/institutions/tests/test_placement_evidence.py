@@ -8,7 +8,7 @@ import pytest
 from lindungi.audit.models import AuditEvent
 from lindungi.common.errors import ValidationFailed
 from lindungi.institutions import services
-from lindungi.institutions.tests.conftest import days
+from lindungi.institutions.tests.fixtures import days
 from lindungi.placements import selectors as placement_selectors
 from lindungi.placements.models import ChecklistItem, PlacementTransition
 from lindungi.placements.services import checklist_record

@@ -5,7 +5,7 @@ from lindungi.audit.models import AuditEvent
 from lindungi.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lindungi.institutions import selectors, services
 from lindungi.institutions.models import Certificate, Institution, InstitutionStatus, MedicalResult, TrainingEnrolment
-from lindungi.institutions.tests.conftest import TODAY, days
+from lindungi.institutions.tests.fixtures import TODAY, days
 
 pytestmark = pytest.mark.django_db
 

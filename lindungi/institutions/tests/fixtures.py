@@ -1,3 +1,5 @@
+"""Fixtures for supporting institutions: ``make_institution`` registers one through the service."""
+
 import datetime as dt
 
 import pytest
