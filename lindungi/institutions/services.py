@@ -304,9 +304,9 @@ def _choice(value: Any, name: str, choices, errors: dict, *, default: str | None
     return text
 
 
-def _record(actor, public_id, model, values: dict, *, action: str, label: str, via: str):
+def _record(actor, person: Person, model, values: dict, *, action: str, label: str, via: str):
     with transaction.atomic():
-        person = _writable_person(actor, public_id)
+        person = _writable_person(actor, person.public_id)
         try:
             with transaction.atomic():
                 row = model.objects.create(person=person, recorded_by=actor, **values)
@@ -322,6 +322,7 @@ def _record(actor, public_id, model, values: dict, *, action: str, label: str, v
 def training_enrolment_record(*, actor, public_id, data: dict[str, Any], via: str = "web") -> TrainingEnrolment:
     """Enrol a person in a training programme of a training centre (LPK / BLK), or record its result."""
     require_perm(actor, PERSON_WRITE)
+    person = _writable_person(actor, public_id)  # scope before values: out of scope is 404 whatever was sent
     errors: dict[str, list[str]] = {}
     programme = text_field(data.get("programme"), "programme", errors, required=True, max_length=200)
     hours = int_field(data.get("hours"), "hours", errors, minimum=1, maximum=5000, default=0) or None
@@ -340,13 +341,14 @@ def training_enrolment_record(*, actor, public_id, data: dict[str, Any], via: st
     raise_if_errors(errors)
     values = {"institution": institution, "programme": programme, "hours": hours, "start_on": start,
               "end_on": end, "result": result}
-    return _record(actor, public_id, TrainingEnrolment, values, action="person.training_recorded",
+    return _record(actor, person, TrainingEnrolment, values, action="person.training_recorded",
                    label="training", via=via)
 
 
 def certificate_record(*, actor, public_id, data: dict[str, Any], via: str = "web") -> Certificate:
     """Record a competency, language or training certificate issued to the person."""
     require_perm(actor, PERSON_WRITE)
+    person = _writable_person(actor, public_id)
     errors: dict[str, list[str]] = {}
     kind = _choice(data.get("kind"), "kind", CertificateKind, errors)
     number = text_field(data.get("number"), "number", errors, required=True, max_length=80)
@@ -372,7 +374,7 @@ def certificate_record(*, actor, public_id, data: dict[str, Any], via: str = "we
     values = {"institution": institution, "kind": kind, "number": number.upper(), "title": title,
               "occupation": occupation, "level": level, "score": None if score == -1 else score,
               "issued_on": issued_on, "expires_on": expires_on}
-    return _record(actor, public_id, Certificate, values, action="person.certificate_recorded",
+    return _record(actor, person, Certificate, values, action="person.certificate_recorded",
                    label="certificate", via=via)
 
 
@@ -380,6 +382,7 @@ def medical_result_record(*, actor, public_id, data: dict[str, Any], via: str = 
     """Record a medical check result from a medical check centre. A fit result is usable 3 months
     unless the centre printed another validity (Perpres 64/2011)."""
     require_perm(actor, PERSON_WRITE)
+    person = _writable_person(actor, public_id)
     errors: dict[str, list[str]] = {}
     examined_on = date_field(data.get("examined_on"), "examined_on", errors, required=True, not_future=True)
     result = _choice(data.get("result"), "result", MedicalResult.Result, errors)
@@ -396,5 +399,5 @@ def medical_result_record(*, actor, public_id, data: dict[str, Any], via: str = 
         valid_until = rules.medical_valid_until(examined_on)
     values = {"institution": institution, "examined_on": examined_on, "result": result,
               "valid_until": valid_until, "reference_number": reference, "examiner": examiner}
-    return _record(actor, public_id, MedicalResult, values, action="person.medical_result_recorded",
+    return _record(actor, person, MedicalResult, values, action="person.medical_result_recorded",
                    label="medical_result", via=via)

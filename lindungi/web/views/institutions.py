@@ -168,6 +168,8 @@ def _standing_view(form_class, prefix: str, service, done):
     @domain_errors_to_http
     def view(request, public_id):
         _require_perm(request.user, INSTITUTION_WRITE)
+        if not selectors.institution_can_write(request.user, selectors.institution_get_for(request.user, public_id)):
+            raise DjangoPermissionDenied(_("This institution is outside your unit's area."))
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid():
             values, reason = _values(form)
@@ -227,6 +229,7 @@ def _record_view(form_class, form_name: str, service, done):
     @require_POST
     @domain_errors_to_http
     def view(request, public_id):
+        _require_perm(request.user, PERSON_WRITE)
         form = form_class(request.POST, actor=request.user)
         if form.is_valid():
             try:
