@@ -83,3 +83,15 @@ def test_seed_demo_protection(db):
     assert Arrival.objects.exclude(placement_moved_to="").exists() or not Placement.objects.filter(
         state__in=["working_abroad", "departed"]).exists()
     assert TrcDispatch.objects.count() >= 0
+
+
+def test_seed_demo_institutions(db):
+    from lindungi.institutions.models import Certificate, Institution, InstitutionStatusChange, MedicalResult
+
+    out = io.StringIO()
+    call_command("seed_demo", persons=60, stdout=out, stderr=io.StringIO())
+    assert "Demo supporting institutions" in out.getvalue()
+    assert Institution.objects.count() >= 8
+    assert Institution.objects.filter(status="revoked").exists()
+    assert InstitutionStatusChange.objects.filter(status="suspended", effective_until__isnull=False).exists()
+    assert Certificate.objects.filter(kind="competency").exists() and MedicalResult.objects.exists()
