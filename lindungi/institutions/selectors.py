@@ -152,10 +152,11 @@ def institution_get_for(actor, public_id) -> Institution:
     return institution
 
 
-def institution_choices_for(actor, kinds: Iterable[str]) -> list[tuple[str, str]]:
-    """(public id, "name — number") of the institutions of ``kinds`` not revoked, for choice lists."""
-    qs = (Institution.objects.visible_to(actor).filter(kind__in=list(kinds))
-          .exclude(status=InstitutionStatus.REVOKED).order_by("name", "id"))
+def institution_choices(kinds: Iterable[str]) -> list[tuple[str, str]]:
+    """(public id, "name — number") of the institutions of ``kinds`` not revoked, for choice lists of
+    staff forms (the register is read by every staff role)."""
+    qs = (Institution.objects.filter(kind__in=list(kinds)).exclude(status=InstitutionStatus.REVOKED)
+          .order_by("name", "id"))
     return [(str(uid), f"{name} — {number}") for uid, name, number in
             qs.values_list("public_id", "name", "registration_number")]
 

@@ -80,8 +80,7 @@ class RevokeForm(forms.Form):
 
 
 def _institution_field(actor, kinds) -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Institution"),
-                             choices=BLANK + institution_selectors.institution_choices_for(actor, kinds))
+    return forms.ChoiceField(label=_("Institution"), choices=BLANK + institution_selectors.institution_choices(kinds))
 
 
 class TrainingForm(forms.Form):

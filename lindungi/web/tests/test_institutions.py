@@ -145,3 +145,21 @@ def test_skills_out_of_scope_is_404(web_client_for, p3mi_user, other_agency, mak
         "institution": make_institution().public_id, "examined_on": days(-2), "result": "fit"}, "medical"))
     assert response.status_code == 404
     assert not MedicalResult.objects.exists()
+
+
+def test_checklist_form_names_an_institution(web_client_for, admin_user, make_institution, make_placement):
+    placement = make_placement()
+    clinic = make_institution("medical_centre", name="Klinik Cek Tanggal")
+    services.institution_suspend(actor=admin_user, public_id=clinic.public_id, suspended_from=days(-10),
+                                 decree_number="KEP/3", reason="r")
+    services.institution_reinstate(actor=admin_user, public_id=clinic.public_id, reinstated_on=days(-4), reason="ok")
+    client = web_client_for(admin_user)
+    detail = client.get(reverse("web:placement-detail", args=[placement.public_id]) + "?kind=medical_fitness")
+    assert str(clinic.public_id) in detail.content.decode()
+    url = reverse("web:placement-checklist-add", args=[placement.public_id])
+    response = client.post(url, {"kind": "medical_fitness", "issued_on": days(-5), "institution": clinic.public_id})
+    assert response.status_code == 422
+    assert 'id="id_medical_fitness_institution-error"' in response.content.decode()
+    response = client.post(url, {"kind": "medical_fitness", "issued_on": days(-4), "institution": clinic.public_id})
+    assert response.status_code == 302
+    assert placement.checklist_items.get().details["institution"] == str(clinic.public_id)

@@ -406,7 +406,8 @@ def placement_edit(request, public_id):
 
 
 _CHECKLIST_ALIASES = {"details.witnessed_by": "witnessed_by", "details.verified_on": "verified_on",
-                      "details.programmes": "programmes", "details.sarkes": "sarkes"}
+                      "details.programmes": "programmes", "details.sarkes": "sarkes",
+                      "details.institution": "institution"}
 
 
 @login_required
