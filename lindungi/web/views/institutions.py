@@ -31,6 +31,8 @@ from lindungi.web.forms.institutions import (
     TrainingForm,
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
+from lindungi.web.helpers import int_param as _int_param
+from lindungi.web.helpers import partial_or_full as _partial_or_full
 
 VIA = "web"
 PAGE_SIZE = 25
@@ -39,21 +41,6 @@ PAGE_SIZE = 25
 def _require_perm(user, perm: str) -> None:
     if not user.has_role_perm(perm):
         raise DjangoPermissionDenied(_("You do not have permission to do this."))
-
-
-def _int_param(request, name: str, default: int) -> int:
-    raw = request.GET.get(name, "")
-    try:
-        return int(raw) if raw != "" else default
-    except ValueError:
-        return 0  # refused by paginate() with a field message
-
-
-def _partial_or_full(request, full: str, partial: str, context: dict, status: int = 200):
-    template = partial if request.htmx and not request.htmx.history_restore_request else full
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 def _values(form) -> tuple[dict, str]:
