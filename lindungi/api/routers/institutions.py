@@ -58,7 +58,7 @@ class InstitutionOut(InstitutionRefOut):
     standing_code: str
 
 
-class StatusPeriodOut(Schema):
+class InstitutionStatusPeriodOut(Schema):
     status: coded(InstitutionStatus)
     effective_from: dt.date
     effective_until: dt.date | None
@@ -67,7 +67,7 @@ class StatusPeriodOut(Schema):
 
 
 class InstitutionDetailOut(InstitutionOut):
-    status_history: list[StatusPeriodOut]
+    status_history: list[InstitutionStatusPeriodOut]
 
 
 class InstitutionPageOut(Schema):
@@ -114,20 +114,20 @@ class InstitutionPatch(InputSchema):
     reason: str = ""
 
 
-class SuspendIn(InputSchema):
+class InstitutionSuspendIn(InputSchema):
     suspended_from: dt.date
     suspended_until: dt.date | None = None
     decree_number: str
     reason: str
 
 
-class ReinstateIn(InputSchema):
+class InstitutionReinstateIn(InputSchema):
     reason: str
     reinstated_on: dt.date | None = None
     decree_number: str = ""
 
 
-class RevokeIn(InputSchema):
+class InstitutionRevokeIn(InputSchema):
     decree_number: str
     reason: str
     revoked_on: dt.date | None = None
@@ -301,7 +301,7 @@ def institution_update(request, public_id: str, payload: InstitutionPatch):
 
 @router.post("/institutions/{public_id}/suspend", response={200: InstitutionDetailOut, **ERRORS},
              operation_id="institution_suspend")
-def institution_suspend(request, public_id: str, payload: SuspendIn):
+def institution_suspend(request, public_id: str, payload: InstitutionSuspendIn):
     """Suspend from `suspended_from` to `suspended_until` inclusive (no end: until reinstated)."""
     services.institution_suspend(actor=request.user, public_id=public_id, via=VIA, **payload.model_dump())
     return _detail(request.user, public_id)
@@ -309,7 +309,7 @@ def institution_suspend(request, public_id: str, payload: SuspendIn):
 
 @router.post("/institutions/{public_id}/reinstate", response={200: InstitutionDetailOut, **ERRORS},
              operation_id="institution_reinstate")
-def institution_reinstate(request, public_id: str, payload: ReinstateIn):
+def institution_reinstate(request, public_id: str, payload: InstitutionReinstateIn):
     """End the suspension from `reinstated_on` (default today); documents dated during it stay refused."""
     services.institution_reinstate(actor=request.user, public_id=public_id, via=VIA, **payload.model_dump())
     return _detail(request.user, public_id)
@@ -317,7 +317,7 @@ def institution_reinstate(request, public_id: str, payload: ReinstateIn):
 
 @router.post("/institutions/{public_id}/revoke", response={200: InstitutionDetailOut, **ERRORS},
              operation_id="institution_revoke")
-def institution_revoke(request, public_id: str, payload: RevokeIn):
+def institution_revoke(request, public_id: str, payload: InstitutionRevokeIn):
     """Revoke from `revoked_on` (default today). Final."""
     services.institution_revoke(actor=request.user, public_id=public_id, via=VIA, **payload.model_dump())
     return _detail(request.user, public_id)
