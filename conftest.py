@@ -14,6 +14,7 @@ pytest_plugins = [
     "lindungi.agencies.tests.fixtures",
     "lindungi.cases.tests.fixtures",
     "lindungi.exports.tests.fixtures",
+    "lindungi.institutions.tests.fixtures",
     "lindungi.placements.tests.fixtures",
     "lindungi.departures.tests.fixtures",
     "lindungi.statistics.tests.fixtures",

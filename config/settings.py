@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lindungi.reference",
     "lindungi.registry",
     "lindungi.agencies",
+    "lindungi.institutions",
     "lindungi.imports",
     "lindungi.exports",
     "lindungi.placements",

@@ -11,6 +11,7 @@ from lindungi.api.routers import (
     departures,
     exports,
     imports,
+    institutions,
     job_orders,
     persons,
     placements,
@@ -59,3 +60,4 @@ api.add_router("/exchange-rates", supervision.rates_router)
 api.add_router("/persons", supervision.person_costs_router)
 api.add_router("/costs", supervision.costs_router)
 api.add_router("/overcharge-flags", supervision.flags_router)
+api.add_router("", institutions.router)

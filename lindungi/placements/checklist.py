@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.common.dates import add_months
+
 EXPIRING_SOON_DAYS = 30
 MEDICAL_VALIDITY_MONTHS = 3
 
@@ -87,15 +89,6 @@ class KindStatus:
     @property
     def usable(self) -> bool:
         return self.status in USABLE
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    return date(year, month, min(day.day, last_day))
 
 
 def default_valid_until(kind: str, issued_on: date, *, passport_expiry: date | None = None) -> date | None:

@@ -611,3 +611,45 @@ def reached_breakdown(*, to_state: str, start: dt.datetime, end: dt.datetime, by
             item[f"{name}_label"] = str((row[label] if label else row[code]) or "")
         out.append(item)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Skilled placements
+# ---------------------------------------------------------------------------------------------
+
+SKILLED_CHUNK = 500
+
+
+def skilled_placement_ids(placements: QuerySet | None = None, *, on: date | None = None) -> set[int]:
+    """The ids of ``placements`` (default: every placement) that are *skilled*: the worker held a
+    valid competency certificate for the placement's occupation, issued by an institution in good
+    standing on its issue date (``institutions.selectors.competency_holders``).
+
+    Held when? With ``on``: on that day, for every placement. Without it: at departure (the first
+    transition to ``departed``) for placements that departed, today for the others. Statistics count
+    the share of skilled placements with ``skilled_share``. Unscoped: callers pass a scoped queryset."""
+    from lindungi.institutions.selectors import competency_holders
+
+    rows = list((Placement.objects.all() if placements is None else placements)
+                .order_by().values_list("pk", "person_id", "occupation_id"))
+    skilled: set[int] = set()
+    for start in range(0, len(rows), SKILLED_CHUNK):
+        chunk = rows[start:start + SKILLED_CHUNK]
+        departed: dict[int, date] = {}
+        if on is None:
+            for placement_id, at in (PlacementTransition.objects
+                                     .filter(placement_id__in=[r[0] for r in chunk],
+                                             to_state=states.PlacementState.DEPARTED)
+                                     .order_by("at").values_list("placement_id", "at")):
+                departed.setdefault(placement_id, timezone.localdate(at))
+        default_day = on or today()
+        skilled |= competency_holders((pk, person_id, occupation_id, departed.get(pk, default_day))
+                                      for pk, person_id, occupation_id in chunk)
+    return skilled
+
+
+def skilled_share(placements: QuerySet, *, on: date | None = None) -> dict:
+    """``{"skilled": n, "total": n, "share": 0..1 or None}`` of ``placements`` (see ``skilled_placement_ids``)."""
+    total = placements.count()
+    skilled = len(skilled_placement_ids(placements, on=on))
+    return {"skilled": skilled, "total": total, "share": (skilled / total) if total else None}

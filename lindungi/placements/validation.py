@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
 from lindungi.common.errors import Conflict, ValidationFailed
-from lindungi.common.inputs import clean_text, date_field, is_public_id, raise_if_errors
+from lindungi.common.inputs import add_error, clean_text, date_field, is_public_id, raise_if_errors
+from lindungi.institutions import selectors as institution_selectors
 from lindungi.placements.checklist import ChecklistKind, default_valid_until
 from lindungi.placements.models import JobOrder, Placement, Scheme, Sector, Sip2mi
 from lindungi.reference.models import Country, Occupation, OrgUnit
@@ -57,6 +58,18 @@ class Lookup:
 
     def person_visible(self, person: Person) -> bool:
         return Person.objects.visible_to(self.actor).filter(pk=person.pk).exists()
+
+    def institution(self, public_id):
+        return institution_selectors.institution_by_public_id(public_id)
+
+    def certificate_of(self, person_id: int, public_id):
+        return institution_selectors.certificate_of(person_id, public_id)
+
+    def medical_result_of(self, person_id: int, public_id):
+        return institution_selectors.medical_result_of(person_id, public_id)
+
+    def institution_standing(self, institution, day):
+        return institution_selectors.institution_standing_on(institution, day)
 
     def passport_of(self, person_id: int, number: str) -> Passport | None:
         """The person's passport with this number, or their current one when no number is given."""
@@ -217,13 +230,15 @@ def clean_checklist_item(kind: str, data: dict[str, Any], *, person_id: int, loo
     the Perwakilan; a BPJS membership must cover JKK and JKM; a medical certificate must be a "fit"
     result (an unfit result is the ``failed_medical`` step)."""
     errors: dict[str, list[str]] = {}
-    reference = clean_text(data.get("reference_number"))[:120]
-    issued_on = date_field(data.get("issued_on"), "issued_on", errors, required=kind != ChecklistKind.PASSPORT)
-    valid_until = date_field(data.get("valid_until"), "valid_until", errors)
     details = data.get("details") or {}
     if not isinstance(details, dict):
         errors["details"] = [_("Must be an object.")]
         details = {}
+    evidence = Evidence(kind, details, person_id=person_id, lookup=lookup, errors=errors)
+    reference = clean_text(data.get("reference_number"))[:120] or evidence.reference_number
+    issued_on = date_field(data.get("issued_on") or evidence.issued_on, "issued_on", errors,
+                           required=kind != ChecklistKind.PASSPORT)
+    valid_until = date_field(data.get("valid_until") or evidence.valid_until, "valid_until", errors)
     if issued_on and issued_on > timezone.localdate():
         errors["issued_on"] = [_("The date cannot be in the future.")]
     if kind == ChecklistKind.PLACEMENT_AGREEMENT and not clean_text(details.get("witnessed_by")):
@@ -245,7 +260,9 @@ def clean_checklist_item(kind: str, data: dict[str, Any], *, person_id: int, loo
             reference = passport.number
             issued_on = issued_on or passport.issue_date
             valid_until = passport.expiry_date
+    evidence.check_standing(issued_on)
     raise_if_errors(errors)
+    details = evidence.details
     if valid_until is None:
         valid_until = default_valid_until(kind, issued_on)
     if valid_until is not None and valid_until < issued_on:
@@ -254,9 +271,102 @@ def clean_checklist_item(kind: str, data: dict[str, Any], *, person_id: int, loo
             "details": details}
 
 
+# Checklist kinds an institution of the register stands behind, and which kinds of institution may.
+EVIDENCE_INSTITUTION_KINDS = {
+    ChecklistKind.MEDICAL_FITNESS: frozenset({"medical_centre"}),
+    ChecklistKind.COMPETENCY_CERTIFICATE: frozenset({"certification_body"}),
+}
+
+
+class Evidence:
+    """What a checklist item names as its evidence in ``details``: an institution of the register
+    (``details.institution``), or a record of the person's that names one (``details.certificate``
+    for a competency certificate, ``details.medical_result`` for a medical fitness certificate).
+
+    Such an item is accepted only if the institution was in good standing on the item's date
+    (``check_standing``). An item naming none is accepted as before (historical records, files from
+    other systems): the register did not exist when they were issued, and no scheme requires it yet.
+    The record fills what the officer left empty (number, issue date, validity)."""
+
+    def __init__(self, kind: str, details: dict, *, person_id: int, lookup: Lookup, errors: dict):
+        self.kind, self.errors, self.lookup = kind, errors, lookup
+        self.details = dict(details)
+        self.institution = None
+        self.reference_number, self.issued_on, self.valid_until = "", None, None
+        named = [key for key in ("institution", "certificate", "medical_result") if details.get(key) not in (None, "")]
+        if not named:
+            return
+        allowed = EVIDENCE_INSTITUTION_KINDS.get(kind)
+        if allowed is None:
+            for key in named:
+                add_error(errors, f"details.{key}", _("Only a medical fitness certificate or a competency "
+                                                      "certificate names an institution."))
+            return
+        if details.get("certificate") not in (None, ""):
+            self._certificate(details["certificate"], person_id)
+        if details.get("medical_result") not in (None, ""):
+            self._medical_result(details["medical_result"], person_id)
+        if details.get("institution") not in (None, ""):
+            institution = lookup.institution(details["institution"])
+            if institution is None:
+                add_error(errors, "details.institution", _("Unknown institution."))
+            elif self.institution is not None and institution.pk != self.institution.pk:
+                add_error(errors, "details.institution", _("Not the institution of the named record."))
+            else:
+                self.institution = institution
+        if self.institution is not None and self.institution.kind not in allowed:
+            add_error(errors, "details.institution", _("This institution cannot issue this document."))
+            self.institution = None
+        if self.institution is not None:
+            self.details["institution"] = str(self.institution.public_id)
+            self.details["institution_name"] = self.institution.name
+
+    def _certificate(self, public_id, person_id: int) -> None:
+        certificate = self.lookup.certificate_of(person_id, public_id)
+        if self.kind != ChecklistKind.COMPETENCY_CERTIFICATE:
+            add_error(self.errors, "details.certificate", _("Only a competency certificate item names a certificate."))
+        elif certificate is None:
+            add_error(self.errors, "details.certificate", _("No such certificate is on the person's record."))
+        elif certificate.kind != "competency":
+            add_error(self.errors, "details.certificate", _("Not a competency certificate."))
+        else:
+            self.institution = certificate.institution
+            self.details["certificate"] = str(certificate.public_id)
+            self.reference_number, self.issued_on = certificate.number, certificate.issued_on
+            self.valid_until = certificate.expires_on
+
+    def _medical_result(self, public_id, person_id: int) -> None:
+        result = self.lookup.medical_result_of(person_id, public_id)
+        if self.kind != ChecklistKind.MEDICAL_FITNESS:
+            add_error(self.errors, "details.medical_result", _("Only a medical fitness item names a medical result."))
+        elif result is None:
+            add_error(self.errors, "details.medical_result", _("No such medical result is on the person's record."))
+        elif result.result != "fit":
+            add_error(self.errors, "details.medical_result", _("Only a 'fit' result is recorded here; an unfit "
+                                                               "result ends the placement (failed medical)."))
+        else:
+            self.institution = result.institution
+            self.details["medical_result"] = str(result.public_id)
+            self.details["result"] = "fit"
+            self.reference_number, self.issued_on = result.reference_number, result.examined_on
+            self.valid_until = result.valid_until
+
+    def check_standing(self, day) -> None:
+        """Refuse (``details.institution``) when the institution was not in good standing on ``day``."""
+        if self.institution is None or day is None:
+            return
+        standing = self.lookup.institution_standing(self.institution, day)
+        if not standing.good:
+            add_error(self.errors, "details.institution",
+                      institution_selectors.standing_refusal(self.institution, standing))
+
+
 def checklist_changes(values: dict[str, Any]) -> dict:
     """The audit changes of a recorded checklist item (``placement.checklist_recorded``)."""
     valid_until = values["valid_until"]
-    return {values["kind"]: [None, {"reference_number": values["reference_number"],
-                                    "issued_on": values["issued_on"].isoformat(),
-                                    "valid_until": valid_until.isoformat() if valid_until else None}]}
+    recorded = {"reference_number": values["reference_number"], "issued_on": values["issued_on"].isoformat(),
+                "valid_until": valid_until.isoformat() if valid_until else None}
+    for key in ("institution", "certificate", "medical_result"):
+        if values["details"].get(key):
+            recorded[key] = values["details"][key]
+    return {values["kind"]: [None, recorded]}

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from lindungi.common.errors import DomainError, NotFound, PermissionDenied
@@ -117,4 +119,24 @@ def push_search_url(request, response):
     """After an htmx search, show the results' address (``?search=<key>``) in the address bar."""
     if request.htmx and "search" in request.GET:
         response["HX-Push-Url"] = request.get_full_path()
+    return response
+
+
+def int_param(request, name: str, default: int) -> int:
+    """A whole-number query parameter; empty gives ``default``, anything else not a number 0 (which
+    ``paginate()`` then refuses with a field message)."""
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return 0
+
+
+def partial_or_full(request, full: str, partial: str, context: dict, status: int = 200):
+    """htmx requests get only the results fragment; history restores and normal requests the page."""
+    template = partial if request.htmx and not request.htmx.history_restore_request else full
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
     return response

@@ -179,6 +179,12 @@ def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_j
     foreign = agency_services.foreign_party_create(
         actor=admin_user, role="employer", legal_type="legal_entity", name="Matrix Employer Sdn Bhd",
         country_iso2="MY", address="Penang", registration_number="M-1", via="test")
+    from lindungi.institutions import services as institution_services
+
+    institutions = {scope: institution_services.institution_create(actor=admin_user, data={
+        "name": f"Klinik Matrix {scope}", "kind": "medical_centre", "registration_number": f"M-{scope}",
+        "regency": region.code, "valid_from": "2024-01-01"}, via="test")
+        for scope, region in (("in", regency), ("out", other_regency))}
     batch = import_services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes(mixed_rows())))
     export = export_services.export_request(actor=admin_user, filters={"q": "zzz"}, via="test")
     from lindungi.statistics.publication import edition_release
@@ -190,8 +196,10 @@ def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_j
               "public_id_foreign-parties": foreign.public_id}
     scopes = {
         "in": {**common, "persons": person_in, "agencies": agency, "placements": placement_in, "job-orders": job_in,
+               "institutions": institutions["in"],
                "permit_id": permit_in.public_id, "candidate_id": candidates["in"].pk},
         "out": {**common, "persons": person_out, "agencies": other_agency, "placements": placement_out,
+                "institutions": institutions["out"],
                 "job-orders": job_out, "permit_id": permit_out.public_id, "candidate_id": candidates["out"].pk},
     }
     world = {"users": users, "scopes": scopes}
@@ -289,7 +297,8 @@ def _cases_departures_returns(world, *, make_user, make_person, make_placement, 
 
 
 FAMILIES = ("persons", "agencies", "placements", "job-orders", "imports", "exports", "foreign-parties", "cases",
-            "returns", "departure-checks", "checks", "interceptions", "watchlist", "costs", "overcharge-flags")
+            "returns", "departure-checks", "checks", "interceptions", "watchlist", "costs", "overcharge-flags",
+            "institutions")
 
 
 def values_for(world, scope: str, route: str) -> dict:

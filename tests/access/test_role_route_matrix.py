@@ -343,7 +343,46 @@ EXPECTED: dict[str, dict] = {'DELETE /api/v1/auth/token/{token_id}': {'DELETE': 
                                   'POST': {'in': '302 422 403 422 403 403 403', 'out': '302 422 403 404 403 403 403'}},
  'web:overcharge-flag-list': {'GET': '302 200 200 200 403 403 403'},
  'web:person-costs': {'GET': {'in': '302 200 200 200 200 403 403', 'out': '302 200 200 404 404 403 403'},
-                      'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}}}
+                      'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}},
+ # Supporting institutions: every staff role but checkpoints and partners reads the register; administrators
+ # write it, unit officers only for institutions in their unit's regencies (403 elsewhere). A person's
+ # training, certificates and medical results follow the person (registry scope, 404 outside it).
+ 'GET /api/v1/institutions': {'GET': '401 200 200 200 200 403 403'},
+ 'POST /api/v1/institutions': {'POST': '401 422 403 422 403 403 403'},
+ 'GET /api/v1/institutions/{public_id}': {'GET': {'in': '401 200 200 200 200 403 403',
+                                                  'out': '401 200 200 200 200 403 403'}},
+ 'PATCH /api/v1/institutions/{public_id}': {'PATCH': {'in': '401 200 403 200 403 403 403',
+                                                      'out': '401 200 403 403 403 403 403'}},
+ 'POST /api/v1/institutions/{public_id}/suspend': {'POST': {'in': '401 200 403 200 403 403 403',
+                                                            'out': '401 200 403 403 403 403 403'}},
+ 'POST /api/v1/institutions/{public_id}/reinstate': {'POST': {'in': '401 409 403 409 403 403 403',
+                                                              'out': '401 409 403 403 403 403 403'}},
+ 'POST /api/v1/institutions/{public_id}/revoke': {'POST': {'in': '401 200 403 200 403 403 403',
+                                                           'out': '401 200 403 403 403 403 403'}},
+ 'GET /api/v1/persons/{public_id}/trainings': {'GET': {'in': '401 200 200 200 200 404 404',
+                                                       'out': '401 200 200 404 404 404 404'}},
+ 'POST /api/v1/persons/{public_id}/trainings': {'POST': {'in': '401 422 403 422 422 403 403',
+                                                         'out': '401 422 403 404 404 403 403'}},
+ 'GET /api/v1/persons/{public_id}/certificates': {'GET': {'in': '401 200 200 200 200 404 404',
+                                                          'out': '401 200 200 404 404 404 404'}},
+ 'POST /api/v1/persons/{public_id}/certificates': {'POST': {'in': '401 422 403 422 422 403 403',
+                                                            'out': '401 422 403 404 404 403 403'}},
+ 'GET /api/v1/persons/{public_id}/medical-results': {'GET': {'in': '401 200 200 200 200 404 404',
+                                                             'out': '401 200 200 404 404 404 404'}},
+ 'POST /api/v1/persons/{public_id}/medical-results': {'POST': {'in': '401 422 403 422 422 403 403',
+                                                               'out': '401 422 403 404 404 403 403'}},
+ 'web:institution-list': {'GET': '302 200 200 200 200 403 403'},
+ 'web:institution-create': {'GET': '302 200 403 200 403 403 403', 'POST': '302 400 403 400 403 403 403'},
+ 'web:institution-detail': {'GET': {'in': '302 200 200 200 200 403 403', 'out': '302 200 200 200 200 403 403'}},
+ 'web:institution-edit': {'GET': {'in': '302 200 403 200 403 403 403', 'out': '302 200 403 403 403 403 403'},
+                          'POST': {'in': '302 400 403 400 403 403 403', 'out': '302 400 403 403 403 403 403'}},
+ 'web:institution-suspend': {'POST': {'in': '302 400 403 400 403 403 403', 'out': '302 400 403 403 403 403 403'}},
+ 'web:institution-reinstate': {'POST': {'in': '302 400 403 400 403 403 403', 'out': '302 400 403 403 403 403 403'}},
+ 'web:institution-revoke': {'POST': {'in': '302 400 403 400 403 403 403', 'out': '302 400 403 403 403 403 403'}},
+ 'web:person-skills': {'GET': {'in': '302 200 200 200 200 404 404', 'out': '302 200 200 404 404 404 404'}},
+ 'web:person-training-add': {'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}},
+ 'web:person-certificate-add': {'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}},
+ 'web:person-medical-add': {'POST': {'in': '302 422 403 422 422 403 403', 'out': '302 422 403 404 404 403 403'}}}
 
 
 @pytest.fixture

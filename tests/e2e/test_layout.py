@@ -62,6 +62,11 @@ PAGES = [
     Page("agency-create", (ADMIN,)),
     Page("agency-detail", (ADMIN, P3MI), {"public_id": "agency"}),
     Page("agency-edit", (ADMIN,), {"public_id": "agency"}),
+    Page("institution-list", (ADMIN, OFFICER, P3MI)),
+    Page("institution-create", (ADMIN, OFFICER)),
+    Page("institution-detail", (ADMIN, OFFICER, P3MI), {"public_id": "institution"}),
+    Page("institution-edit", (ADMIN,), {"public_id": "institution"}),
+    Page("person-skills", (OFFICER, P3MI), {"public_id": "person"}),
     Page("foreign-party-list", (ADMIN,)),
     Page("foreign-party-create", (ADMIN,)),
     Page("foreign-party-edit", (ADMIN,), {"public_id": "employer"}),
@@ -114,6 +119,8 @@ NOT_PAGES = {
     "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
     "edition-release", "target-set",  # posts
     "cost-confirm", "cost-receipt",  # a post, a download
+    "institution-suspend", "institution-reinstate", "institution-revoke",  # posts
+    "person-training-add", "person-certificate-add", "person-medical-add",  # posts
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -184,6 +191,24 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
         "route": "CGK – KUL – PNH", "transit_countries": ["MY"],
         "suspected_recruiter": "Bang Jago (sponsor)", "outcome": "handed_to_bp2mi"})[0]
     case = make_case()
+    from lindungi.institutions import services as institutions
+
+    clinic = institutions.institution_create(actor=admin_user, data={
+        "name": "Klinik Utama Sehat Sentosa Medika Bogor", "kind": "medical_centre",
+        "registration_number": "SK-3201-77", "regency": "3201", "valid_from": "2024-01-01",
+        "accreditation_grade": "Paripurna",
+        "accreditation_body": "KARS"})
+    lsp = institutions.institution_create(actor=admin_user, data={
+        "name": "LSP Perawat Lansia Indonesia", "kind": "certification_body", "registration_number": "BNSP-LSP-901",
+        "regency": "3201", "valid_from": "2024-01-01"})
+    institutions.institution_suspend(actor=admin_user, public_id=lsp.public_id, suspended_from="2025-01-01",
+                                     suspended_until="2025-02-01", decree_number="KEP.2/BNSP/2025", reason="Audit")
+    institutions.medical_result_record(actor=admin_user, public_id=person.public_id, data={
+        "institution": str(clinic.public_id), "examined_on": TODAY - dt.timedelta(days=3), "result": "fit",
+        "reference_number": "MCU/2026/0001"})
+    institutions.certificate_record(actor=admin_user, public_id=person.public_id, data={
+        "institution": str(lsp.public_id), "kind": "competency", "number": "LSP-901-0001", "occupation": "5322",
+        "title": "Caregiver (SKKNI)", "level": "II", "issued_on": TODAY - dt.timedelta(days=30)})
     from lindungi.statistics.publication import edition_release
 
     edition = edition_release(actor=admin_user, year=TODAY.year - 1, month=12)
@@ -196,7 +221,8 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
                            ready=ready.public_id, check=check.public_id, watch=watch.public_id,
                            interception=interception.public_id, case=case.public_id, person=person.public_id,
                            placement=placement.public_id, job_order=job_order.public_id,
-                           agency=agency.public_id, employer=foreign_employer.public_id, batch=batch.public_id,
+                           agency=agency.public_id, institution=lsp.public_id,
+                           employer=foreign_employer.public_id, batch=batch.public_id,
                            export=export.public_id, officer_id=unit_officer.pk,
                            candidate=DuplicateCandidate.objects.order_by("pk").first().pk)
 

@@ -92,3 +92,15 @@ def test_seed_demo_costs(db):
     assert ExchangeRate.objects.filter(currency="HKD").exists()
     results = Counter(CostEntry.objects.values_list("check_result", flat=True))
     assert results["over"] and OverchargeFlag.objects.count() == results["over"], results
+
+
+def test_seed_demo_institutions(db):
+    from lindungi.institutions.models import Certificate, Institution, InstitutionStatusChange, MedicalResult
+
+    out = io.StringIO()
+    call_command("seed_demo", persons=60, stdout=out, stderr=io.StringIO())
+    assert "Demo supporting institutions" in out.getvalue()
+    assert Institution.objects.count() >= 8
+    assert Institution.objects.filter(status="revoked").exists()
+    assert InstitutionStatusChange.objects.filter(status="suspended", effective_until__isnull=False).exists()
+    assert Certificate.objects.filter(kind="competency").exists() and MedicalResult.objects.exists()

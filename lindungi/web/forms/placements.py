@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import ForeignParty
+from lindungi.institutions import selectors as institution_selectors
 from lindungi.placements.checklist import ChecklistKind
 from lindungi.placements.models import JobOrder
 from lindungi.placements.states import PlacementState
+from lindungi.placements.validation import EVIDENCE_INSTITUTION_KINDS
 from lindungi.web.choices import (
     BLANK,
     agency_choices,
@@ -233,6 +235,9 @@ class ChecklistForm(forms.Form):
                                    max_length=150)
     verified_on = _date_field(gettext_lazy("Verified by the Perwakilan RI on"))
     sarkes = forms.CharField(label=gettext_lazy("Health facility (sarkes)"), required=False, max_length=150)
+    institution = forms.ChoiceField(
+        label=gettext_lazy("Institution in the register"), required=False,
+        help_text=gettext_lazy("Accepted only if it was in good standing on the document's date"))
     programmes = forms.MultipleChoiceField(
         label=gettext_lazy("Programmes"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[("jkk", gettext_lazy("JKK (work accident)")), ("jkm", gettext_lazy("JKM (death)")),
@@ -245,12 +250,13 @@ class ChecklistForm(forms.Form):
             ("reference_number", "issued_on", "witnessed_by"), ("issued_on", "witnessed_by"),
             {"reference_number": gettext_lazy("Agreement number"), "issued_on": gettext_lazy("Signed on")}, {}),
         ChecklistKind.MEDICAL_FITNESS: (
-            ("reference_number", "issued_on", "valid_until", "sarkes"), ("issued_on",),
+            ("reference_number", "issued_on", "valid_until", "institution", "sarkes"), ("issued_on",),
             {"reference_number": gettext_lazy("Certificate number"), "issued_on": gettext_lazy("Examined on")},
             {"valid_until": gettext_lazy("Empty: 3 months from the examination")}),
         ChecklistKind.COMPETENCY_CERTIFICATE: (
-            ("reference_number", "issued_on", "valid_until"), ("issued_on",),
-            {"reference_number": gettext_lazy("Certificate number")}, {}),
+            ("reference_number", "issued_on", "valid_until", "institution"), ("issued_on",),
+            {"reference_number": gettext_lazy("Certificate number"),
+             "institution": gettext_lazy("Certification body (LSP)")}, {}),
         ChecklistKind.PASSPORT: (
             ("reference_number",), (),
             {"reference_number": gettext_lazy("Passport number")},
@@ -275,7 +281,7 @@ class ChecklistForm(forms.Form):
             ("reference_number", "issued_on", "valid_until"), ("issued_on",),
             {"reference_number": gettext_lazy("E-PMI card number")}, {}),
     }
-    DETAIL_FIELDS = ("witnessed_by", "verified_on", "sarkes", "programmes")
+    DETAIL_FIELDS = ("witnessed_by", "verified_on", "sarkes", "programmes", "institution")
 
     def __init__(self, data=None, *args, kind: str = "", **kwargs):
         if data is not None and not kind:
@@ -298,6 +304,9 @@ class ChecklistForm(forms.Form):
                 field.label = labels[name]
             if name in helps:
                 field.help_text = helps[name]
+        if "institution" in self.fields:
+            kinds = EVIDENCE_INSTITUTION_KINDS[kind]
+            self.fields["institution"].choices = [("", "—"), *institution_selectors.institution_choices(kinds)]
 
     @property
     def kind_label(self) -> str:
@@ -316,6 +325,8 @@ class ChecklistForm(forms.Form):
             details["verified_on"] = data["verified_on"].isoformat()
         if data.get("sarkes"):
             details["sarkes"] = data["sarkes"]
+        if data.get("institution"):
+            details["institution"] = data["institution"]
         if "programmes" in self.fields:
             details["programmes"] = list(data.get("programmes") or [])
         return {"reference_number": data.get("reference_number", ""), "issued_on": data.get("issued_on"),

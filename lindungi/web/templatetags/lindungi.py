@@ -22,6 +22,7 @@ NAV = [
     ("web:statistics", gettext_noop("Statistics"), "statistics.view"),
     ("web:job-order-list", gettext_noop("Job orders"), "job_order.view"),
     ("web:agency-list", gettext_noop("P3MI"), "agency.view"),
+    ("web:institution-list", gettext_noop("Institutions"), "institution.view"),
     ("web:import-list", gettext_noop("Imports"), "import.run"),
     ("web:export-list", gettext_noop("Exports"), "person.export"),
     ("web:departure-desk", gettext_noop("Checkpoint desk"), "departure.check"),

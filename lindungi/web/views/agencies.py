@@ -18,7 +18,6 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +30,8 @@ from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.common.pagination import Page
 from lindungi.web import choices
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
+from lindungi.web.helpers import int_param as _int_param
+from lindungi.web.helpers import partial_or_full as _partial_or_full
 
 VIA = "web"
 
@@ -59,26 +60,8 @@ def _require_perm(user, perm: str) -> None:
         raise DjangoPermissionDenied(_("You do not have permission to do this."))
 
 
-def _int_param(request, name: str, default: int) -> int:
-    raw = request.GET.get(name, "")
-    if raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        return 0  # refused by paginate() with a field message
-
-
 def _lang() -> str:
     return "id" if (translation.get_language() or "id").lower().startswith("id") else "en"
-
-
-def _partial_or_full(request, full: str, partial: str, context: dict, status: int = 200):
-    """htmx requests get only the results fragment; history restores and normal requests the page."""
-    template = partial if request.htmx and not request.htmx.history_restore_request else full
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 # ---------------------------------------------------------------------------------------------

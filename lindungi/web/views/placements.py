@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -67,6 +66,8 @@ from lindungi.web.helpers import (
     search_params,
     search_remember,
 )
+from lindungi.web.helpers import int_param as _int_param
+from lindungi.web.helpers import partial_or_full as _partial_or_full
 
 VIA = "web"
 PAGE_SIZE = 25
@@ -108,26 +109,9 @@ STEP_ACTIONS = {
 OTHER_STEPS = SIDE_EXITS | {PlacementState.REPATRIATED, PlacementState.DEPORTED, PlacementState.DECEASED}
 
 
-def _int_param(request, name: str, default: int) -> int:
-    raw = request.GET.get(name, "")
-    if raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        return 0  # refused by paginate() with a field message
-
-
 def _require_perm(user, perm: str, message: str = "") -> None:
     if not user.has_role_perm(perm):
         raise DjangoPermissionDenied(message or _("You are not allowed to do this."))
-
-
-def _partial_or_full(request, full: str, partial: str, context: dict, status: int = 200):
-    template = partial if request.htmx and not request.htmx.history_restore_request else full
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 def _reraise_access(exc: DomainError) -> None:
@@ -406,7 +390,8 @@ def placement_edit(request, public_id):
 
 
 _CHECKLIST_ALIASES = {"details.witnessed_by": "witnessed_by", "details.verified_on": "verified_on",
-                      "details.programmes": "programmes", "details.sarkes": "sarkes"}
+                      "details.programmes": "programmes", "details.sarkes": "sarkes",
+                      "details.institution": "institution"}
 
 
 @login_required

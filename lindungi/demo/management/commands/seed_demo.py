@@ -16,6 +16,7 @@ from lindungi.demo.cases import seed_arrivals, seed_cases
 from lindungi.demo.costs import seed_costs
 from lindungi.demo.departures import seed_departures
 from lindungi.demo.generator import COLUMNS, PersonRowGenerator
+from lindungi.demo.institutions import seed_institutions
 from lindungi.demo.placements import seed_placements
 from lindungi.demo.seed import DEMO_PASSWORD, bootstrap_admin, ensure_users, seed_agencies
 from lindungi.placements.models import Placement
@@ -94,6 +95,8 @@ class Command(BaseCommand):
             states = seed_placements(admin=admin, share=min(1.0, opts["placement_share"]), rng=rng,
                                      stdout=self.stdout, stderr=self.stderr)
         departures = seed_departures(admin=admin, rng=rng)
+        skills = seed_institutions(admin=admin, rng=rng)
+        self.stdout.write(f"Demo supporting institutions and records: {skills}.")
         self._protection(admin, rng, persons=total)
         summary = ", ".join(f"{state} {count:,}" for state, count in states.most_common())
         self.stdout.write(self.style.SUCCESS(
