@@ -144,6 +144,53 @@ def realisation_for(actor, *, year=None, unit: str = "") -> dict:
     return {"year": year, "unit": scope_unit, "rows": rows}
 
 
+@dataclass
+class ReportRow:
+    indicator: Indicator
+    name: str
+    target: int | None  # the year's target in force (revised over planned)
+    month: int  # realisation in the report's month
+    to_date: int  # realisation from 1 January to the end of the report's month
+    achievement: Decimal | None  # to_date as a percentage of the year's target
+
+
+@reporting
+def monthly_report_for(actor, *, year=None, month=None, unit: str = "") -> dict:
+    """The monthly performance report of one unit (or the nation): per indicator, the year's target,
+    the month's realisation, the realisation from January to the end of the month and the
+    achievement so far. The month must have begun."""
+    errors: dict = {}
+    today = timezone.localdate()
+    year = clean_year(year, errors)
+    month = int_field(month, "month", errors, minimum=1, maximum=12, default=today.month if year == today.year else 12)
+    raise_if_errors(errors)
+    if (year, month) > (today.year, today.month):
+        add_error(errors, "month", _("The month has not begun yet."))
+        raise_if_errors(errors)
+    scope_unit = unit_for(actor, unit)
+    holder = scope_unit or national_unit()
+    targets = effective_targets(year=year, unit_ids=[holder.pk] if holder else [])
+    rows = []
+    for indicator in indicators():
+        by_month = [realisation.count(indicator, period=realisation.Period(year=year, month=m), unit=scope_unit)
+                    for m in range(1, month + 1)]
+        target = targets.get((indicator.pk, holder.pk)) if holder else None
+        rows.append(ReportRow(
+            indicator=indicator, name=indicator_name(indicator), target=target.value if target else None,
+            month=by_month[-1], to_date=sum(by_month),
+            achievement=achievement(sum(by_month), target.value if target else None)))
+    return {"year": year, "month": month, "unit": scope_unit, "rows": rows, "generated_at": timezone.now()}
+
+
+def monthly_report_table(report: dict) -> tuple[list[str], list[list]]:
+    """The report as a header and rows of plain values (for XLSX, CSV and the PDF's table)."""
+    headers = [_("Code"), _("Indicator"), _("Target %(year)s") % {"year": report["year"]},
+               _("Realisation in the month"), _("Realisation to date"), _("Achievement to date (%)")]
+    rows = [[r.indicator.code, r.name, r.target, r.month, r.to_date,
+             float(r.achievement) if r.achievement is not None else None] for r in report["rows"]]
+    return headers, rows
+
+
 def children_of(unit: OrgUnit) -> QuerySet:
     """The units a target of ``unit`` is split among: its children, and for headquarters also the
     units without a parent."""

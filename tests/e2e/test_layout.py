@@ -118,6 +118,7 @@ NOT_PAGES = {
     "departures", "departure-desk-sw", "departure-check-depart",  # a redirect, the desk's service worker, a post
     "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
     "edition-release", "target-set",  # posts
+    "statistics-report",  # a PDF or XLSX download
     "cost-confirm", "cost-receipt",  # a post, a download
     "institution-suspend", "institution-reinstate", "institution-revoke",  # posts
     "person-training-add", "person-certificate-add", "person-medical-add",  # posts

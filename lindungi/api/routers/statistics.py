@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from lindungi.api.schemas import ERRORS, InputSchema, coded
-from lindungi.statistics import publication, selectors, services
+from lindungi.statistics import publication, reports, selectors, services
 from lindungi.statistics.models import Measure, Rule, TargetVersion
 
 router = Router(tags=["statistics"])
@@ -118,6 +118,63 @@ def statistics_realisation(request, query: Query[RealisationQuery]):
     return selectors.realisation_for(request.user, year=query.year, unit=query.unit)
 
 
+class MonthlyReportRowOut(Schema):
+    indicator: str
+    name: str
+    target: int | None = Field(None, description="the year's target in force (revised over planned)")
+    month: int = Field(..., description="realisation in the month")
+    to_date: int = Field(..., description="realisation from 1 January to the end of the month")
+    achievement: Decimal | None = Field(None, description="to_date as a percentage of the year's target")
+
+    @staticmethod
+    def resolve_indicator(obj):
+        return obj.indicator.code
+
+
+class MonthlyReportOut(Schema):
+    year: int
+    month: int
+    unit: str | None = Field(None, description="unit code; null for the nation")
+    rows: list[MonthlyReportRowOut]
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj["unit"].code if obj["unit"] else None
+
+
+class MonthlyReportQuery(InputSchema):
+    year: int | None = None
+    month: int | None = Field(None, description="1–12; default: this month (this year) or December")
+    unit: str = ""
+    format: Literal["json", "pdf", "xlsx"] = "json"
+
+
+FILE_TYPES = {"pdf": "application/pdf",
+              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _file(content: bytes, kind: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FILE_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/monthly-report", response={200: MonthlyReportOut, **ERRORS}, operation_id="statistics_monthly_report",
+            openapi_extra={"responses": {200: {"content": {
+                FILE_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}},
+                FILE_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
+def statistics_monthly_report(request, query: Query[MonthlyReportQuery]):
+    """The monthly performance report of a unit (or the nation): per indicator the year's target,
+    the month's realisation, the realisation to date and the achievement so far. `format=pdf` gives
+    the printable report with its chart, `format=xlsx` the table as a workbook."""
+    report = selectors.monthly_report_for(request.user, year=query.year, month=query.month, unit=query.unit)
+    if query.format == "pdf":
+        return _file(reports.monthly_report_pdf(report), "pdf", reports.monthly_report_name(report, "pdf"))
+    if query.format == "xlsx":
+        return _file(reports.monthly_report_xlsx(report), "xlsx", reports.monthly_report_name(report, "xlsx"))
+    return report
+
+
 @router.get("/targets", response={200: list[TargetOut], **ERRORS}, operation_id="statistics_targets")
 def statistics_targets(request, query: Query[TargetQuery]):
     """Every target of the year you may read, every version."""
@@ -161,19 +218,24 @@ class PublicTableOut(Schema):
 class PublicQuery(InputSchema):
     year: int | None = None
     by: coded(selectors.PUBLIC_BREAKDOWNS) = "province"
-    format: Literal["json", "csv"] = "json"
+    format: Literal["json", "csv", "xlsx"] = "json"
 
 
 @public_router.get("/placements", auth=None, response={200: PublicTableOut, **ERRORS},
                    operation_id="public_statistics_placements",
-                   openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}})
+                   openapi_extra={"responses": {200: {"content": {
+                       "text/csv": {"schema": {"type": "string"}},
+                       FILE_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
 def public_statistics_placements(request, query: Query[PublicQuery]):
     """**No login.** Departures of the year (placements that passed the exit check) by province,
     regency, country, scheme, sex, sector, occupation, education or month, as JSON or CSV
-    (`format=csv`). Below province level (`regency`) counts under 10 are suppressed, with enough other
-    cells that none can be worked out from the totals; a suppressed count is `null` (an empty cell in
-    CSV)."""
+    (`format=csv`) or XLSX (`format=xlsx`). Below province level (`regency`) counts under 10 are
+    suppressed, with enough other cells that none can be worked out from the totals; a suppressed count
+    is `null` (an empty cell in CSV and XLSX)."""
     table = selectors.public_placements(year=query.year, by=query.by)
+    if query.format == "xlsx":
+        return _file(reports.public_table_xlsx(table, title=f"{table['by']} {table['year']}"), "xlsx",
+                     f"penempatan-{table['year']}-{table['by']}.xlsx")
     if query.format == "csv":
         out = io.StringIO()
         csv.writer(out).writerows(selectors.public_csv_rows(table))

@@ -2,18 +2,21 @@
 year, with the records behind each figure) and the public open-data page. Thin: forms parse,
 ``lindungi.statistics.selectors`` reads and scopes. Mirrors ``lindungi.api.routers.statistics``."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindungi.accounts.roles import NATIONAL_ROLES
 from lindungi.common.errors import ValidationFailed
-from lindungi.statistics import publication, selectors, services
+from lindungi.statistics import publication, reports, selectors, services
 from lindungi.statistics.perms import PUBLISH, STATISTICS_VIEW, TARGET_SET
 from lindungi.web.choices import indicator_choices, statistics_unit_choices, unit_choices
 from lindungi.web.forms.statistics import (
@@ -59,7 +62,10 @@ def _dashboard(request, data, *, target_form=None, status: int = 200):
         target_form = TargetForm(initial={"year": table["year"] if table else "",
                                           "unit": table["unit"].code if table and table["unit"] else "PUSAT"},
                                  indicators=indicator_choices(), units=unit_choices(), prefix="target")
+    today = timezone.localdate()
     context = {"form": form, "table": table, "rows": rows, "error": error, "can_set_targets": can_set,
+               "months": [(m, formats.date_format(dt.date(2000, m, 1), "F")) for m in range(1, 13)],
+               "report_month": today.month if not table or table["year"] == today.year else 12,
                "target_form": target_form, "year_value": _year_value(form, table)}
     return _partial_or_full(request, "web/statistics/dashboard.html", "web/statistics/_indicator_table.html",
                             context, status=status)
@@ -95,6 +101,35 @@ def target_set(request):
     return redirect(reverse("web:statistics") + "?" + urlencode(query))
 
 
+REPORT_FORMATS = {"pdf": ("application/pdf", reports.monthly_report_pdf),
+                  "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           reports.monthly_report_xlsx)}
+
+
+@login_required
+@domain_errors_to_http
+def monthly_report(request):
+    """The unit's monthly performance report as a file (PDF with its chart, or XLSX); a bad year,
+    month or unit goes back to the dashboard with the reason."""
+    actor = request.user
+    _require_perm(actor, STATISTICS_VIEW, _("You are not allowed to view statistics."))
+    kind = request.GET.get("format", "pdf")
+    if kind not in REPORT_FORMATS:
+        kind = "pdf"
+    try:
+        report = selectors.monthly_report_for(actor, year=request.GET.get("year"), month=request.GET.get("month"),
+                                              unit=request.GET.get("unit", ""))
+    except ValidationFailed as exc:
+        labels = {"year": _("Year"), "month": _("Month"), "unit": _("Unit")}
+        messages.error(request, "; ".join(f"{labels.get(field, field)}: {' '.join(errors)}"
+                                          for field, errors in exc.fields.items()) or exc.message)
+        return _dashboard(request, {k: v for k, v in request.GET.items() if k in ("year", "unit")}, status=400)
+    content_type, render_file = REPORT_FORMATS[kind]
+    response = HttpResponse(render_file(report), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{reports.monthly_report_name(report, kind)}"'
+    return response
+
+
 def public_statistics(request):
     form = PublicStatisticsForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -106,11 +141,13 @@ def public_statistics(request):
             table = selectors.public_placements(year=filters.get("year"), by=filters.get("by") or "province")
         except ValidationFailed:
             status = 400
-    csv_url = ""
+    csv_url = xlsx_url = ""
     if table:
-        csv_url = "/api/v1/public/statistics/placements?" + urlencode(
-            {"year": table["year"], "by": table["by"], "format": "csv"})
-    context = {"form": form, "table": table, "csv_url": csv_url, "year_value": _year_value(form, table),
+        query = {"year": table["year"], "by": table["by"]}
+        csv_url = "/api/v1/public/statistics/placements?" + urlencode({**query, "format": "csv"})
+        xlsx_url = "/api/v1/public/statistics/placements?" + urlencode({**query, "format": "xlsx"})
+    context = {"form": form, "table": table, "csv_url": csv_url, "xlsx_url": xlsx_url,
+               "year_value": _year_value(form, table),
                "breakdown": BREAKDOWN_LABELS.get(table["by"]) if table else ""}
     return _partial_or_full(request, "web/statistics/public.html", "web/statistics/_public_table.html", context,
                             status=status)
@@ -159,5 +196,6 @@ urlpatterns = [
     path("statistik/publikasi/<int:number>/", public_edition, name="public-edition"),
     path("statistik/", statistics_dashboard, name="statistics"),
     path("statistik/target/", target_set, name="target-set"),
+    path("statistik/laporan/", monthly_report, name="statistics-report"),
     path("statistik/publik/", public_statistics, name="public-statistics"),
 ]
