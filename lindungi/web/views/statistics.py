@@ -27,7 +27,8 @@ from lindungi.web.forms.statistics import (
     TargetForm,
 )
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http
-from lindungi.web.views.placements import _partial_or_full, _require_perm
+from lindungi.web.helpers import partial_or_full as _partial_or_full
+from lindungi.web.views.placements import _require_perm
 
 VIA = "web"
 
