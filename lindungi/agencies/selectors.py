@@ -299,3 +299,11 @@ def agency_export_table(actor, *, q: str = "", status: str = "", province_code: 
             yield row
 
     return header, rows(), count
+
+
+def agency_own_for(actor) -> Agency | None:
+    """The company of a P3MI staff member (one query, no history), for the dashboard; None for
+    everyone else."""
+    if not getattr(actor, "agency_id", None):
+        return None
+    return Agency.objects.visible_to(actor).filter(pk=actor.agency_id).first()

@@ -490,7 +490,7 @@ def sip2mi_choices_for(actor, *, on: date | None = None) -> list[Sip2mi]:
     visible = JobOrder.objects.visible_to(actor).filter(status=JobOrder.Status.VERIFIED).values("id")
     return list(Sip2mi.objects.filter(job_order_id__in=visible, status=Sip2mi.Status.ACTIVE, valid_from__lte=day,
                                       valid_until__gte=day)
-                .select_related("job_order", "job_order__employer", "job_order__country")
+                .select_related("job_order", "job_order__employer", "job_order__country", "job_order__agency")
                 .order_by("job_order__position_title", "job_order_id", "number"))
 
 

@@ -212,3 +212,25 @@ def test_pipeline_board_filter_and_a_side_step_with_a_reason(page, login, admin_
     page.locator("main #placement-results tbody tr").filter(has_text=taiwan.person.full_name) \
         .wait_for(state="detached")
     assert rows.count() == 1 and korea.person.full_name in rows.first.inner_text()
+
+
+def test_the_permit_list_narrows_to_the_chosen_job_order(page, login, admin_user, make_person, make_job_order):
+    person = make_person()
+    taiwan, taiwan_permit = make_job_order()
+    hong_kong, hong_kong_permit = make_job_order(iso2="HK")
+    login("admin-t")
+    page.goto(f"/placements/new/?person={person.public_id}")
+
+    def offered() -> list[str]:
+        return page.evaluate("() => [...document.querySelectorAll('#id_sip2mi option')]"
+                             ".filter(o => o.value && !o.hidden && !o.disabled).map(o => o.value)")
+
+    assert set(offered()) == {str(taiwan_permit.public_id), str(hong_kong_permit.public_id)}
+    page.select_option("#id_job_order", str(hong_kong.public_id))
+    assert offered() == [str(hong_kong_permit.public_id)]
+    assert page.input_value("#id_sip2mi") == str(hong_kong_permit.public_id)  # the only one: chosen
+    page.select_option("#id_job_order", "")
+    assert len(offered()) == 2
+    # A permit chosen first brings its job order with it.
+    page.select_option("#id_sip2mi", str(taiwan_permit.public_id))
+    assert page.input_value("#id_job_order") == str(taiwan.public_id)

@@ -7,7 +7,7 @@ Choices come from scoped reads: an actor is only offered what they may see.
 """
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +64,23 @@ class PlacementFilterForm(forms.Form):
         self.fields["agency"].choices = every + (agency_choices(actor)[:500] if actor else [])
 
 
+class PermitSelect(forms.Select):
+    """SIP2MI options that carry their job order (``data-job-order``), so the page narrows the list
+    to the permits of the chosen job order (web/app.js, ``data-narrow-by``); without JavaScript every
+    permit stays listed and the service refuses a permit of another job order."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-narrow-by": "job_order", **(attrs or {})}, choices)
+        self.job_order_of: dict[str, str] = {}  # SIP2MI public id → its job order's public id
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        owner = self.job_order_of.get(str(value))
+        if owner:
+            option["attrs"]["data-job-order"] = owner
+        return option
+
+
 class PlacementCreateForm(forms.Form):
     """Register a placement. The person comes from the person page (``person``, hidden) or is
     looked up by NIK. A job order fills in P3MI, employer, country and occupation when they are
@@ -79,7 +96,7 @@ class PlacementCreateForm(forms.Form):
                                help_text=gettext_lazy("Empty: the job order's P3MI"))
     job_order = forms.ChoiceField(label=gettext_lazy("Job order"), required=False,
                                   help_text=gettext_lazy("Verified job orders only"))
-    sip2mi = forms.ChoiceField(label=gettext_lazy("SIP2MI"), required=False,
+    sip2mi = forms.ChoiceField(label=gettext_lazy("SIP2MI"), required=False, widget=PermitSelect,
                                help_text=gettext_lazy("Active permits, grouped by job order; must belong to the "
                                                       "chosen job order"))
     employer = forms.ChoiceField(label=gettext_lazy("Employer"), required=False,
@@ -120,14 +137,17 @@ class PlacementCreateForm(forms.Form):
             for j in job_orders
         ]
         groups: dict[str, list] = {}
+        owners: dict[str, str] = {}
         for permit in selectors.sip2mi_choices_for(actor, on=today):
             job_order = permit.job_order
             label = _("%(number)s · %(left)s of %(quota)s left · until %(until)s") % {
                 "number": permit.number, "left": permit.remaining, "quota": permit.quota,
-                "until": permit.valid_until.isoformat()}
-            groups.setdefault(f"{job_order.position_title} · {job_order.employer.name}", []).append(
-                (str(permit.public_id), label))
+                "until": formats.date_format(permit.valid_until)}
+            group = f"{job_order.position_title} · {job_order.employer.name} · {job_order.agency.legal_name}"
+            groups.setdefault(group, []).append((str(permit.public_id), label))
+            owners[str(permit.public_id)] = str(job_order.public_id)
         self.fields["sip2mi"].choices = BLANK + list(groups.items())
+        self.fields["sip2mi"].widget.job_order_of = owners
         self.fields["employer"].choices = BLANK + employer_choices(actor)
         self.fields["country"].choices = BLANK + country_choices()
         self.fields["occupation"].choices = BLANK + occupation_choices()

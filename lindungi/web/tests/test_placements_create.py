@@ -164,3 +164,15 @@ def test_person_placements_are_scoped(p3mi_user, agency, other_agency, admin_use
     assert [r["placement"] for r in response.context["rows"]] == [own]
     everything = login(admin_user).get(reverse("web:person-placements", args=[person.public_id]))
     assert len(everything.context["rows"]) == 2
+
+
+def test_permit_choices_name_their_company_and_job_order(admin_user, make_job_order):
+    first, first_permit = make_job_order()
+    second, second_permit = make_job_order(iso2="HK", occupation="5322")
+    html = login(admin_user).get(reverse("web:placement-create")).content.decode()
+    select = html[html.index('name="sip2mi"'):]
+    select = select[:select.index("</select>")]
+    assert 'data-narrow-by="job_order"' in html
+    for job_order, permit in ((first, first_permit), (second, second_permit)):
+        assert f'value="{permit.public_id}" data-job-order="{job_order.public_id}"' in select
+        assert job_order.agency.legal_name in select  # the P3MI in every permit group

@@ -50,3 +50,15 @@ def test_dashboard_shows_pipeline_and_departures_in_scope(admin_user, p3mi_user,
     checkpoint = login(make_user(Role.CHECKPOINT, username="cp-dash")).get(reverse("web:dashboard"))
     assert checkpoint.status_code == 200 and checkpoint.context["summary"]["placements"] is None
     assert 'data-testid="dashboard-placements"' not in checkpoint.content.decode()
+
+
+def test_p3mi_staff_see_their_own_company_not_register_counts(p3mi_user, agency):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(p3mi_user)
+    html = client.get("/").content.decode()
+    card = html[html.index('data-testid="own-company"'):]
+    card = card[:card.index("</article>")]
+    assert agency.legal_name in card and agency.sip3mi_number in card and "badge-ok" in card
+    assert "P3MI not in good standing" not in html and "P3MI yang tidak dalam keadaan baik" not in html

@@ -90,3 +90,34 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("click", function (event) {
   if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
 });
+
+// The SIP2MI list narrows to the permits of the chosen job order (<select data-narrow-by="job_order">,
+// options with data-job-order); one permit left is chosen for the officer, and a permit chosen
+// first fills in its job order. Without JavaScript every permit stays listed.
+document.querySelectorAll("select[data-narrow-by]").forEach(function (select) {
+  var by = select.form && select.form.elements[select.getAttribute("data-narrow-by")];
+  if (!by) { return; }
+  function narrow() {
+    var chosen = by.value, kept = [];
+    Array.prototype.forEach.call(select.options, function (option) {
+      var owner = option.getAttribute("data-job-order");
+      if (!owner) { return; }
+      var keep = !chosen || owner === chosen;
+      option.hidden = !keep;
+      option.disabled = !keep;
+      if (keep) { kept.push(option); }
+    });
+    select.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !Array.prototype.some.call(group.children, function (option) { return !option.hidden; });
+    });
+    var current = select.options[select.selectedIndex];
+    if (current && current.disabled) { select.value = ""; }
+    if (chosen && kept.length === 1) { select.value = kept[0].value; }
+  }
+  by.addEventListener("change", narrow);
+  select.addEventListener("change", function () {
+    var option = select.options[select.selectedIndex], owner = option && option.getAttribute("data-job-order");
+    if (owner && !by.value) { by.value = owner; narrow(); }
+  });
+  narrow();
+});
