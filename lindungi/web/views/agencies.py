@@ -139,7 +139,7 @@ class SuspendForm(forms.Form):
 class LiftForm(forms.Form):
     lifted_on = _date_input(label=gettext_lazy("Lifted on"), required=False,
                             help_text=gettext_lazy("Leave empty for today."))
-    decree_number = forms.CharField(label=gettext_lazy("Decree number"), max_length=120, required=False)
+    decree_number = forms.CharField(label=gettext_lazy("Decree number"), max_length=120)
     reason = _reason_input()
 
 
