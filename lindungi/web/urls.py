@@ -10,6 +10,7 @@ from lindungi.web.views import (
     placements,
     registry,
     returns,
+    sanctions,
     statistics,
 )
 
@@ -25,6 +26,7 @@ urlpatterns = [
     *departures.urlpatterns,
     *cases.urlpatterns,
     *returns.urlpatterns,
+    *sanctions.urlpatterns,
     *statistics.urlpatterns,
     *audit.urlpatterns,
     *accounts.urlpatterns,
