@@ -94,6 +94,9 @@ PAGES = [
     Page("public-statistics", (PUBLIC,), query="?by=regency"),
     Page("public-editions", (PUBLIC, ADMIN)),
     Page("public-edition", (PUBLIC,), {"number": "edition"}),
+    Page("sanction-list", (OFFICER, P3MI, ADMIN)),
+    Page("sanction-create", (OFFICER, ADMIN)),
+    Page("sanction-detail", (P3MI, ADMIN), {"public_id": "sanction"}),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
@@ -109,6 +112,7 @@ NOT_PAGES = {
     "departures", "departure-desk-sw", "departure-check-depart",  # a redirect, the desk's service worker, a post
     "case-step", "case-details", "case-answer", "case-link-person", "case-dispatch",
     "edition-release", "target-set",  # posts
+    "sanction-step", "agency-drawdown-request", "agency-drawdown-decide", "agency-drawdown-pay",  # posts
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -182,7 +186,19 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     from lindungi.statistics.publication import edition_release
 
     edition = edition_release(actor=admin_user, year=TODAY.year - 1, month=12)
-    return SimpleNamespace(edition=edition.number,
+    from lindungi.agencies import services as agency_services
+
+    sanction = agency_services.sanction_open(
+        actor=admin_user, agency_public_id=agency.public_id, ground_code="p9_no_opp", source_kind="case",
+        source_reference="PGD/2026/0007", summary="Dua CPMI tujuan Singapura tidak didaftarkan OPP.")
+    agency_services.sanction_step(
+        actor=admin_user, public_id=sanction.public_id, step="suspend", expected_version=1,
+        letter_number="KEP.7/2026", letter_date=TODAY, reason="Tidak mendaftarkan OPP", suspended_from=TODAY,
+        suspended_until=TODAY + dt.timedelta(days=89), countries=["SG"])
+    agency_services.drawdown_request(actor=admin_user, agency_public_id=agency.public_id, proposed_by="perwakilan",
+                                     case_references=["PGD/2026/0007"], amount_requested="25000000",
+                                     reason="Hak PMI belum dibayar")
+    return SimpleNamespace(edition=edition.number, sanction=sanction.public_id,
                            ready=ready.public_id, check=check.public_id, watch=watch.public_id,
                            interception=interception.public_id, case=case.public_id, person=person.public_id,
                            placement=placement.public_id, job_order=job_order.public_id,
