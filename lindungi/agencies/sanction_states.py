@@ -1,9 +1,10 @@
 """The sanction workflow as data: states, steps, the transition table and the guards.
 
-Pure Python, no database access, in the style of ``lindungi/placements/states.py`` (this app sits
-below placements, so it keeps its own small ``Unmet``). The service (``services.sanction_step``)
-builds ``SanctionFacts`` from the sanction it loaded and calls ``unmet_conditions``; every unmet
-condition comes back at once, with a code and a sentence in Indonesian and English.
+Pure Python, no database access, in the style of ``lindungi/placements/states.py``; ``Unmet`` and
+``unmet_conditions`` are the kernel's (``lindungi.common.guards``), since this app sits below
+placements. The service (``services.sanction_step``) builds ``SanctionFacts`` from the sanction
+it loaded and calls ``unmet_conditions``; every unmet condition comes back at once, with a code
+and a sentence in Indonesian and English.
 
 The path follows the administrative sanctions of Permen P2MI 4/2025 (domain.md §3.3)::
 
@@ -26,13 +27,16 @@ administrators, who also open findings); the decisions need ``agency.sanction`` 
 acting for the Director-General of Protection).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.agencies.perms import AGENCY_SANCTION, SANCTION_OPEN
+from lindungi.common.guards import Unmet, unmet_conditions
+
+__all__ = ["Unmet", "unmet_conditions", "SanctionState", "SanctionFacts", "STEPS", "TRANSITIONS"]
 
 
 class SanctionState(models.TextChoices):
@@ -57,19 +61,6 @@ OPEN_STATES: frozenset[str] = frozenset(set(SanctionState.values) - CLOSED_STATE
 
 # The sanctioning steps a ground may allow (SanctionGround.allowed_steps).
 SANCTION_STEPS: tuple[str, ...] = ("warning", "suspend", "revoke")
-
-
-@dataclass(frozen=True)
-class Unmet:
-    code: str
-    message_id: str
-    message_en: str
-
-    def message(self, language: str | None = "id") -> str:
-        return self.message_en if (language or "id").startswith("en") else self.message_id
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message_id": self.message_id, "message_en": self.message_en}
 
 
 @dataclass(frozen=True)
@@ -186,15 +177,3 @@ def rule_for(step: str) -> Rule | None:
 def steps_from(state: str) -> list[str]:
     """The steps allowed out of ``state``, in table order."""
     return [name for name, (froms, _to, _rule) in STEPS.items() if state in froms]
-
-
-def unmet_conditions(guards: Iterable[Guard], facts: SanctionFacts) -> list[Unmet]:
-    """Every condition the guards find unmet, each code once, in guard order."""
-    unmet: list[Unmet] = []
-    seen: set[str] = set()
-    for guard in guards:
-        for item in guard(facts):
-            if item.code not in seen:
-                seen.add(item.code)
-                unmet.append(item)
-    return unmet

@@ -364,24 +364,16 @@ def _apply_suspension(agency: Agency, *, actor, sanction, start, end, countries,
     _save_status(agency, old, actor=actor, action="agency.suspend", reason=reason, via=via)
 
 
-def _apply_lift(agency: Agency, *, actor, sanction, day, decree: str, reason: str, via: str) -> None:
+def _apply_end(agency: Agency, *, status: str, action: str, actor, sanction, day, decree: str, reason: str,
+               via: str) -> None:
+    """End the suspension: ``active`` (lifted) or ``revoked``, from ``day``."""
     old = agency_snapshot(agency)
-    agency.status = AgencyStatus.ACTIVE
+    agency.status = status
     agency.suspended_from = agency.suspended_until = None
     agency.suspension_countries, agency.suspension_schemes = [], []
-    _status_change(agency, actor=actor, status=AgencyStatus.ACTIVE, effective_from=day, decree_number=decree,
-                   reason=reason, sanction=sanction)
-    _save_status(agency, old, actor=actor, action="agency.lift_suspension", reason=reason, via=via)
-
-
-def _apply_revocation(agency: Agency, *, actor, sanction, day, decree: str, reason: str, via: str) -> None:
-    old = agency_snapshot(agency)
-    agency.status = AgencyStatus.REVOKED
-    agency.suspended_from = agency.suspended_until = None
-    agency.suspension_countries, agency.suspension_schemes = [], []
-    _status_change(agency, actor=actor, status=AgencyStatus.REVOKED, effective_from=day, decree_number=decree,
-                   reason=reason, sanction=sanction)
-    _save_status(agency, old, actor=actor, action="agency.revoke", reason=reason, via=via)
+    _status_change(agency, actor=actor, status=status, effective_from=day, decree_number=decree, reason=reason,
+                   sanction=sanction)
+    _save_status(agency, old, actor=actor, action=action, reason=reason, via=via)
 
 
 def _decree(decree_number, errors: dict, message: str) -> str:
@@ -895,11 +887,11 @@ def sanction_step(
             _apply_suspension(agency, actor=actor, sanction=sanction, start=sanction.suspended_from,
                               end=sanction.suspended_until, countries=sanction.suspension_countries,
                               schemes=sanction.suspension_schemes, decree=letter, reason=reason, via=via)
-        elif step == "lift_suspension":
-            _apply_lift(agency, actor=actor, sanction=sanction, day=effective, decree=letter, reason=reason, via=via)
-        elif step == "revoke":
-            _apply_revocation(agency, actor=actor, sanction=sanction, day=effective, decree=letter, reason=reason,
-                              via=via)
+        elif step in ("lift_suspension", "revoke"):
+            status, action = ((AgencyStatus.ACTIVE, "agency.lift_suspension") if step == "lift_suspension"
+                              else (AgencyStatus.REVOKED, "agency.revoke"))
+            _apply_end(agency, status=status, action=action, actor=actor, sanction=sanction, day=effective,
+                       decree=letter, reason=reason, via=via)
         details = {k: v for k, v in step_values.items() if v not in (None, "", [])}
         if step in ("lift_suspension", "revoke"):
             details["effective_on"] = effective

@@ -61,7 +61,7 @@ def test_suspension_needs_confirmation_then_changes_the_licence(web_client_for, 
             "reason": "OPP", "suspended_from": str(TODAY), "countries": ["TW"]}
     url = reverse("web:sanction-step", args=[sanction.public_id])
     refused = client.post(url, data)
-    assert refused.status_code == 400 and "Confirm the decision" in refused.content.decode()
+    assert refused.status_code == 400 and "id_suspend_confirm-error" in refused.content.decode()
     assert client.post(url, data | {"confirm": "on"}).status_code == 302
     agency.refresh_from_db()
     assert agency.status == "suspended" and agency.suspension_countries == ["TW"]

@@ -472,41 +472,9 @@ def agency_edit(request, public_id):
     return render(request, "web/agencies/agency_form.html", {"form": form, "agency": agency}, status=status)
 
 
-def _sanction_view(form_class, prefix: str, service, done_message):
-    @login_required
-    @require_POST
-    @domain_errors_to_http
-    def view(request, public_id):
-        _require_perm(request.user, AGENCY_SANCTION)
-        form = form_class(request.POST, prefix=prefix)
-        if form.is_valid():
-            values, reason = _form_values(form)
-            try:
-                service(actor=request.user, public_id=public_id, reason=reason, via=VIA, **values)
-            except ValidationFailed as exc:
-                apply_domain_error(form, exc)
-            except DomainError as exc:
-                if exc.status_code in (403, 404):
-                    raise
-                messages.error(request, exc.message)
-                return redirect("web:agency-detail", public_id=public_id)
-            else:
-                messages.success(request, str(done_message))
-                return redirect("web:agency-detail", public_id=public_id)
-        context = _detail_context(request, public_id, **{f"{prefix}_form": form})
-        return render(request, "web/agencies/agency_detail.html", context, status=400)
-
-    return view
-
-
-agency_suspend = _sanction_view(SuspendForm, "suspend", services.agency_suspend,
-                                gettext_lazy("Licence suspended."))
-agency_lift = _sanction_view(LiftForm, "lift", services.agency_lift_suspension,
-                             gettext_lazy("Suspension lifted."))
-agency_revoke = _sanction_view(RevokeForm, "revoke", services.agency_revoke, gettext_lazy("Licence revoked."))
-
-
-def _drawdown_view(form_class, prefix: str, perm: str, call, done_message):
+def _detail_post_view(form_class, prefix: str, perm: str, call, done_message):
+    """A form posted from the company page: on success back to the page with a message; on bad
+    input the page again with the form's errors (400)."""
     @login_required
     @require_POST
     @domain_errors_to_http
@@ -534,6 +502,22 @@ def _drawdown_view(form_class, prefix: str, perm: str, call, done_message):
     return view
 
 
+def _sanction_view(form_class, prefix: str, service, done_message):
+    def call(request, public_id, _drawdown_id, data):
+        values = dict(data)
+        reason = values.pop("reason", "") or ""
+        service(actor=request.user, public_id=public_id, reason=reason, via=VIA, **values)
+
+    return _detail_post_view(form_class, prefix, AGENCY_SANCTION, call, done_message)
+
+
+agency_suspend = _sanction_view(SuspendForm, "suspend", services.agency_suspend,
+                                gettext_lazy("Licence suspended."))
+agency_lift = _sanction_view(LiftForm, "lift", services.agency_lift_suspension,
+                             gettext_lazy("Suspension lifted."))
+agency_revoke = _sanction_view(RevokeForm, "revoke", services.agency_revoke, gettext_lazy("Licence revoked."))
+
+
 def _drawdown_request(request, public_id, _drawdown_id, data):
     services.drawdown_request(actor=request.user, agency_public_id=public_id, via=VIA, **data)
 
@@ -548,11 +532,11 @@ def _drawdown_pay(request, public_id, drawdown_id, data):
     services.drawdown_pay(actor=request.user, agency_public_id=public_id, public_id=drawdown_id, via=VIA, **data)
 
 
-drawdown_request = _drawdown_view(DrawdownForm, "drawdown", DRAWDOWN_REQUEST, _drawdown_request,
+drawdown_request = _detail_post_view(DrawdownForm, "drawdown", DRAWDOWN_REQUEST, _drawdown_request,
                                   gettext_lazy("Drawdown requested."))
-drawdown_decide = _drawdown_view(DrawdownDecisionForm, "decision", DRAWDOWN_DECIDE, _drawdown_decide,
+drawdown_decide = _detail_post_view(DrawdownDecisionForm, "decision", DRAWDOWN_DECIDE, _drawdown_decide,
                                  gettext_lazy("Decision recorded."))
-drawdown_pay = _drawdown_view(DrawdownPayForm, "pay", DRAWDOWN_DECIDE, _drawdown_pay,
+drawdown_pay = _detail_post_view(DrawdownPayForm, "pay", DRAWDOWN_DECIDE, _drawdown_pay,
                               gettext_lazy("Payouts recorded."))
 
 
