@@ -39,6 +39,9 @@ def _reseed_reference_data() -> None:
     load_all(lambda name: apps.get_model("reference", name), villages=False)
     importlib.import_module("lindungi.placements.migrations.0002_seed_rules").seed(apps, None)
     importlib.import_module("lindungi.cases.seed").seed(apps, None)
+    from lindungi.agencies.sanction_seed import seed as seed_sanction_grounds
+
+    seed_sanction_grounds(apps.get_model("agencies", "SanctionGround"), apps.get_model("agencies", "DepositRule"))
 
 
 @pytest.fixture(autouse=True)

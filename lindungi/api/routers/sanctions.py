@@ -22,7 +22,7 @@ router = Router(tags=["sanctions"])
 VIA = "api"
 
 
-class GroundOut(Schema):
+class SanctionGroundOut(Schema):
     code: str
     title_id: str
     title_en: str
@@ -41,7 +41,7 @@ class SanctionAgencyOut(Schema):
 class SanctionItemOut(Schema):
     public_id: str
     agency: SanctionAgencyOut
-    ground: GroundOut
+    ground: SanctionGroundOut
     state: coded(SanctionState)
     version: int
     source_kind: coded(Sanction.SourceKind)
@@ -57,7 +57,7 @@ class SanctionItemOut(Schema):
     closed_on: dt.date | None
 
 
-class StepOut(Schema):
+class SanctionStepOut(Schema):
     step: str
     from_state: str
     to_state: str
@@ -71,7 +71,7 @@ class StepOut(Schema):
 
 class SanctionOut(SanctionItemOut):
     summary: str
-    steps: list[StepOut]
+    steps: list[SanctionStepOut]
     next_steps: list[str]
 
 
@@ -82,15 +82,15 @@ class SanctionPageOut(Schema):
     page_size: int
 
 
-class UnmetOut(Schema):
+class SanctionUnmetOut(Schema):
     code: str
     message: str
     message_id: str
     message_en: str
 
 
-class StepRefusedOut(ErrorOut):
-    unmet: list[UnmetOut] = []
+class SanctionStepRefusedOut(ErrorOut):
+    unmet: list[SanctionUnmetOut] = []
 
 
 class SanctionFilters(InputSchema):
@@ -110,7 +110,7 @@ class SanctionIn(InputSchema):
     opened_on: dt.date | None = None
 
 
-class StepIn(InputSchema):
+class SanctionStepIn(InputSchema):
     step: coded(tuple(STEPS))
     expected_version: int
     letter_number: str
@@ -157,7 +157,7 @@ def _detail(request, public_id) -> dict:
     }
 
 
-@router.get("/grounds", response={200: list[GroundOut], **ERRORS}, operation_id="sanction_grounds")
+@router.get("/grounds", response={200: list[SanctionGroundOut], **ERRORS}, operation_id="sanction_grounds")
 def sanction_grounds(request):
     """The grounds in force today (Permen P2MI 4/2025 Pasal 9), with the steps each allows."""
     return [_ground_out(g) for g in selectors.sanction_grounds_on()]
@@ -188,10 +188,10 @@ def sanction_get(request, public_id: UUID):
     return _detail(request, public_id)
 
 
-@router.post("/{public_id}/steps", response={200: SanctionOut, 422: StepRefusedOut,
+@router.post("/{public_id}/steps", response={200: SanctionOut, 422: SanctionStepRefusedOut,
                                              **{k: v for k, v in ERRORS.items() if k != 422}},
              operation_id="sanction_step")
-def sanction_step(request, public_id: UUID, payload: StepIn):
+def sanction_step(request, public_id: UUID, payload: SanctionStepIn):
     """Take a step with its decision letter. 409 ``transition_not_allowed`` when the step does not
     leave from the current state, 409 ``stale_version`` when someone else moved the sanction first,
     422 ``sanction_step_refused`` with every unmet condition in ``unmet``."""
