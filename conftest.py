@@ -43,6 +43,9 @@ def _reseed_reference_data() -> None:
     importlib.import_module("lindungi.cases.seed").seed(apps, None)
     importlib.import_module("lindungi.statistics.migrations.0002_seed_indicators").seed(apps, None)
     importlib.import_module("lindungi.supervision.seed").seed(apps, None)
+    from lindungi.agencies.sanction_seed import seed as seed_sanction_grounds
+
+    seed_sanction_grounds(apps.get_model("agencies", "SanctionGround"), apps.get_model("agencies", "DepositRule"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.common.models import TimeStamped
+from lindungi.common.models import EffectiveDated, TimeStamped
 
 
 class AgencyStatus(models.TextChoices):
@@ -32,6 +32,10 @@ class Agency(TimeStamped):
     status = models.CharField(_("status"), max_length=10, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE)
     suspended_from = models.DateField(null=True, blank=True)
     suspended_until = models.DateField(null=True, blank=True)
+    # The scope of the suspension in force: ISO2 country codes and scheme codes; empty lists mean
+    # every country and every scheme (a suspension of all activity).
+    suspension_countries = models.JSONField(default=list, blank=True)
+    suspension_schemes = models.JSONField(default=list, blank=True)
     head_office_regency = models.ForeignKey(
         "reference.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("head office regency")
     )
@@ -67,10 +71,10 @@ class Agency(TimeStamped):
     def __str__(self) -> str:
         return self.legal_name
 
-    def standing_on(self, day) -> tuple[bool, str]:
+    def standing_on(self, day, *, country: str | None = None, scheme: str | None = None) -> tuple[bool, str]:
         from lindungi.agencies.rules import standing_on
 
-        return standing_on(self, day)
+        return standing_on(self, day, country=country, scheme=scheme)
 
 
 class AgencyStatusChange(models.Model):
@@ -82,6 +86,10 @@ class AgencyStatusChange(models.Model):
     effective_until = models.DateField(null=True, blank=True)
     decree_number = models.CharField(_("decree number"), max_length=120, blank=True)
     reason = models.TextField()
+    # The sanction whose step made this change (none for registration).
+    sanction = models.ForeignKey("Sanction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    scope_countries = models.JSONField(default=list, blank=True)
+    scope_schemes = models.JSONField(default=list, blank=True)
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -152,3 +160,190 @@ class ForeignParty(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Sanctions (Permen P2MI 4/2025) and deposit drawdowns (Permen P2MI 31/2025 Pasal 23)
+# ---------------------------------------------------------------------------------------------
+
+
+class SanctionGround(EffectiveDated):
+    """A coded ground for an administrative sanction, as the regulation words it, with the steps it
+    allows (``sanction_states.SANCTION_STEPS``). Data: a new regulation adds rows with a new
+    ``valid_from`` instead of editing old ones; a sanction keeps the ground it was opened under."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title_id = models.CharField(_("title (Indonesian)"), max_length=255)
+    title_en = models.CharField(_("title (English)"), max_length=255)
+    allowed_steps = models.JSONField(_("sanction steps this ground allows"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title_id}"
+
+
+class SanctionQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "SanctionQuerySet":
+        """Central staff and unit officers see every sanction; P3MI staff only their own company's;
+        the lookup-only roles none."""
+        from lindungi.accounts.roles import Role
+        from lindungi.accounts.scoping import scope_queryset
+
+        if actor is not None and getattr(actor, "is_authenticated", False) and actor.role == Role.UNIT_OFFICER:
+            return self if actor.is_active else self.none()
+        return scope_queryset(self, actor, regency_field=None, agency_field="agency_id", lookup_only_sees_all=False)
+
+
+class Sanction(TimeStamped):
+    """An administrative sanction case against a P3MI, from the finding to its outcome.
+
+    The lifecycle is ``sanction_states``; ``sanction_step`` moves it with compare-and-set on
+    (state, version). The suspension in force is copied onto the agency (status, dates, scope), so
+    ``rules.standing_on`` stays a pure function of the agency row."""
+
+    class SourceKind(models.TextChoices):
+        CASE = "case", _("Complaint case")
+        INSPECTION = "inspection", _("Inspection")
+        COST_FLAG = "cost_flag", _("Cost ledger flag (overcharging)")
+        DECISION = "decision", _("Decree recorded directly")
+        OTHER = "other", _("Other source")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sanctions")
+    ground = models.ForeignKey(SanctionGround, on_delete=models.PROTECT, related_name="sanctions")
+    state = models.CharField(_("state"), max_length=20, default="finding")
+    version = models.PositiveIntegerField(default=1)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    source_kind = models.CharField(_("source"), max_length=12, choices=SourceKind.choices)
+    source_reference = models.CharField(_("source reference"), max_length=200, blank=True)
+    summary = models.TextField(_("summary of the finding"))
+    opened_on = models.DateField(_("opened on"))
+    opened_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    clarification_rounds = models.PositiveSmallIntegerField(default=0)
+    clarification_due = models.DateField(_("clarification due"), null=True, blank=True)
+    # The suspension this sanction imposed (empty lists: all activity).
+    suspended_from = models.DateField(null=True, blank=True)
+    suspended_until = models.DateField(null=True, blank=True)
+    suspension_countries = models.JSONField(default=list, blank=True)
+    suspension_schemes = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["agency", "state"], name="sanction_agency_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(suspended_until__isnull=True)
+                | models.Q(suspended_until__gte=models.F("suspended_from")),
+                name="sanction_suspension_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.ground_id} ({self.state})"
+
+
+class SanctionStep(models.Model):
+    """One decision on a sanction: the step, the letter that carries it, who decided and why."""
+
+    sanction = models.ForeignKey(Sanction, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    letter_number = models.CharField(_("letter number"), max_length=120, blank=True)
+    letter_date = models.DateField(_("letter date"), null=True, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sanction_id}: {self.step}"
+
+
+class DepositRule(EffectiveDated):
+    """Dated rules of the deposit: the days a P3MI has to top its deposit back up after a drawdown."""
+
+    top_up_days = models.PositiveSmallIntegerField(_("days to top up the deposit"))
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.top_up_days} days from {self.valid_from}"
+
+
+class DepositDrawdownQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "DepositDrawdownQuerySet":
+        from lindungi.accounts.roles import Role
+        from lindungi.accounts.scoping import scope_queryset
+
+        if actor is not None and getattr(actor, "is_authenticated", False) and actor.role == Role.UNIT_OFFICER:
+            return self if actor.is_active else self.none()
+        return scope_queryset(self, actor, regency_field=None, agency_field="agency_id", lookup_only_sees_all=False)
+
+
+class DepositDrawdown(TimeStamped):
+    """A request to draw on a P3MI's deposit because it failed to resolve cases (Permen P2MI 31/2025
+    Pasal 23): requested → approved / rejected → paid (payouts per worker, the balance after them and
+    the obligation to top the deposit up by a deadline)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        PAID = "paid", _("Paid out")
+
+    class Proposer(models.TextChoices):
+        PERWAKILAN = "perwakilan", _("Indonesian mission / KDEI")
+        MINISTRY = "ministry", _("Ministry or agency")
+        DISNAKER = "disnaker", _("Disnaker")
+        P3MI = "p3mi", _("The P3MI itself (giving up its licence)")
+        DG = "dg", _("Director-General of Protection")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="drawdowns")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    proposed_by = models.CharField(_("proposed by"), max_length=12, choices=Proposer.choices)
+    case_references = models.JSONField(_("unresolved case references"), default=list)
+    amount_requested = models.DecimalField(_("amount requested (Rp)"), max_digits=18, decimal_places=2)
+    reason = models.TextField()
+    requested_on = models.DateField()
+    requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    letter_number = models.CharField(max_length=120, blank=True)
+    decision_reason = models.TextField(blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    balance_after = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    top_up_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    top_up_due = models.DateField(null=True, blank=True)
+    top_up_legal_basis = models.CharField(max_length=255, blank=True)
+
+    objects = DepositDrawdownQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.amount_requested} ({self.state})"
+
+
+class DepositPayout(models.Model):
+    drawdown = models.ForeignKey(DepositDrawdown, on_delete=models.CASCADE, related_name="payouts")
+    person_reference = models.CharField(_("worker reference"), max_length=120)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="deposit_payout_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.person_reference}: {self.amount}"

@@ -65,12 +65,31 @@ SUSPENDED = "suspended"
 REVOKED = "revoked"
 EXPIRED = "expired"
 NOT_YET_VALID = "not_yet_valid"
+PARTIALLY_SUSPENDED = "partially_suspended"
 
-GOOD_STANDING_REASONS = frozenset({ACTIVE, SUSPENSION_ENDED, SUSPENSION_SCHEDULED})
+GOOD_STANDING_REASONS = frozenset({ACTIVE, SUSPENSION_ENDED, SUSPENSION_SCHEDULED, PARTIALLY_SUSPENDED})
 
 
-def standing_on(agency, day: date) -> tuple[bool, str]:
-    """Whether a company is licensed and in good standing on ``day``, with a reason code.
+def suspension_scope(agency) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(countries, schemes) of the agency's suspension; both empty = all activity."""
+    return (tuple(getattr(agency, "suspension_countries", None) or ()),
+            tuple(getattr(agency, "suspension_schemes", None) or ()))
+
+
+def scope_covers(countries, schemes, *, country: str | None, scheme: str | None) -> bool:
+    """Whether a suspension scoped to ``countries`` and ``schemes`` covers an activity.
+
+    Each dimension that is restricted must match: a suspension of "Taiwan" and "P to P" covers only
+    P to P placements to Taiwan. An empty dimension covers everything. A restricted dimension
+    asked without a value (``None``) does not match: the question "is the company barred from all
+    activity?" is answered by asking with no country and no scheme."""
+    if countries and (country is None or country.upper() not in countries):
+        return False
+    return not (schemes and (scheme is None or scheme not in schemes))
+
+
+def standing_on(agency, day: date, *, country: str | None = None, scheme: str | None = None) -> tuple[bool, str]:
+    """Whether a company is licensed and in good standing on ``day`` for an activity, with a reason code.
 
     Pure: reads only the agency's own fields, never the database.
 
@@ -79,6 +98,9 @@ def standing_on(agency, day: date) -> tuple[bool, str]:
     - a suspension covers ``suspended_from`` to ``suspended_until`` inclusive; once its end date has
       passed it counts as lifted even if no officer has recorded the lifting yet; a suspension
       with no end date lasts until it is lifted;
+    - a partial suspension (``suspension_countries`` / ``suspension_schemes``) bars only the
+      activity it covers (``scope_covers``: pass the placement's ``country`` ISO2 code and
+      ``scheme`` code); other activity is in good standing with ``PARTIALLY_SUSPENDED``;
     - otherwise the company is in good standing.
     """
     status = getattr(agency, "status", ACTIVE)
@@ -94,8 +116,24 @@ def standing_on(agency, day: date) -> tuple[bool, str]:
             return True, SUSPENSION_SCHEDULED
         if end is not None and day > end:
             return True, SUSPENSION_ENDED
+        countries, schemes = suspension_scope(agency)
+        if (countries or schemes) and not scope_covers(countries, schemes, country=country, scheme=scheme):
+            return True, PARTIALLY_SUSPENDED
         return False, SUSPENDED
     return True, ACTIVE
+
+
+def scope_text(agency) -> dict[str, str]:
+    """The scope of a suspension in words ("" for all activity), in Indonesian and English."""
+    countries, schemes = suspension_scope(agency)
+    parts_id, parts_en = [], []
+    if countries:
+        parts_id.append("negara tujuan " + ", ".join(countries))
+        parts_en.append("destination " + ", ".join(countries))
+    if schemes:
+        parts_id.append("skema " + ", ".join(schemes))
+        parts_en.append("scheme " + ", ".join(schemes))
+    return {"id": " dan ".join(parts_id), "en": " and ".join(parts_en)}
 
 
 _MONTHS_ID = [
@@ -123,6 +161,18 @@ def standing_text(agency, day: date) -> dict[str, str]:
     languages rather than going through the translation catalogue.
     """
     good, reason = standing_on(agency, day)
+    if reason == PARTIALLY_SUSPENDED:
+        scope = scope_text(agency)
+        end = agency.suspended_until
+        if end is None:
+            return {
+                "id": f"Izin dihentikan sementara sebagian ({scope['id']}) sampai ada keputusan lebih lanjut",
+                "en": f"Licence partly suspended ({scope['en']}) until further notice",
+            }
+        return {
+            "id": f"Izin dihentikan sementara sebagian ({scope['id']}) sampai {_date_id(end)}",
+            "en": f"Licence partly suspended ({scope['en']}) until {_date_en(end)}",
+        }
     if good:
         return {"id": "Berizin dan dalam keadaan baik", "en": "Licensed and in good standing"}
     if reason == SUSPENDED:

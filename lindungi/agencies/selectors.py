@@ -15,10 +15,29 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
-from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
-from lindungi.agencies.perms import AGENCY_WRITE
-from lindungi.agencies.rules import standing_on, standing_text
+from lindungi.agencies import sanction_states
+from lindungi.agencies.models import (
+    Agency,
+    AgencyStatus,
+    AgencyStatusChange,
+    Branch,
+    DepositDrawdown,
+    ForeignParty,
+    Sanction,
+    SanctionGround,
+    SanctionStep,
+)
+from lindungi.agencies.perms import AGENCY_WRITE, DRAWDOWN_VIEW, SANCTION_VIEW
+from lindungi.agencies.rules import (
+    PARTIALLY_SUSPENDED,
+    SUSPENDED,
+    SUSPENSION_SCHEDULED,
+    standing_on,
+    standing_text,
+)
+from lindungi.agencies.sanction_states import SanctionState
 from lindungi.common.errors import NotFound, ValidationFailed
 from lindungi.common.inputs import parse_public_id
 from lindungi.common.pagination import Page, paginate
@@ -88,7 +107,8 @@ def agency_standing_counts_for(actor, *, day: dt.date | None = None) -> dict:
     day = day or timezone.localdate()
     standings = [standing_on(agency, day)[0] for agency in
                  Agency.objects.visible_to(actor).exclude(status=AgencyStatus.REVOKED)
-                 .only("status", "licence_issued_on", "licence_expires_on", "suspended_from", "suspended_until")]
+                 .only("status", "licence_issued_on", "licence_expires_on", "suspended_from", "suspended_until",
+                       "suspension_countries", "suspension_schemes")]
     return {"active": sum(standings), "suspended": len(standings) - sum(standings)}
 
 
@@ -148,7 +168,8 @@ def agency_financials_visible(actor, agency: Agency) -> bool:
 
 PUBLIC_FIELDS = (
     "legal_name", "sip3mi_number", "status", "licence_issued_on", "licence_expires_on",
-    "suspended_from", "suspended_until", "head_office_regency__code", "head_office_regency__name",
+    "suspended_from", "suspended_until", "suspension_countries", "suspension_schemes",
+    "head_office_regency__code", "head_office_regency__name",
     "head_office_regency__province__name",
 )
 
@@ -184,10 +205,12 @@ def _public_item(row: dict, day: dt.date) -> dict[str, Any]:
     view = SimpleNamespace(
         status=row["status"], licence_issued_on=row["licence_issued_on"],
         licence_expires_on=row["licence_expires_on"], suspended_from=row["suspended_from"],
-        suspended_until=row["suspended_until"],
+        suspended_until=row["suspended_until"], suspension_countries=row["suspension_countries"] or [],
+        suspension_schemes=row["suspension_schemes"] or [],
     )
     good, code = standing_on(view, day)
     text = standing_text(view, day)
+    in_force = code in (SUSPENDED, PARTIALLY_SUSPENDED, SUSPENSION_SCHEDULED)
     return {
         "legal_name": row["legal_name"],
         "sip3mi_number": row["sip3mi_number"],
@@ -198,6 +221,11 @@ def _public_item(row: dict, day: dt.date) -> dict[str, Any]:
         "standing_en": text["en"],
         "suspended_from": row["suspended_from"],
         "suspended_until": row["suspended_until"],
+        # The scope of a suspension in force or scheduled: empty lists with dates = all activity.
+        "suspension_scope": ("partial" if (view.suspension_countries or view.suspension_schemes) else "all")
+        if in_force else "",
+        "suspension_countries": list(view.suspension_countries) if in_force else [],
+        "suspension_schemes": list(view.suspension_schemes) if in_force else [],
         "licence_issued_on": row["licence_issued_on"],
         "licence_expires_on": row["licence_expires_on"],
         "head_office_regency_code": row["head_office_regency__code"],
@@ -307,3 +335,86 @@ def agency_own_for(actor) -> Agency | None:
     if not getattr(actor, "agency_id", None):
         return None
     return Agency.objects.visible_to(actor).filter(pk=actor.agency_id).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# sanctions and deposit drawdowns
+# ---------------------------------------------------------------------------------------------
+
+def sanction_grounds_on(day: dt.date | None = None) -> list[SanctionGround]:
+    """The grounds in force on ``day`` (default today), by code: for choice lists."""
+    day = day or _today()
+    return list(SanctionGround.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by("code"))
+
+
+def sanction_filtered_for(actor, *, agency: str = "", state: str = "", ground: str = "") -> QuerySet:
+    """The sanctions the actor sees (P3MI staff: their own company's), filtered by agency public
+    id, state and ground code; newest first."""
+    require_perm(actor, SANCTION_VIEW, _("You are not allowed to view sanctions."))
+    errors: dict[str, list[str]] = {}
+    agency, state, ground = (agency or "").strip(), (state or "").strip(), (ground or "").strip()
+    if agency and parse_public_id(agency) is None:
+        errors["agency"] = [_("Not a valid id.")]
+    if state and state not in SanctionState.values:
+        errors["state"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(SanctionState.values)}]
+    if ground and len(ground) > 40:
+        errors["ground"] = [_("At most %(n)d characters.") % {"n": 40}]
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    qs = Sanction.objects.visible_to(actor).select_related("agency", "ground")
+    if agency:
+        qs = qs.filter(agency__public_id=parse_public_id(agency))
+    if state:
+        qs = qs.filter(state=state)
+    if ground:
+        qs = qs.filter(ground__code=ground)
+    return qs.order_by("-opened_on", "-id")
+
+
+def sanction_list_for(actor, *, agency: str = "", state: str = "", ground: str = "", page: int = 1,
+                      page_size: int = 25) -> Page:
+    return paginate(sanction_filtered_for(actor, agency=agency, state=state, ground=ground), page=page,
+                    page_size=page_size)
+
+
+def sanction_get_for(actor, public_id) -> Sanction:
+    """One sanction in the actor's scope with its steps (and who decided each)."""
+    require_perm(actor, SANCTION_VIEW, _("You are not allowed to view sanctions."))
+    uid = parse_public_id(public_id)
+    sanction = (Sanction.objects.visible_to(actor).select_related("agency", "ground", "opened_by")
+                .prefetch_related(Prefetch("steps", queryset=SanctionStep.objects.select_related("decided_by")))
+                .filter(public_id=uid).first() if uid else None)
+    if sanction is None:
+        raise NotFound(_("Sanction not found."))
+    return sanction
+
+
+def sanction_next_steps(sanction: Sanction) -> list[str]:
+    return sanction_states.steps_from(sanction.state)
+
+
+def agency_sanctions_for(actor, agency: Agency, *, limit: int = 20) -> list[Sanction]:
+    """The newest sanctions of one company, for its page (none without the view permission)."""
+    if not actor.has_role_perm(SANCTION_VIEW):
+        return []
+    return list(Sanction.objects.visible_to(actor).filter(agency=agency).select_related("ground")
+                .order_by("-opened_on", "-id")[:limit])
+
+
+def drawdown_list_for(actor, agency_public_id) -> list[DepositDrawdown]:
+    """The deposit drawdowns of a company in the actor's scope (404 out of scope), newest first."""
+    require_perm(actor, DRAWDOWN_VIEW, _("You are not allowed to view deposit drawdowns."))
+    agency = agency_get_for(actor, agency_public_id)
+    return list(DepositDrawdown.objects.visible_to(actor).filter(agency=agency).prefetch_related("payouts")
+                .order_by("-requested_on", "-id"))
+
+
+def drawdown_get_for(actor, agency_public_id, public_id) -> DepositDrawdown:
+    require_perm(actor, DRAWDOWN_VIEW, _("You are not allowed to view deposit drawdowns."))
+    uid, agency_uid = parse_public_id(public_id), parse_public_id(agency_public_id)
+    drawdown = (DepositDrawdown.objects.visible_to(actor).filter(agency__public_id=agency_uid, public_id=uid)
+                .select_related("agency").prefetch_related("payouts").first() if uid and agency_uid else None)
+    if drawdown is None:
+        raise NotFound(_("Deposit drawdown not found."))
+    return drawdown

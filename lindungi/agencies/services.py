@@ -14,16 +14,42 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.permissions import require_perm
-from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
-from lindungi.agencies.perms import AGENCY_SANCTION, AGENCY_WRITE
+from lindungi.agencies import sanction_states
+from lindungi.agencies.models import (
+    Agency,
+    AgencyStatus,
+    AgencyStatusChange,
+    Branch,
+    DepositDrawdown,
+    DepositPayout,
+    DepositRule,
+    ForeignParty,
+    Sanction,
+    SanctionGround,
+    SanctionStep,
+)
+from lindungi.agencies.perms import AGENCY_SANCTION, AGENCY_WRITE, DRAWDOWN_DECIDE, DRAWDOWN_REQUEST, SANCTION_OPEN
 from lindungi.agencies.rules import format_rupiah, minimums_on
-from lindungi.audit.services import audit_record, diff
-from lindungi.common.errors import Conflict, NotFound, ValidationFailed
-from lindungi.common.inputs import clean_text, date_field, money_field, parse_public_id, raise_if_errors
+from lindungi.agencies.sanction_states import SanctionOutcome, SanctionState
+from lindungi.agencies.scheme_codes import known_scheme_codes
+from lindungi.audit.chain import normalise_json as chain_json
+from lindungi.audit.services import audit_record, diff, snapshot
+from lindungi.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from lindungi.common.inputs import (
+    add_error,
+    clean_text,
+    date_field,
+    money_field,
+    parse_public_id,
+    raise_if_errors,
+    reason_field,
+    text_field,
+)
 from lindungi.reference.models import Country, Regency
 
 # Fields an officer may set on a company through create/update (status has its own services).
@@ -134,6 +160,8 @@ def agency_snapshot(agency: Agency) -> dict[str, Any]:
         "status": agency.status,
         "suspended_from": agency.suspended_from,
         "suspended_until": agency.suspended_until,
+        "suspension_countries": list(agency.suspension_countries or []),
+        "suspension_schemes": list(agency.suspension_schemes or []),
         "head_office_regency_code": agency.head_office_regency.code if agency.head_office_regency_id else None,
         "head_office_address": agency.head_office_address,
         "paid_up_capital": agency.paid_up_capital,
@@ -306,60 +334,95 @@ def _differs(old: Any, new: Any) -> bool:
 
 
 def _status_change(agency: Agency, *, actor, status: str, effective_from, effective_until=None,
-                   decree_number: str = "", reason: str) -> AgencyStatusChange:
+                   decree_number: str = "", reason: str, sanction=None) -> AgencyStatusChange:
     return AgencyStatusChange.objects.create(
         agency=agency, status=status, effective_from=effective_from, effective_until=effective_until,
         decree_number=decree_number, reason=reason, actor=actor if getattr(actor, "pk", None) else None,
+        sanction=sanction, scope_countries=list(agency.suspension_countries or []),
+        scope_schemes=list(agency.suspension_schemes or []),
     )
 
 
 def _save_status(agency: Agency, old: dict, *, actor, action: str, reason: str, via: str) -> None:
-    agency.save(update_fields=["status", "suspended_from", "suspended_until", "updated_at"])
+    agency.save(update_fields=["status", "suspended_from", "suspended_until", "suspension_countries",
+                               "suspension_schemes", "updated_at"])
     audit_record(actor=actor, action=action, obj=agency, via=via, reason=reason,
                  changes=diff(old, agency_snapshot(agency)))
 
 
+# The licence status changes. Private: only the sanction workflow (``sanction_step``) calls them,
+# so a suspension, a lifting and a revocation are always a step of a sanction with its letter.
+
+def _apply_suspension(agency: Agency, *, actor, sanction, start, end, countries, schemes, decree: str,
+                      reason: str, via: str) -> None:
+    old = agency_snapshot(agency)
+    agency.status = AgencyStatus.SUSPENDED
+    agency.suspended_from, agency.suspended_until = start, end
+    agency.suspension_countries, agency.suspension_schemes = list(countries), list(schemes)
+    _status_change(agency, actor=actor, status=AgencyStatus.SUSPENDED, effective_from=start, effective_until=end,
+                   decree_number=decree, reason=reason, sanction=sanction)
+    _save_status(agency, old, actor=actor, action="agency.suspend", reason=reason, via=via)
+
+
+def _apply_end(agency: Agency, *, status: str, action: str, actor, sanction, day, decree: str, reason: str,
+               via: str) -> None:
+    """End the suspension: ``active`` (lifted) or ``revoked``, from ``day``."""
+    old = agency_snapshot(agency)
+    agency.status = status
+    agency.suspended_from = agency.suspended_until = None
+    agency.suspension_countries, agency.suspension_schemes = [], []
+    _status_change(agency, actor=actor, status=status, effective_from=day, decree_number=decree, reason=reason,
+                   sanction=sanction)
+    _save_status(agency, old, actor=actor, action=action, reason=reason, via=via)
+
+
+def _decree(decree_number, errors: dict, message: str) -> str:
+    decree = clean_text(decree_number)
+    if not decree:
+        errors.setdefault("decree_number", []).append(message)
+    _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
+    return decree
+
+
 def agency_suspend(
     *, actor, public_id, suspended_from, suspended_until=None, decree_number: str, reason: str, via: str = "",
+    countries=(), schemes=(), letter_date=None,
 ) -> Agency:
     """Suspend a licence from ``suspended_from`` to ``suspended_until`` inclusive (no end date: until
-    lifted). Suspending an already suspended company replaces the period (an extension)."""
+    lifted), for all activity or only ``countries`` / ``schemes``.
+
+    A step of the sanction workflow: the company's suspended sanction is suspended anew (its period
+    and scope replaced: an extension), or else a sanction is opened on the decree
+    (``DECREE_GROUND``, source "decision") and suspended. The decree's date defaults to today."""
     require_perm(actor, AGENCY_SANCTION)
     errors: dict[str, list[str]] = {}
     start = date_field(suspended_from, "suspended_from", errors)
-    end = date_field(suspended_until, "suspended_until", errors)
     if start is None and "suspended_from" not in errors:
         errors.setdefault("suspended_from", []).append(_("This field is required."))
-    if start and end and end < start:
-        errors.setdefault("suspended_until", []).append(_("The suspension cannot end before it starts."))
-    decree = clean_text(decree_number)
-    if not decree:
-        errors.setdefault("decree_number", []).append(_("Give the number of the suspension decree."))
+    date_field(suspended_until, "suspended_until", errors)
+    decree = _decree(decree_number, errors, _("Give the number of the suspension decree."))
     reason = _require_reason(reason, errors)
-    _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
     raise_if_errors(errors)
     with transaction.atomic():
-        agency = _agency_for_write(actor, public_id)
-        if agency.status == AgencyStatus.REVOKED:
-            raise _revocation_final(agency)
-        old = agency_snapshot(agency)
-        agency.status = AgencyStatus.SUSPENDED
-        agency.suspended_from, agency.suspended_until = start, end
-        _status_change(agency, actor=actor, status=AgencyStatus.SUSPENDED, effective_from=start,
-                       effective_until=end, decree_number=decree, reason=reason)
-        _save_status(agency, old, actor=actor, action="agency.suspend", reason=reason, via=via)
-    return agency
+        sanction = _sanction_for_decree(actor, public_id, decree=decree, reason=reason, via=via,
+                                        states_from=("suspended",))
+        sanction = sanction_step(
+            actor=actor, public_id=sanction.public_id, step="suspend", expected_version=sanction.version,
+            letter_number=decree, letter_date=letter_date or timezone.localdate(), reason=reason,
+            suspended_from=suspended_from, suspended_until=suspended_until, countries=countries, schemes=schemes,
+            via=via
+        )
+    return sanction.agency
 
 
 def agency_lift_suspension(
     *, actor, public_id, reason: str, decree_number: str = "", lifted_on=None, via: str = "",
 ) -> Agency:
+    """Lift the suspension in force: the ``lift_suspension`` step of the sanction that holds it."""
     require_perm(actor, AGENCY_SANCTION)
     errors: dict[str, list[str]] = {}
     day = date_field(lifted_on, "lifted_on", errors) or timezone.localdate()
     reason = _require_reason(reason, errors)
-    decree = clean_text(decree_number)
-    _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
     raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id)
@@ -367,19 +430,23 @@ def agency_lift_suspension(
             raise _revocation_final(agency)
         if agency.status != AgencyStatus.SUSPENDED:
             raise Conflict(_("%(name)s is not suspended.") % {"name": agency.legal_name}, code="not_suspended")
-        old = agency_snapshot(agency)
-        agency.status = AgencyStatus.ACTIVE
-        agency.suspended_from = agency.suspended_until = None
-        _status_change(agency, actor=actor, status=AgencyStatus.ACTIVE, effective_from=day,
-                       decree_number=decree, reason=reason)
-        _save_status(agency, old, actor=actor, action="agency.lift_suspension", reason=reason, via=via)
-    return agency
+        decree = _decree(decree_number, errors, _("Give the number of the decree that lifts the suspension."))
+        raise_if_errors(errors)
+        sanction = _sanction_for_decree(actor, public_id, decree=decree, reason=reason, via=via,
+                                        states_from=("suspended",), agency=agency)
+        sanction = sanction_step(
+            actor=actor, public_id=sanction.public_id, step="lift_suspension", expected_version=sanction.version,
+            letter_number=decree, letter_date=min(day, timezone.localdate()), effective_on=day, reason=reason,
+            via=via
+        )
+    return sanction.agency
 
 
 def agency_revoke(
     *, actor, public_id, decree_number: str, reason: str, revoked_on=None, via: str = "",
 ) -> Agency:
-    """Revoke a licence. Final: no service reinstates it."""
+    """Revoke a licence. Final: no service reinstates it. The ``revoke`` step of the company's
+    open sanction (the suspended one first), or of a sanction opened on the decree."""
     require_perm(actor, AGENCY_SANCTION)
     errors: dict[str, list[str]] = {}
     day = date_field(revoked_on, "revoked_on", errors) or timezone.localdate()
@@ -387,23 +454,20 @@ def agency_revoke(
         errors.setdefault("revoked_on", []).append(
             _("The revocation date cannot be in the future; record it on the day it takes effect.")
         )
-    decree = clean_text(decree_number)
-    if not decree:
-        errors.setdefault("decree_number", []).append(_("Give the number of the revocation decree."))
+    decree = _decree(decree_number, errors, _("Give the number of the revocation decree."))
     reason = _require_reason(reason, errors)
-    _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
     raise_if_errors(errors)
     with transaction.atomic():
         agency = _agency_for_write(actor, public_id)
         if agency.status == AgencyStatus.REVOKED:
             raise Conflict(_("%(name)s is already revoked.") % {"name": agency.legal_name}, code="already_revoked")
-        old = agency_snapshot(agency)
-        agency.status = AgencyStatus.REVOKED
-        agency.suspended_from = agency.suspended_until = None
-        _status_change(agency, actor=actor, status=AgencyStatus.REVOKED, effective_from=day,
-                       decree_number=decree, reason=reason)
-        _save_status(agency, old, actor=actor, action="agency.revoke", reason=reason, via=via)
-    return agency
+        sanction = _sanction_for_decree(actor, public_id, decree=decree, reason=reason, via=via,
+                                        states_from=("suspended",), agency=agency)
+        sanction = sanction_step(
+            actor=actor, public_id=sanction.public_id, step="revoke", expected_version=sanction.version,
+            letter_number=decree, letter_date=day, effective_on=day, reason=reason, via=via,
+        )
+    return sanction.agency
 
 
 def agency_reinstate(*, actor, public_id, reason: str = "", via: str = "") -> Agency:
@@ -601,3 +665,423 @@ def _require_reason_errors(reason: str) -> dict:
     errors: dict[str, list[str]] = {}
     _require_reason(reason, errors)
     return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# sanctions (Permen P2MI 4/2025): a finding, clarification, warning, suspension, revocation
+# ---------------------------------------------------------------------------------------------
+
+# The ground of a sanction opened on a decree recorded directly (the legacy suspend and revoke
+# actions): the ground is the one the decree states.
+DECREE_GROUND = "decree"
+
+SANCTION_AUDITED = (
+    "state", "version", "clarification_rounds", "clarification_due", "suspended_from", "suspended_until",
+    "suspension_countries", "suspension_schemes", "outcome", "closed_on",
+)
+
+
+class SanctionStepRefused(DomainError):
+    """A sanction step whose guards are not met; carries every unmet condition."""
+
+    status_code = 422
+    code = "sanction_step_refused"
+
+    def __init__(self, message: str, *, unmet, step: str):
+        super().__init__(message)
+        self.unmet = list(unmet)
+        self.step = step
+
+
+def _sanction_snapshot(sanction: Sanction) -> dict[str, Any]:
+    return snapshot(sanction, SANCTION_AUDITED)
+
+
+def _ground_on(code: str, day: dt.date, errors: dict) -> SanctionGround | None:
+    code = clean_text(code)
+    if not code:
+        add_error(errors, "ground_code", _("This field is required."))
+        return None
+    ground = SanctionGround.objects.filter(code=code).first()
+    if ground is None:
+        add_error(errors, "ground_code", _("Unknown sanction ground “%(code)s”.") % {"code": code})
+        return None
+    if not ground.is_valid_on(day):
+        add_error(errors, "ground_code", _("Ground %(code)s is not in force on %(day)s.") % {
+            "code": code, "day": day.isoformat()})
+        return None
+    return ground
+
+
+def sanction_open(
+    *, actor, agency_public_id, ground_code: str, source_kind: str, source_reference: str, summary: str,
+    opened_on=None, via: str = "",
+) -> Sanction:
+    """Open a sanction against a P3MI as a *finding* with its source: a complaint case, an
+    inspection or a cost-ledger (overcharging) flag, named by ``source_kind`` and a text
+    ``source_reference`` (this app cannot read cases or costs). The ground must be in force on the
+    day the finding is opened."""
+    require_perm(actor, SANCTION_OPEN)
+    errors: dict[str, list[str]] = {}
+    day = date_field(opened_on, "opened_on", errors, not_future=True) or timezone.localdate()
+    kind = clean_text(source_kind)
+    if kind not in Sanction.SourceKind.values:
+        add_error(errors, "source_kind", _("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(Sanction.SourceKind.values)})
+    reference = text_field(source_reference, "source_reference", errors, max_length=200,
+                           required=kind in (Sanction.SourceKind.CASE, Sanction.SourceKind.COST_FLAG,
+                                             Sanction.SourceKind.INSPECTION))
+    summary = text_field(summary, "summary", errors, required=True, max_length=5000)
+    ground = _ground_on(ground_code, day, errors)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        agency = _agency_for_write(actor, agency_public_id)
+        if agency.status == AgencyStatus.REVOKED:
+            raise _revocation_final(agency)
+        now = timezone.now()
+        sanction = Sanction.objects.create(
+            agency=agency, ground=ground, state=SanctionState.FINDING, version=1, state_changed_at=now,
+            source_kind=kind, source_reference=reference, summary=summary, opened_on=day,
+            opened_by=actor if getattr(actor, "pk", None) else None,
+        )
+        SanctionStep.objects.create(
+            sanction=sanction, step="open", from_state="", to_state=SanctionState.FINDING, reason=summary,
+            details={"source_kind": kind, "source_reference": reference, "ground": ground.code},
+            decided_by=sanction.opened_by,
+        )
+        audit_record(actor=actor, action="sanction.open", obj=sanction, via=via, reason=summary, changes={
+            "agency": [None, agency.pk], "ground": [None, ground.code], "source_kind": [None, kind],
+            "source_reference": [None, reference], "state": [None, SanctionState.FINDING]})
+    return sanction
+
+
+def _scope_codes(values, name: str, errors: dict, *, known: set[str] | None, upper: bool) -> list[str]:
+    if isinstance(values, str):
+        values = [v for v in re.split(r"[\s,]+", values) if v]
+    codes: list[str] = []
+    for value in values or ():
+        code = clean_text(value)
+        code = code.upper() if upper else code.lower()
+        if not code:
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,20}", code) or (known is not None and code not in known):
+            add_error(errors, name, _("Unknown code “%(code)s”.") % {"code": value})
+        elif code not in codes:
+            codes.append(code)
+    return sorted(codes)
+
+
+def _step_input(step: str, values: dict, errors: dict, *, letter_date) -> dict[str, Any]:
+    """The step's own inputs, checked (every bad field collected)."""
+    out: dict[str, Any] = {}
+    if step == "request_clarification":
+        due = date_field(values.get("clarification_due"), "clarification_due", errors, required=True)
+        if due and letter_date and due <= letter_date:
+            add_error(errors, "clarification_due", _("The deadline must be after the date of the letter."))
+        out["clarification_due"] = due
+    elif step == "suspend":
+        start = date_field(values.get("suspended_from"), "suspended_from", errors, required=True)
+        end = date_field(values.get("suspended_until"), "suspended_until", errors)
+        if start and end and end < start:
+            add_error(errors, "suspended_until", _("The suspension cannot end before it starts."))
+        known_countries = set(Country.objects.values_list("iso2", flat=True))
+        out.update(
+            suspended_from=start, suspended_until=end,
+            suspension_countries=_scope_codes(values.get("countries"), "countries", errors,
+                                              known=known_countries, upper=True),
+            suspension_schemes=_scope_codes(values.get("schemes"), "schemes", errors,
+                                            known=known_scheme_codes(), upper=False),
+        )
+    elif step == "close":
+        outcome = clean_text(values.get("outcome"))
+        if outcome not in SanctionOutcome.values:
+            add_error(errors, "outcome", _("Choose one of: %(choices)s.") % {
+                "choices": ", ".join(SanctionOutcome.values)})
+        out["outcome"] = outcome
+    return out
+
+
+def _sanction_for_write(actor, public_id) -> Sanction:
+    uid = parse_public_id(public_id)
+    sanction = (Sanction.objects.visible_to(actor).select_related("ground", "agency")
+                .filter(public_id=uid).first() if uid else None)
+    if sanction is None:
+        raise NotFound(_("Sanction not found."))
+    return sanction
+
+
+def sanction_step(
+    *, actor, public_id, step: str, expected_version: int | None, letter_number: str, letter_date, reason: str,
+    clarification_due=None, suspended_from=None, suspended_until=None, countries=(), schemes=(), outcome: str = "",
+    effective_on=None, via: str = "",
+) -> Sanction:
+    """Take one step of the sanction workflow (``sanction_states.STEPS``).
+
+    1. the step's inputs: the decision letter's number and date (not in the future) and the reason,
+       plus the step's own (a clarification deadline; a suspension's first and last day and scope;
+       a closing outcome), every bad field at once (422); 2. one scoped load (out of scope = 404);
+    3. the step must leave from the current state (409 ``transition_not_allowed``); 4. the rule's
+    permission (403); 5. ``expected_version`` must match (409 ``stale_version``); 6. the guards over
+    the facts (ground allows the step, licence not revoked, no other suspension in force), every
+    unmet condition at once (422 ``sanction_step_refused``); 7. compare-and-set on (state, version):
+    0 rows means someone else moved it first (409); 8. the agency's licence status for suspend, lift
+    and revoke (with its ``AgencyStatusChange``), the ``SanctionStep`` row and the audit event.
+    ``effective_on`` is the day a lifting or revocation takes effect (default: the letter's date).
+    """
+    errors: dict[str, list[str]] = {}
+    step = clean_text(step)
+    if step not in sanction_states.STEPS:
+        add_error(errors, "step", _("Choose one of: %(choices)s.") % {"choices": ", ".join(sanction_states.STEPS)})
+    letter = text_field(letter_number, "letter_number", errors, required=True, max_length=120)
+    letter_day = date_field(letter_date, "letter_date", errors, required=True, not_future=True)
+    reason = reason_field(reason, errors)
+    effective = date_field(effective_on, "effective_on", errors) or letter_day
+    values = {"clarification_due": clarification_due, "suspended_from": suspended_from,
+              "suspended_until": suspended_until, "countries": countries, "schemes": schemes, "outcome": outcome}
+    step_values = _step_input(step, values, errors, letter_date=letter_day) if step in sanction_states.STEPS else {}
+    raise_if_errors(errors)
+    with transaction.atomic():
+        sanction = _sanction_for_write(actor, public_id)
+        from_state, version = sanction.state, sanction.version
+        to_state = sanction_states.step_target(step, from_state)
+        if to_state is None:
+            raise Conflict(_("The step “%(step)s” is not allowed from the state %(state)s.") % {
+                "step": step, "state": SanctionState(from_state).label},
+                code="transition_not_allowed", fields={"step": [_("Not allowed from the current state.")]})
+        rule = sanction_states.rule_for(step)
+        require_perm(actor, rule.permission)
+        if expected_version is not None and expected_version != version:
+            raise Conflict(_("The sanction was changed by someone else. Reload and try again."), code="stale_version")
+        agency = Agency.objects.select_for_update().get(pk=sanction.agency_id)
+        others_suspending = (Sanction.objects.filter(agency=agency, state=SanctionState.SUSPENDED)
+                             .exclude(pk=sanction.pk).exists())
+        facts = sanction_states.SanctionFacts(
+            state=from_state, ground_code=sanction.ground.code,
+            ground_allows=frozenset(sanction.ground.allowed_steps or ()),
+            agency_revoked=agency.status == AgencyStatus.REVOKED, other_suspension=others_suspending,
+        )
+        unmet = sanction_states.unmet_conditions(rule.guards, facts)
+        if unmet:
+            raise SanctionStepRefused(_("This step cannot be taken: %(n)s condition(s) unmet.") % {"n": len(unmet)},
+                                      unmet=unmet, step=step)
+        before = _sanction_snapshot(sanction)
+        now = timezone.now()
+        update: dict[str, Any] = {"state": to_state, "version": version + 1, "state_changed_at": now,
+                                  "updated_at": now}
+        if step == "request_clarification":
+            update.update(clarification_rounds=sanction.clarification_rounds + 1,
+                          clarification_due=step_values["clarification_due"])
+        elif step == "suspend":
+            update.update({k: step_values[k] for k in ("suspended_from", "suspended_until", "suspension_countries",
+                                                        "suspension_schemes")})
+        elif step == "close":
+            update.update(outcome=step_values["outcome"], closed_on=letter_day)
+        elif step in ("lift_suspension", "revoke"):
+            update.update(closed_on=effective, outcome=step)
+        if not Sanction.objects.filter(pk=sanction.pk, state=from_state, version=version).update(**update):
+            raise Conflict(_("The sanction was changed by someone else. Reload and try again."), code="stale_version")
+        for name, value in update.items():
+            setattr(sanction, name, value)
+        sanction.agency = agency
+        if step == "suspend":
+            _apply_suspension(agency, actor=actor, sanction=sanction, start=sanction.suspended_from,
+                              end=sanction.suspended_until, countries=sanction.suspension_countries,
+                              schemes=sanction.suspension_schemes, decree=letter, reason=reason, via=via)
+        elif step in ("lift_suspension", "revoke"):
+            status, action = ((AgencyStatus.ACTIVE, "agency.lift_suspension") if step == "lift_suspension"
+                              else (AgencyStatus.REVOKED, "agency.revoke"))
+            _apply_end(agency, status=status, action=action, actor=actor, sanction=sanction, day=effective,
+                       decree=letter, reason=reason, via=via)
+        details = {k: v for k, v in step_values.items() if v not in (None, "", [])}
+        if step in ("lift_suspension", "revoke"):
+            details["effective_on"] = effective
+        SanctionStep.objects.create(
+            sanction=sanction, step=step, from_state=from_state, to_state=to_state, letter_number=letter,
+            letter_date=letter_day, reason=reason, details=chain_json(details),
+            decided_by=actor if getattr(actor, "pk", None) else None,
+        )
+        changes = {"step": [None, step], "letter_number": [None, letter], "letter_date": [None, letter_day],
+                   **diff(before, _sanction_snapshot(sanction))}
+        audit_record(actor=actor, action="sanction.step", obj=sanction, via=via, reason=reason, changes=changes)
+    return sanction
+
+
+def _sanction_for_decree(actor, public_id, *, decree: str, reason: str, via: str, states_from: tuple[str, ...],
+                         agency: Agency | None = None) -> Sanction:
+    """The sanction a decree recorded through the legacy actions applies to: the company's sanction
+    in one of ``states_from`` (newest first); a suspension recorded before the workflow existed,
+    adopted as a suspended sanction; or a new sanction opened on the decree."""
+    agency = agency or _agency_for_write(actor, public_id)
+    if agency.status == AgencyStatus.REVOKED:
+        raise _revocation_final(agency)
+    current = (Sanction.objects.filter(agency=agency, state__in=states_from).select_related("ground")
+               .order_by("-state_changed_at", "-id").first())
+    if current is not None:
+        return current
+    if agency.status == AgencyStatus.SUSPENDED:
+        return _adopt_suspension(actor, agency, via=via)
+    return sanction_open(actor=actor, agency_public_id=agency.public_id, ground_code=DECREE_GROUND,
+                         source_kind=Sanction.SourceKind.DECISION, source_reference=decree, summary=reason, via=via)
+
+
+def _adopt_suspension(actor, agency: Agency, *, via: str) -> Sanction:
+    """A suspension recorded before sanctions were a workflow becomes a suspended sanction, so the
+    workflow is the one way to change it."""
+    last = agency.status_history.filter(status=AgencyStatus.SUSPENDED).order_by("-at", "-id").first()
+    ground = SanctionGround.objects.get(code=DECREE_GROUND)
+    now = timezone.now()
+    sanction = Sanction.objects.create(
+        agency=agency, ground=ground, state=SanctionState.SUSPENDED, version=1, state_changed_at=now,
+        source_kind=Sanction.SourceKind.DECISION, source_reference=last.decree_number if last else "",
+        summary=last.reason if last else _("Suspension recorded before sanctions were tracked."),
+        opened_on=agency.suspended_from or timezone.localdate(), suspended_from=agency.suspended_from,
+        suspended_until=agency.suspended_until, suspension_countries=list(agency.suspension_countries or []),
+        suspension_schemes=list(agency.suspension_schemes or []),
+    )
+    SanctionStep.objects.create(sanction=sanction, step="adopt", from_state="", to_state=SanctionState.SUSPENDED,
+                                letter_number=last.decree_number if last else "", reason=sanction.summary)
+    audit_record(actor=actor, action="sanction.adopt", obj=sanction, via=via, reason=sanction.summary,
+                 changes={"agency": [None, agency.pk], "state": [None, SanctionState.SUSPENDED]})
+    return sanction
+
+
+# ---------------------------------------------------------------------------------------------
+# deposit drawdowns (Permen P2MI 31/2025 Pasal 23)
+# ---------------------------------------------------------------------------------------------
+
+DRAWDOWN_AUDITED = ("state", "decided_on", "letter_number", "decision_reason", "paid_on", "balance_after",
+                    "top_up_amount", "top_up_due", "top_up_legal_basis")
+
+
+def _drawdown_for_write(actor, public_id, *, agency_public_id=None) -> DepositDrawdown:
+    uid = parse_public_id(public_id)
+    qs = DepositDrawdown.objects.visible_to(actor).select_for_update().select_related("agency")
+    if agency_public_id is not None:
+        agency_uid = parse_public_id(agency_public_id)
+        qs = qs.filter(agency__public_id=agency_uid) if agency_uid else qs.none()
+    drawdown = qs.filter(public_id=uid).first() if uid else None
+    if drawdown is None:
+        raise NotFound(_("Deposit drawdown not found."))
+    return drawdown
+
+
+def drawdown_request(
+    *, actor, agency_public_id, proposed_by: str, case_references, amount_requested, reason: str,
+    requested_on=None, via: str = "",
+) -> DepositDrawdown:
+    """Ask to draw on a P3MI's deposit for cases it left unresolved (text references to them)."""
+    require_perm(actor, DRAWDOWN_REQUEST)
+    errors: dict[str, list[str]] = {}
+    day = date_field(requested_on, "requested_on", errors, not_future=True) or timezone.localdate()
+    proposer = clean_text(proposed_by)
+    if proposer not in DepositDrawdown.Proposer.values:
+        add_error(errors, "proposed_by", _("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(DepositDrawdown.Proposer.values)})
+    if isinstance(case_references, str):
+        case_references = [v for v in re.split(r"[\n,;]+", case_references)]
+    refs = [clean_text(r) for r in (case_references or []) if clean_text(r)]
+    if not refs:
+        add_error(errors, "case_references", _("Name at least one unresolved case."))
+    elif any(len(r) > 120 for r in refs) or len(refs) > 100:
+        add_error(errors, "case_references", _("At most 100 references of at most 120 characters each."))
+    amount = money_field(amount_requested, "amount_requested", errors, required=True, positive=True)
+    reason = reason_field(reason, errors)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        agency = _agency_for_write(actor, agency_public_id)
+        if amount is not None and amount > agency.deposit_amount:
+            raise ValidationFailed.from_fields({"amount_requested": [
+                _("More than the deposit (%(amount)s).") % {"amount": format_rupiah(agency.deposit_amount)}]})
+        drawdown = DepositDrawdown.objects.create(
+            agency=agency, proposed_by=proposer, case_references=refs, amount_requested=amount, reason=reason,
+            requested_on=day, requested_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(actor=actor, action="drawdown.request", obj=drawdown, via=via, reason=reason, changes={
+            "agency": [None, agency.pk], "amount_requested": [None, str(amount)], "case_references": [None, refs],
+            "proposed_by": [None, proposer], "state": [None, drawdown.state]})
+    return drawdown
+
+
+def drawdown_decide(
+    *, actor, agency_public_id, public_id, approve: bool, letter_number: str, reason: str, decided_on=None,
+    via: str = "",
+) -> DepositDrawdown:
+    """Approve or reject a requested drawdown, with the decision letter's number."""
+    require_perm(actor, DRAWDOWN_DECIDE)
+    errors: dict[str, list[str]] = {}
+    day = date_field(decided_on, "decided_on", errors, not_future=True) or timezone.localdate()
+    letter = text_field(letter_number, "letter_number", errors, required=True, max_length=120)
+    reason = reason_field(reason, errors)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        drawdown = _drawdown_for_write(actor, public_id, agency_public_id=agency_public_id)
+        if drawdown.state != DepositDrawdown.State.REQUESTED:
+            raise Conflict(_("This drawdown was already decided."), code="drawdown_decided")
+        before = snapshot(drawdown, DRAWDOWN_AUDITED)
+        drawdown.state = DepositDrawdown.State.APPROVED if approve else DepositDrawdown.State.REJECTED
+        drawdown.decided_on, drawdown.letter_number, drawdown.decision_reason = day, letter, reason
+        drawdown.decided_by = actor if getattr(actor, "pk", None) else None
+        drawdown.save()
+        audit_record(actor=actor, action="drawdown.approve" if approve else "drawdown.reject", obj=drawdown,
+                     via=via, reason=reason, changes=diff(before, snapshot(drawdown, DRAWDOWN_AUDITED)))
+    return drawdown
+
+
+def deposit_rule_on(day: dt.date) -> DepositRule | None:
+    return (DepositRule.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by("-valid_from", "-id").first())
+
+
+def drawdown_pay(*, actor, agency_public_id, public_id, payouts, paid_on=None, via: str = "") -> DepositDrawdown:
+    """Record the payouts of an approved drawdown, worker by worker (a person reference and an
+    amount). The deposit is reduced by their total, and the P3MI must top it back up to the legal
+    minimum within the days of the ``DepositRule`` in force."""
+    require_perm(actor, DRAWDOWN_DECIDE)
+    errors: dict[str, list[str]] = {}
+    day = date_field(paid_on, "paid_on", errors, not_future=True) or timezone.localdate()
+    rows: list[tuple[str, Decimal]] = []
+    if not payouts:
+        add_error(errors, "payouts", _("Give at least one payout."))
+    for i, item in enumerate(payouts or []):
+        item = item if isinstance(item, dict) else {}
+        ref = text_field(item.get("person_reference"), f"payouts.{i}.person_reference", errors, required=True,
+                         max_length=120)
+        amount = money_field(item.get("amount"), f"payouts.{i}.amount", errors, required=True, positive=True)
+        if ref and amount is not None:
+            rows.append((ref, amount))
+    raise_if_errors(errors)
+    with transaction.atomic():
+        drawdown = _drawdown_for_write(actor, public_id, agency_public_id=agency_public_id)
+        if drawdown.state != DepositDrawdown.State.APPROVED:
+            raise Conflict(_("Only an approved drawdown can be paid out."), code="drawdown_not_approved")
+        agency = Agency.objects.select_for_update().get(pk=drawdown.agency_id)
+        total = sum((amount for _ref, amount in rows), Decimal("0"))
+        if total > drawdown.amount_requested:
+            raise ValidationFailed.from_fields({"payouts": [
+                _("The payouts (%(total)s) exceed the approved amount (%(amount)s).") % {
+                    "total": format_rupiah(total), "amount": format_rupiah(drawdown.amount_requested)}]})
+        if total > agency.deposit_amount:
+            raise ValidationFailed.from_fields({"payouts": [
+                _("The payouts (%(total)s) exceed the deposit (%(amount)s).") % {
+                    "total": format_rupiah(total), "amount": format_rupiah(agency.deposit_amount)}]})
+        rule = deposit_rule_on(day)
+        before = snapshot(drawdown, DRAWDOWN_AUDITED)
+        old_agency = agency_snapshot(agency)
+        DepositPayout.objects.bulk_create([DepositPayout(drawdown=drawdown, person_reference=ref, amount=amount)
+                                           for ref, amount in rows])
+        agency.deposit_amount = agency.deposit_amount - total
+        agency.save(update_fields=["deposit_amount", "updated_at"])
+        minimum = minimums_on(day).deposit
+        shortfall = max(Decimal("0"), minimum - agency.deposit_amount)
+        drawdown.state, drawdown.paid_on = DepositDrawdown.State.PAID, day
+        drawdown.balance_after = agency.deposit_amount
+        drawdown.top_up_amount = shortfall
+        drawdown.top_up_due = day + dt.timedelta(days=rule.top_up_days) if (rule and shortfall) else None
+        drawdown.top_up_legal_basis = rule.legal_basis if (rule and shortfall) else ""
+        drawdown.save()
+        audit_record(actor=actor, action="drawdown.pay", obj=drawdown, via=via, reason=drawdown.decision_reason,
+                     changes=diff(before, snapshot(drawdown, DRAWDOWN_AUDITED))
+                     | {"payouts": [None, [[ref, str(amount)] for ref, amount in rows]]})
+        audit_record(actor=actor, action="agency.deposit_drawn", obj=agency, via=via,
+                     reason=_("Deposit drawdown paid out"), changes=diff(old_agency, agency_snapshot(agency)))
+    return drawdown

@@ -18,6 +18,7 @@ from lindungi.api.routers import (
     public,
     reference,
     returns,
+    sanctions,
     statistics,
     supervision,
     users,
@@ -47,6 +48,7 @@ api.add_router("/public", public.router)
 api.add_router("/public", cases.public_router)
 api.add_router("/cases", cases.router)
 api.add_router("/returns", returns.router)
+api.add_router("/sanctions", sanctions.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reference", reference.router)

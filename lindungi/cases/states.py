@@ -22,14 +22,14 @@ Who may take which step: every step needs ``case.step`` (unit officers, admin); 
 clarification requests through their own service (``clarification_answer``), not through a step.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.perms import CASE_STEP
-from lindungi.placements.states import Unmet
+from lindungi.common.guards import Unmet, unmet_conditions
 
 __all__ = ["Unmet", "CaseState", "CaseFacts", "TRANSITIONS"]
 
@@ -200,17 +200,6 @@ def rule_for(from_state: str, to_state: str) -> Rule | None:
 def targets_from(from_state: str) -> list[str]:
     order = {value: i for i, value in enumerate(CaseState.values)}
     return sorted((to for (frm, to) in TRANSITIONS if frm == from_state), key=order.__getitem__)
-
-
-def unmet_conditions(guards: Iterable[Guard], facts: CaseFacts) -> list[Unmet]:
-    unmet: list[Unmet] = []
-    seen: set[str] = set()
-    for guard in guards:
-        for item in guard(facts):
-            if item.code not in seen:
-                seen.add(item.code)
-                unmet.append(item)
-    return unmet
 
 
 def evaluate(from_state: str, to_state: str, facts: CaseFacts) -> list[Unmet]:

@@ -91,6 +91,51 @@ def bootstrap_admin() -> User:
     return admin
 
 
+def seed_sanctions(actor: User, agencies: list[Agency], *, today: dt.date) -> None:
+    """A few sanctions through the workflow: a partial suspension (Singapore only) after two
+    clarification rounds, a written warning on an overcharging flag, an open finding, and a deposit
+    drawdown paid out to two workers."""
+    def step(sanction, name, on, **extra):
+        sanction.refresh_from_db()
+        return agency_services.sanction_step(
+            actor=actor, public_id=sanction.public_id, step=name, expected_version=sanction.version,
+            letter_number=extra.pop("letter", f"B.{sanction.pk}.{name}/DJ-PPMI/2026"), letter_date=on,
+            reason=extra.pop("reason", "Hasil pemeriksaan"), via="command", **extra)
+
+    opp = agency_services.sanction_open(
+        actor=actor, agency_public_id=agencies[1].public_id, ground_code="p9_no_opp", source_kind="case",
+        source_reference="PGD/2026/00017", opened_on=today - dt.timedelta(days=80), via="command",
+        summary="Dua CPMI tujuan Singapura tidak didaftarkan mengikuti OPP.")
+    step(opp, "request_clarification", today - dt.timedelta(days=78), clarification_due=today - dt.timedelta(days=64))
+    step(opp, "request_clarification", today - dt.timedelta(days=50), clarification_due=today - dt.timedelta(days=36))
+    step(opp, "suspend", today - dt.timedelta(days=21), letter="Kepdirjen Pelindungan 7/2026",
+         reason="Tidak mendaftarkan CPMI dalam OPP (Permen P2MI 4/2025 Pasal 9(1))",
+         suspended_from=today - dt.timedelta(days=20), suspended_until=today + dt.timedelta(days=70), countries=["SG"])
+    overcharge = agency_services.sanction_open(
+        actor=actor, agency_public_id=agencies[3].public_id, ground_code="p9_not_matching_pk",
+        source_kind="cost_flag", source_reference="Biaya HK/2026/031", via="command",
+        opened_on=today - dt.timedelta(days=30), summary="PMI Hong Kong dibebani biaya Rp28 juta di luar PK.")
+    step(overcharge, "request_clarification", today - dt.timedelta(days=29),
+         clarification_due=today - dt.timedelta(days=15))
+    step(overcharge, "issue_warning", today - dt.timedelta(days=10))
+    agency_services.sanction_open(
+        actor=actor, agency_public_id=agencies[4].public_id, ground_code="p9_selection_not_at_ltsa",
+        source_kind="inspection", source_reference="LHP BP3MI Jabar 12/2026", via="command",
+        summary="Seleksi CPMI dilakukan di kantor P3MI, tidak di LTSA.")
+    drawdown = agency_services.drawdown_request(
+        actor=actor, agency_public_id=agencies[2].public_id, proposed_by="perwakilan",
+        case_references=["PGD/2025/00412", "PGD/2025/00433"], amount_requested="64000000",
+        reason="Gaji dan hak PMI tidak dibayarkan setelah izin dicabut", requested_on=today - dt.timedelta(days=5),
+        via="command")
+    agency_services.drawdown_decide(actor=actor, agency_public_id=agencies[2].public_id,
+                                    public_id=drawdown.public_id, approve=True, letter_number="KEP.DJ/31/2026",
+                                    reason="Kasus tidak diselesaikan P3MI", via="command")
+    agency_services.drawdown_pay(actor=actor, agency_public_id=agencies[2].public_id, public_id=drawdown.public_id,
+                                 payouts=[{"person_reference": "PGD/2025/00412 (PMI Taiwan)", "amount": "36000000"},
+                                          {"person_reference": "PGD/2025/00433 (PMI Malaysia)", "amount": "28000000"}],
+                                 via="command")
+
+
 def seed_agencies(actor: User, *, count: int = 30, rng: random.Random) -> list[Agency]:
     agencies = list(Agency.objects.all())
     if agencies:
@@ -118,10 +163,7 @@ def seed_agencies(actor: User, *, count: int = 30, rng: random.Random) -> list[A
             agency_services.branch_add(actor=actor, agency_public_id=agency.public_id, regency_code=code,
                                        address="Kantor cabang", via="command", reason="Demo data")
         agencies.append(agency)
-    agency_services.agency_suspend(
-        actor=actor, public_id=agencies[1].public_id, suspended_from=today - dt.timedelta(days=20),
-        suspended_until=today + dt.timedelta(days=70), decree_number="Kepdirjen Pelindungan 7/2026",
-        reason="Tidak mendaftarkan CPMI dalam OPP (Permen P2MI 4/2025 Pasal 9(1))", via="command")
+    seed_sanctions(actor, agencies, today=today)
     agency_services.agency_revoke(
         actor=actor, public_id=agencies[2].public_id, decree_number="Kepmen P2MI 12/2026",
         reason="Kelebihan biaya penempatan tidak dikembalikan", via="command")

@@ -254,7 +254,8 @@ def credential_for_placement(actor, placement_public_id, *, via: str = "web",
     one they looked the worker up by (``identifier``); by the placement's id alone it does not exist."""
     require_perm(actor, CREDENTIAL_VIEW, _("You are not allowed to view departure credentials."))
     credential = (DepartureCredential.objects.visible_to(actor).filter(placement__public_id=placement_public_id)
-                  .select_related("placement", "placement__person", "placement__agency", "key")
+                  .select_related("placement", "placement__person", "placement__agency", "placement__country",
+                                  "placement__scheme", "key")
                   .order_by("-created_at", "-id").first() if is_public_id(placement_public_id) else None)
     if credential is None:
         raise NotFound(_("This placement has no departure credential."))
@@ -270,7 +271,8 @@ def _revoked_reason(credential: DepartureCredential, day: date) -> str:
         return credential.revoke_reason or "revoked"
     if credential.placement.state != PlacementState.READY_TO_DEPART:
         return f"placement {credential.placement.state}"
-    if credential.placement.agency_id and not placement_selectors.agency_standing(credential.placement.agency, day)[0]:
+    if credential.placement.agency_id and not placement_selectors.placement_agency_standing(credential.placement,
+                                                                                            day)[0]:
         return "p3mi not in good standing"
     return ""
 
@@ -294,15 +296,18 @@ def revoked_credential_ids(actor, *, day: date | None = None) -> list[str]:
     the day (a suspension takes effect on every card at once, without touching them)."""
     require_perm(actor, DEPARTURE_VIEW, _("You are not allowed to view departure checks."))
     day = day or timezone.localdate()
-    rows = DepartureCredential.objects.filter(valid_until__gte=day).select_related("placement", "placement__agency")
-    standing: dict[int, bool] = {}
+    rows = DepartureCredential.objects.filter(valid_until__gte=day).select_related(
+        "placement", "placement__agency", "placement__country", "placement__scheme")
+    standing: dict[tuple[int, int, int], bool] = {}
     out = []
     for credential in rows.iterator(chunk_size=2000):
-        agency = credential.placement.agency
-        if agency is not None and agency.pk not in standing:
-            standing[agency.pk] = placement_selectors.agency_standing(agency, day)[0]
-        if (credential.revoked_at is not None or credential.placement.state != PlacementState.READY_TO_DEPART
-                or (agency is not None and not standing[agency.pk])):
+        placement = credential.placement
+        agency = placement.agency
+        key = (placement.agency_id, placement.country_id, placement.scheme_id)
+        if agency is not None and key not in standing:
+            standing[key] = placement_selectors.placement_agency_standing(placement, day)[0]
+        if (credential.revoked_at is not None or placement.state != PlacementState.READY_TO_DEPART
+                or (agency is not None and not standing[key])):
             out.append(str(credential.public_id))
     return out
 
@@ -315,7 +320,8 @@ def credential_verify_online(actor, *, token: str, nik: str = "", passport: str 
     revoked = set()
     if parsed is not None:
         cid = parsed[0].cid
-        credential = (DepartureCredential.objects.filter(public_id=cid).select_related("placement", "placement__agency")
+        credential = (DepartureCredential.objects.filter(public_id=cid)
+                      .select_related("placement", "placement__agency", "placement__country", "placement__scheme")
                       .first() if is_public_id(cid) else None)
         if credential is not None and _revoked_reason(credential, timezone.localdate()):
             revoked.add(parsed[0].cid)

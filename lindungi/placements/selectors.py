@@ -51,11 +51,18 @@ def today() -> date:
 # ---------------------------------------------------------------------------------------------
 
 
-def agency_standing(agency, day: date) -> tuple[bool, str]:
-    """Good standing of a P3MI on ``day``, from ``lindungi.agencies.rules.standing_on``."""
+def agency_standing(agency, day: date, *, country: str | None = None, scheme: str | None = None) -> tuple[bool, str]:
+    """Good standing of a P3MI on ``day`` for a placement to ``country`` (ISO2) under ``scheme``
+    (code), from ``lindungi.agencies.rules.standing_on``: a partial suspension bars only the
+    countries and schemes it names."""
     from lindungi.agencies.rules import standing_on
 
-    return standing_on(agency, day)
+    return standing_on(agency, day, country=country, scheme=scheme)
+
+
+def placement_agency_standing(placement, day: date) -> tuple[bool, str]:
+    """The standing of a placement's P3MI for that placement's destination and scheme."""
+    return agency_standing(placement.agency, day, country=placement.country.iso2, scheme=placement.scheme.code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,7 +129,7 @@ def transition_context(placement: Placement, *, on: date | None = None, items=No
     employer_type = placement.employer.legal_type if placement.employer_id else None
     agency = None
     if placement.agency_id:
-        good, reason = agency_standing(placement.agency, day)
+        good, reason = placement_agency_standing(placement, day)
         agency = AgencyFacts(name=placement.agency.legal_name, good_standing=good, reason=reason)
     items = list(placement.checklist_items.all()) if items is None else items
     return TransitionContext(

@@ -149,7 +149,7 @@ def job_order_create(*, actor, data: dict[str, Any], via: str = "web") -> JobOrd
             employer.blacklisted_until is None or employer.blacklisted_until >= timezone.localdate()):
         errors["employer"] = [_("This employer is blacklisted.")]
     if agency is not None and not errors:
-        good, _reason = selectors.agency_standing(agency, timezone.localdate())
+        good, _reason = selectors.agency_standing(agency, timezone.localdate(), country=country.iso2)
         if not good:
             errors["agency"] = [_("The P3MI is not in good standing and may not take new job orders.")]
     if not errors:
@@ -251,7 +251,7 @@ def sip2mi_issue(*, actor, job_order_public_id, number: str, quota, valid_from, 
         if job_order.status != JobOrder.Status.VERIFIED:
             raise ValidationFailed.from_fields(
                 {"job_order": _("An SIP2MI can only be issued against a job order verified by the Perwakilan.")})
-        good, _reason = selectors.agency_standing(job_order.agency, start)
+        good, _reason = selectors.agency_standing(job_order.agency, start, country=job_order.country.iso2)
         if not good:
             raise ValidationFailed.from_fields({"job_order": _("The P3MI is not in good standing.")})
         if Sip2mi.objects.filter(number=number).exists():

@@ -34,6 +34,7 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.common.guards import Unmet, unmet_conditions
 from lindungi.placements.checklist import KIND_NAMES, ChecklistKind, ItemState, KindStatus
 from lindungi.placements.perms import PLACEMENT_STEP_AGENCY, PLACEMENT_STEP_CHECKPOINT, PLACEMENT_STEP_OFFICER
 
@@ -132,19 +133,6 @@ RELEASES_QUOTA: frozenset[str] = frozenset({
 # ---------------------------------------------------------------------------------------------
 # Facts the guards read
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Unmet:
-    code: str
-    message_id: str
-    message_en: str
-
-    def message(self, language: str | None = "id") -> str:
-        return self.message_en if (language or "id").startswith("en") else self.message_id
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message_id": self.message_id, "message_en": self.message_en}
 
 
 @dataclass(frozen=True)
@@ -638,18 +626,6 @@ def evaluate(from_state: str, to_state: str, ctx: TransitionContext) -> list[Unm
     """Every unmet condition of the transition (empty list = allowed). Raises KeyError for a pair
     that is not in the table."""
     return unmet_conditions(TRANSITIONS[(from_state, to_state)].guards, ctx)
-
-
-def unmet_conditions(guards: Iterable[Guard], ctx: TransitionContext) -> list[Unmet]:
-    """Every condition the guards find unmet, each code once, in guard order."""
-    unmet: list[Unmet] = []
-    seen: set[str] = set()
-    for guard in guards:
-        for item in guard(ctx):
-            if item.code not in seen:
-                seen.add(item.code)
-                unmet.append(item)
-    return unmet
 
 
 def quota_effect(from_state: str, to_state: str) -> int:

@@ -7,6 +7,7 @@ from lindungi.accounts.roles import Role
 from lindungi.agencies import selectors as agency_selectors
 from lindungi.agencies.models import ForeignParty
 from lindungi.cases import selectors as case_selectors
+from lindungi.placements import selectors as placement_selectors
 from lindungi.reference import selectors as reference_selectors
 
 BLANK = [("", "—")]
@@ -103,3 +104,11 @@ def village_choices(regency_code: str) -> list:
 
 def case_category_choices() -> list[tuple[str, str]]:
     return [(c.code, localized(c)) for c in case_selectors.category_choices()]
+
+
+def scheme_choices() -> list[tuple[str, str]]:
+    return [(s.code, localized(s)) for s in placement_selectors.scheme_list()]
+
+
+def sanction_ground_choices() -> list[tuple[str, str]]:
+    return [(g.code, f"{g.code} — {localized(g, 'title')}") for g in agency_selectors.sanction_grounds_on()]

@@ -11,6 +11,7 @@ from lindungi.web.views import (
     placements,
     registry,
     returns,
+    sanctions,
     statistics,
     supervision,
 )
@@ -28,6 +29,7 @@ urlpatterns = [
     *departures.urlpatterns,
     *cases.urlpatterns,
     *returns.urlpatterns,
+    *sanctions.urlpatterns,
     *statistics.urlpatterns,
     *supervision.urlpatterns,
     *audit.urlpatterns,

@@ -295,10 +295,21 @@ def _cases_departures_returns(world, *, make_user, make_person, make_placement, 
     for scope in scopes.values():
         scope["tracking_code"] = case_in.tracking_code
 
+    # Sanctions and deposit drawdowns: against the P3MI staff's company (in) and another (out).
+    from lindungi.agencies import services as agency_services
+
+    for scope, company in companies.items():
+        scopes[scope]["sanctions"] = agency_services.sanction_open(
+            actor=admin_user, agency_public_id=company.public_id, ground_code="p9_no_opp", source_kind="case",
+            source_reference=f"PGD/{scope}", summary="Matrix finding")
+        scopes[scope]["drawdown_id"] = agency_services.drawdown_request(
+            actor=admin_user, agency_public_id=company.public_id, proposed_by="dg", case_references=["PGD/1"],
+            amount_requested="1000", reason="Matrix drawdown").public_id
+
 
 FAMILIES = ("persons", "agencies", "placements", "job-orders", "imports", "exports", "foreign-parties", "cases",
             "returns", "departure-checks", "checks", "interceptions", "watchlist", "costs", "overcharge-flags",
-            "institutions")
+            "institutions", "sanctions")
 
 
 def values_for(world, scope: str, route: str) -> dict:

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def domain_error_classes() -> dict[str, type]:
+    import lindungi.agencies.services  # noqa: F401  (SanctionStepRefused lives there)
     import lindungi.placements.services  # noqa: F401  (TransitionRefused lives there)
     from lindungi.common.errors import DomainError
 

@@ -103,6 +103,9 @@ PAGES = [
     Page("cost-rule-list", (OFFICER, P3MI, ADMIN)),
     Page("overcharge-flag-list", (OFFICER, ADMIN)),
     Page("overcharge-flag-escalate", (OFFICER,), {"public_id": "flag"}),
+    Page("sanction-list", (OFFICER, P3MI, ADMIN)),
+    Page("sanction-create", (OFFICER, ADMIN)),
+    Page("sanction-detail", (P3MI, ADMIN), {"public_id": "sanction"}),
 ]
 
 # URL names that are not pages a person reads: form posts, file downloads, fragments.
@@ -122,6 +125,7 @@ NOT_PAGES = {
     "cost-confirm", "cost-receipt",  # a post, a download
     "institution-suspend", "institution-reinstate", "institution-revoke",  # posts
     "person-training-add", "person-certificate-add", "person-medical-add",  # posts
+    "sanction-step", "agency-drawdown-request", "agency-drawdown-decide", "agency-drawdown-pay",  # posts
 }
 
 ROLES = (PUBLIC, *STAFF)
@@ -218,7 +222,19 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     cost = cost_entry_record(actor=unit_officer, person_public_id=person.public_id, data={
         "component": "placement_fee", "amount": "12500000", "paid_to_kind": "p3mi", "paid_to_name": "PT Contoh",
         "paid_on": (TODAY - dt.timedelta(days=3)).isoformat(), "financing": "kur", "source": "verification"})
-    return SimpleNamespace(edition=edition.number, flag=cost.flag.public_id,
+    from lindungi.agencies import services as agency_services
+
+    sanction = agency_services.sanction_open(
+        actor=admin_user, agency_public_id=agency.public_id, ground_code="p9_no_opp", source_kind="case",
+        source_reference="PGD/2026/0007", summary="Dua CPMI tujuan Singapura tidak didaftarkan OPP.")
+    agency_services.sanction_step(
+        actor=admin_user, public_id=sanction.public_id, step="suspend", expected_version=1,
+        letter_number="KEP.7/2026", letter_date=TODAY, reason="Tidak mendaftarkan OPP", suspended_from=TODAY,
+        suspended_until=TODAY + dt.timedelta(days=89), countries=["SG"])
+    agency_services.drawdown_request(actor=admin_user, agency_public_id=agency.public_id, proposed_by="perwakilan",
+                                     case_references=["PGD/2026/0007"], amount_requested="25000000",
+                                     reason="Hak PMI belum dibayar")
+    return SimpleNamespace(edition=edition.number, sanction=sanction.public_id, flag=cost.flag.public_id,
                            ready=ready.public_id, check=check.public_id, watch=watch.public_id,
                            interception=interception.public_id, case=case.public_id, person=person.public_id,
                            placement=placement.public_id, job_order=job_order.public_id,

@@ -89,3 +89,47 @@ def test_financial_minimums_and_legal_basis():
     assert "Pasal" in row.legal_basis
     assert rules.MIN_PAID_UP_CAPITAL == Decimal("5000000000")
     assert rules.format_rupiah(Decimal("1500000000.00")) == "Rp1.500.000.000"
+
+
+# ---------------------------------------------------------------------------------------------
+# partial suspensions
+# ---------------------------------------------------------------------------------------------
+
+def _partial(start, end, countries=(), schemes=()):
+    return SimpleNamespace(status="suspended", licence_issued_on=dt.date(2020, 1, 1), licence_expires_on=None,
+                           suspended_from=start, suspended_until=end, suspension_countries=list(countries),
+                           suspension_schemes=list(schemes))
+
+
+def test_partial_suspension_by_country_exact_days():
+    from lindungi.agencies.rules import standing_on
+
+    a = _partial(dt.date(2026, 2, 3), dt.date(2026, 5, 2), countries=["TW"])
+    assert standing_on(a, dt.date(2026, 2, 2), country="TW", scheme="p_to_p") == (True, "suspension_scheduled")
+    assert standing_on(a, dt.date(2026, 2, 3), country="TW", scheme="p_to_p") == (False, "suspended")
+    assert standing_on(a, dt.date(2026, 5, 2), country="TW", scheme="p_to_p") == (False, "suspended")
+    assert standing_on(a, dt.date(2026, 5, 3), country="TW", scheme="p_to_p") == (True, "suspension_ended")
+    assert standing_on(a, dt.date(2026, 3, 1), country="MY", scheme="p_to_p") == (True, "partially_suspended")
+    assert standing_on(a, dt.date(2026, 3, 1), country="tw") == (False, "suspended")
+    # Asked without a country: not barred from all activity.
+    assert standing_on(a, dt.date(2026, 3, 1)) == (True, "partially_suspended")
+
+
+def test_partial_suspension_by_scheme_and_by_both():
+    from lindungi.agencies.rules import standing_on
+
+    by_scheme = _partial(dt.date(2026, 2, 3), None, schemes=["p_to_p"])
+    assert standing_on(by_scheme, dt.date(2030, 1, 1), country="MY", scheme="p_to_p") == (False, "suspended")
+    assert standing_on(by_scheme, dt.date(2030, 1, 1), country="MY", scheme="ssw_japan")[0] is True
+    both = _partial(dt.date(2026, 2, 3), None, countries=["TW"], schemes=["p_to_p"])
+    assert standing_on(both, dt.date(2026, 3, 1), country="TW", scheme="p_to_p")[0] is False
+    assert standing_on(both, dt.date(2026, 3, 1), country="TW", scheme="g_to_g")[0] is True
+    assert standing_on(both, dt.date(2026, 3, 1), country="HK", scheme="p_to_p")[0] is True
+
+
+def test_partial_suspension_in_words():
+    from lindungi.agencies.rules import standing_text
+
+    text = standing_text(_partial(dt.date(2026, 2, 3), dt.date(2026, 5, 2), countries=["TW"]), dt.date(2026, 3, 1))
+    assert "sebagian" in text["id"] and "TW" in text["id"] and "2 Mei 2026" in text["id"]
+    assert "partly suspended" in text["en"] and "TW" in text["en"]

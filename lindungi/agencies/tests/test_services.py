@@ -168,7 +168,8 @@ def test_suspend_needs_reason_decree_and_sanction_permission(admin_user, unit_of
 def test_lift_suspension(admin_user, agency, today):
     services.agency_suspend(actor=admin_user, public_id=agency.public_id, suspended_from=today,
                             decree_number="K/1", reason="x")
-    services.agency_lift_suspension(actor=admin_user, public_id=agency.public_id, reason="Sudah dipenuhi")
+    services.agency_lift_suspension(actor=admin_user, public_id=agency.public_id, reason="Sudah dipenuhi",
+                                    decree_number="K/2")
     agency.refresh_from_db()
     assert (agency.status, agency.suspended_from) == ("active", None)
     assert [h.status for h in agency.status_history.all()] == ["active", "suspended"]

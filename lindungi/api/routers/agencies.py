@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from lindungi.agencies import selectors, services
-from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, ForeignParty
+from lindungi.agencies.models import Agency, AgencyStatus, AgencyStatusChange, Branch, DepositDrawdown, ForeignParty
 from lindungi.agencies.rules import standing_on
 from lindungi.api.schemas import ERRORS, InputSchema, coded
 
@@ -44,6 +44,8 @@ class AgencyListItemOut(Schema):
     licence_expires_on: dt.date | None
     suspended_from: dt.date | None
     suspended_until: dt.date | None
+    suspension_countries: list[str]
+    suspension_schemes: list[str]
     head_office_regency: AgencyRegencyOut
 
 
@@ -124,6 +126,8 @@ class SuspendIn(InputSchema):
     suspended_until: dt.date | None = None
     decree_number: str
     reason: str
+    countries: list[str] = Field(default_factory=list, description="ISO2 codes of a partial suspension")
+    schemes: list[str] = Field(default_factory=list, description="scheme codes of a partial suspension")
 
 
 class LiftIn(InputSchema):
@@ -242,6 +246,8 @@ def _agency_item(agency: Agency, day: dt.date) -> dict:
         "licence_expires_on": agency.licence_expires_on,
         "suspended_from": agency.suspended_from,
         "suspended_until": agency.suspended_until,
+        "suspension_countries": list(agency.suspension_countries or []),
+        "suspension_schemes": list(agency.suspension_schemes or []),
         "head_office_regency": _regency_out(agency.head_office_regency),
     }
 
@@ -377,7 +383,10 @@ def agency_update(request, public_id: str, payload: AgencyPatch):
 
 @router.post("/{public_id}/suspend", response={200: AgencyDetailOut, **ERRORS}, operation_id="agency_suspend")
 def agency_suspend(request, public_id: str, payload: SuspendIn):
-    """Suspend the licence from `suspended_from` to `suspended_until` inclusive (no end: until lifted)."""
+    """Suspend the licence from `suspended_from` to `suspended_until` inclusive (no end: until lifted),
+    for all activity or only the `countries` and/or `schemes` given. A step of the sanction workflow:
+    the company's suspended sanction is suspended anew, or a sanction is opened on the decree
+    (see `/sanctions`)."""
     services.agency_suspend(actor=request.user, public_id=public_id, via=VIA, **payload.model_dump())
     return _agency_detail(request.user, public_id)
 
@@ -414,3 +423,100 @@ def branch_close(request, public_id: str, branch_id: int, payload: BranchCloseIn
     branch = services.branch_close(actor=request.user, agency_public_id=public_id, branch_id=branch_id, via=VIA,
                                    **payload.model_dump())
     return _branch_out(branch)
+
+
+# ---------------------------------------------------------------------------------------------
+# deposit drawdowns (Permen P2MI 31/2025 Pasal 23)
+# ---------------------------------------------------------------------------------------------
+
+class PayoutOut(Schema):
+    person_reference: str
+    amount: Decimal
+
+
+class DrawdownOut(Schema):
+    public_id: str
+    state: coded(DepositDrawdown.State)
+    proposed_by: coded(DepositDrawdown.Proposer)
+    case_references: list[str]
+    amount_requested: Decimal
+    reason: str
+    requested_on: dt.date
+    decided_on: dt.date | None
+    letter_number: str
+    decision_reason: str
+    paid_on: dt.date | None
+    payouts: list[PayoutOut]
+    balance_after: Decimal | None
+    top_up_amount: Decimal | None
+    top_up_due: dt.date | None
+    top_up_legal_basis: str
+
+
+class DrawdownIn(InputSchema):
+    proposed_by: coded(DepositDrawdown.Proposer)
+    case_references: list[str] = Field(..., description="the unresolved cases, as references (case numbers)")
+    amount_requested: Decimal
+    reason: str
+    requested_on: dt.date | None = None
+
+
+class DrawdownDecisionIn(InputSchema):
+    approve: bool
+    letter_number: str
+    reason: str
+    decided_on: dt.date | None = None
+
+
+class PayoutIn(InputSchema):
+    person_reference: str
+    amount: Decimal
+
+
+class DrawdownPayIn(InputSchema):
+    payouts: list[PayoutIn]
+    paid_on: dt.date | None = None
+
+
+def _drawdown_out(drawdown: DepositDrawdown) -> dict:
+    return {
+        "public_id": str(drawdown.public_id),
+        "payouts": [{"person_reference": p.person_reference, "amount": p.amount} for p in drawdown.payouts.all()],
+        **{name: getattr(drawdown, name) for name in (
+            "state", "proposed_by", "case_references", "amount_requested", "reason", "requested_on", "decided_on",
+            "letter_number", "decision_reason", "paid_on", "balance_after", "top_up_amount", "top_up_due",
+            "top_up_legal_basis")},
+    }
+
+
+@router.get("/{public_id}/drawdowns", response={200: list[DrawdownOut], **ERRORS}, operation_id="drawdown_list")
+def drawdown_list(request, public_id: str):
+    """The company's deposit drawdowns, newest first."""
+    return [_drawdown_out(d) for d in selectors.drawdown_list_for(request.user, public_id)]
+
+
+@router.post("/{public_id}/drawdowns", response={201: DrawdownOut, **ERRORS}, operation_id="drawdown_request")
+def drawdown_request(request, public_id: str, payload: DrawdownIn):
+    """Request a drawdown of the deposit for unresolved cases."""
+    drawdown = services.drawdown_request(actor=request.user, agency_public_id=public_id, via=VIA,
+                                         **payload.model_dump())
+    return Status(201, _drawdown_out(selectors.drawdown_get_for(request.user, public_id, drawdown.public_id)))
+
+
+@router.post("/{public_id}/drawdowns/{drawdown_id}/decision", response={200: DrawdownOut, **ERRORS},
+             operation_id="drawdown_decide")
+def drawdown_decide(request, public_id: str, drawdown_id: str, payload: DrawdownDecisionIn):
+    """Approve or reject a requested drawdown (409 ``drawdown_decided`` when already decided)."""
+    services.drawdown_decide(actor=request.user, agency_public_id=public_id, public_id=drawdown_id, via=VIA,
+                             **payload.model_dump())
+    return _drawdown_out(selectors.drawdown_get_for(request.user, public_id, drawdown_id))
+
+
+@router.post("/{public_id}/drawdowns/{drawdown_id}/payout", response={200: DrawdownOut, **ERRORS},
+             operation_id="drawdown_pay")
+def drawdown_pay(request, public_id: str, drawdown_id: str, payload: DrawdownPayIn):
+    """Record the payouts per worker of an approved drawdown; the deposit is reduced and the top-up
+    obligation (amount and deadline) computed (409 ``drawdown_not_approved``)."""
+    services.drawdown_pay(actor=request.user, agency_public_id=public_id, public_id=drawdown_id, via=VIA,
+                          payouts=[p.model_dump() for p in payload.payouts], paid_on=payload.paid_on)
+    return _drawdown_out(selectors.drawdown_get_for(request.user, public_id, drawdown_id))

@@ -4,7 +4,7 @@ and in good standing before dealing with it. Only public licence fields are retu
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from lindungi.agencies.models import AgencyStatus
 from lindungi.agencies.selectors import agency_public_search
@@ -24,6 +24,9 @@ class PublicAgencyOut(Schema):
     standing_en: str
     suspended_from: dt.date | None
     suspended_until: dt.date | None
+    suspension_scope: str = Field(description="'' (none), 'all' (all activity) or 'partial'")
+    suspension_countries: list[str] = Field(description="ISO2 codes a partial suspension covers (empty: every country)")
+    suspension_schemes: list[str] = Field(description="scheme codes a partial suspension covers (empty: every scheme)")
     licence_issued_on: dt.date
     licence_expires_on: dt.date | None
     head_office_regency_code: str
@@ -49,7 +52,9 @@ class PublicAgencyQuery(InputSchema):
 def public_agency_search(request, query: Query[PublicAgencyQuery]):
     """Search the P3MI register by company name or SIP3MI number (at least 3 characters). Each result
     says, in Indonesian (`standing_id`) and English (`standing_en`), whether the company is licensed
-    and in good standing today, suspended (and until when), or has had its licence revoked or expire."""
+    and in good standing today, suspended (and until when), or has had its licence revoked or expire.
+    A suspension of part of the activity names its scope: the destination countries
+    (`suspension_countries`) and/or schemes (`suspension_schemes`) it covers."""
     today = timezone.localdate()
     try:
         result = agency_public_search(query.q, limit=query.page_size, page=query.page, day=today)

@@ -142,7 +142,9 @@ def test_suspend_lift_revoke(api_client_for, admin_user, agency, today):
         "reason": "Pelanggaran"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "suspended" and response.json()["in_good_standing"] is False
-    response = post(client, f"{url}/lift-suspension", {"reason": "Dipenuhi"})
+    refused = post(client, f"{url}/lift-suspension", {"reason": "Dipenuhi"})
+    assert refused.status_code == 422 and "decree_number" in refused.json()["fields"]
+    response = post(client, f"{url}/lift-suspension", {"reason": "Dipenuhi", "decree_number": "K/1a"})
     assert response.json()["status"] == "active"
     response = post(client, f"{url}/revoke", {"decree_number": "K/2", "reason": "Nonprosedural"})
     body = response.json()

@@ -178,7 +178,8 @@ def test_suspend_lift_and_revoke_through_the_web(web_client_for, admin_user, uni
     assert agency.status == "suspended"
     html = client.get(reverse("web:agency-detail", args=[agency.public_id])).content.decode()
     assert reverse("web:agency-lift", args=[agency.public_id]) in html
-    response = client.post(reverse("web:agency-lift", args=[agency.public_id]), {"lift-reason": "Dipenuhi"})
+    response = client.post(reverse("web:agency-lift", args=[agency.public_id]), {"lift-reason": "Dipenuhi",
+                                                                                 "lift-decree_number": "K/1a"})
     assert response.status_code == 302
     response = client.post(reverse("web:agency-revoke", args=[agency.public_id]),
                            {"revoke-decree_number": "K/9", "revoke-reason": "Nonprosedural"})

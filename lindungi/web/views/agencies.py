@@ -23,8 +23,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lindungi.agencies import rules, selectors, services
-from lindungi.agencies.models import AgencyStatus, ForeignParty
-from lindungi.agencies.perms import AGENCY_SANCTION, AGENCY_VIEW, AGENCY_WRITE
+from lindungi.agencies.models import AgencyStatus, DepositDrawdown, ForeignParty
+from lindungi.agencies.perms import (
+    AGENCY_SANCTION,
+    AGENCY_VIEW,
+    AGENCY_WRITE,
+    DRAWDOWN_DECIDE,
+    DRAWDOWN_REQUEST,
+    DRAWDOWN_VIEW,
+    SANCTION_OPEN,
+    SANCTION_VIEW,
+)
 from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.common.pagination import Page
@@ -40,6 +49,7 @@ STANDING_LABELS = {
     rules.SUSPENSION_ENDED: gettext_lazy("In good standing (suspension ended)"),
     rules.SUSPENSION_SCHEDULED: gettext_lazy("In good standing (suspension scheduled)"),
     rules.SUSPENDED: gettext_lazy("Suspended"),
+    rules.PARTIALLY_SUSPENDED: gettext_lazy("Partly suspended"),
     rules.REVOKED: gettext_lazy("Licence revoked"),
     rules.EXPIRED: gettext_lazy("Licence expired"),
     rules.NOT_YET_VALID: gettext_lazy("Licence not yet in force"),
@@ -116,13 +126,22 @@ class SuspendForm(forms.Form):
     suspended_until = _date_input(label=gettext_lazy("Suspended until"), required=False,
                                   help_text=gettext_lazy("Leave empty for a suspension until further notice."))
     decree_number = forms.CharField(label=gettext_lazy("Decree number"), max_length=120)
+    countries = forms.MultipleChoiceField(label=gettext_lazy("Only these destination countries"), required=False,
+                                          help_text=gettext_lazy("None selected: every country."))
+    schemes = forms.MultipleChoiceField(label=gettext_lazy("Only these schemes"), required=False,
+                                        help_text=gettext_lazy("None selected: every scheme."))
     reason = _reason_input()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = choices.country_choices()
+        self.fields["schemes"].choices = choices.scheme_choices()
 
 
 class LiftForm(forms.Form):
     lifted_on = _date_input(label=gettext_lazy("Lifted on"), required=False,
                             help_text=gettext_lazy("Leave empty for today."))
-    decree_number = forms.CharField(label=gettext_lazy("Decree number"), max_length=120, required=False)
+    decree_number = forms.CharField(label=gettext_lazy("Decree number"), max_length=120)
     reason = _reason_input()
 
 
@@ -178,6 +197,41 @@ class ForeignPartyForm(forms.Form):
         if with_blacklist:
             self.fields["blacklisted_from"] = _date_input(label=gettext_lazy("Blacklisted from"), required=False)
             self.fields["blacklisted_until"] = _date_input(label=gettext_lazy("Blacklisted until"), required=False)
+
+
+def _textarea(label, **kwargs):
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
+
+
+class DrawdownForm(forms.Form):
+    proposed_by = forms.ChoiceField(label=gettext_lazy("Proposed by"), choices=DepositDrawdown.Proposer.choices)
+    case_references = _textarea(gettext_lazy("Unresolved cases"),
+                            help_text=gettext_lazy("One case number per line."))
+    amount_requested = forms.DecimalField(label=gettext_lazy("Amount requested (Rp)"), min_value=0,
+                                          decimal_places=2, max_digits=18)
+    reason = _textarea(gettext_lazy("Reason"))
+
+
+class DrawdownDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=gettext_lazy("Decision"),
+                                 choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))])
+    letter_number = forms.CharField(label=gettext_lazy("Letter number"), max_length=120)
+    reason = _textarea(gettext_lazy("Reason"))
+
+
+class DrawdownPayForm(forms.Form):
+    payouts = _textarea(gettext_lazy("Payouts"), help_text=gettext_lazy(
+        "One worker per line: the worker's reference, a semicolon, the amount (e.g. PMI-0012; 15000000)."))
+    paid_on = _date_input(label=gettext_lazy("Paid on"), required=False)
+
+    def clean_payouts(self):
+        rows = []
+        for line in self.cleaned_data["payouts"].splitlines():
+            if not line.strip():
+                continue
+            reference, _sep, amount = line.rpartition(";")
+            rows.append({"person_reference": reference.strip(), "amount": amount.strip()})
+        return rows
 
 
 def _form_values(form: forms.Form) -> tuple[dict, str]:
@@ -332,6 +386,27 @@ def _detail_context(request, public_id, **forms_in) -> dict:
     if can_write:
         context["branch_form"] = forms_in.get("branch_form") or BranchForm(prefix="branch")
         context["close_form"] = BranchCloseForm(prefix="close")
+    user = request.user
+    context["agency_sanctions"] = selectors.agency_sanctions_for(user, agency)
+    context["can_view_sanctions"] = user.has_role_perm(SANCTION_VIEW)
+    context["can_open_sanction"] = user.has_role_perm(SANCTION_OPEN)
+    if user.has_role_perm(DRAWDOWN_VIEW):
+        context["show_drawdowns"] = True
+        context["drawdowns"] = drawdowns = selectors.drawdown_list_for(user, agency.public_id)
+        if user.has_role_perm(DRAWDOWN_REQUEST):
+            context["drawdown_form"] = forms_in.get("drawdown_form") or DrawdownForm(prefix="drawdown")
+        if user.has_role_perm(DRAWDOWN_DECIDE):
+            bound_id = forms_in.get("drawdown_id")
+            for d in drawdowns:
+                auto_id = f"id_{d.public_id}_%s"
+                mine = bound_id is not None and str(bound_id) == str(d.public_id)
+                if d.state == DepositDrawdown.State.REQUESTED:
+                    d.form = (forms_in.get("decision_form") if mine else None) or DrawdownDecisionForm(
+                        prefix="decision", auto_id=auto_id)
+                elif d.state == DepositDrawdown.State.APPROVED:
+                    d.form = (forms_in.get("pay_form") if mine else None) or DrawdownPayForm(
+                        prefix="pay", auto_id=auto_id)
+                d.form_open = mine
     return context
 
 
@@ -380,17 +455,18 @@ def agency_edit(request, public_id):
     return render(request, "web/agencies/agency_form.html", {"form": form, "agency": agency}, status=status)
 
 
-def _sanction_view(form_class, prefix: str, service, done_message):
+def _detail_post_view(form_class, prefix: str, perm: str, call, done_message):
+    """A form posted from the company page: on success back to the page with a message; on bad
+    input the page again with the form's errors (400)."""
     @login_required
     @require_POST
     @domain_errors_to_http
-    def view(request, public_id):
-        _require_perm(request.user, AGENCY_SANCTION)
+    def view(request, public_id, drawdown_id=None):
+        _require_perm(request.user, perm)
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid():
-            values, reason = _form_values(form)
             try:
-                service(actor=request.user, public_id=public_id, reason=reason, via=VIA, **values)
+                call(request, public_id, drawdown_id, form.cleaned_data)
             except ValidationFailed as exc:
                 apply_domain_error(form, exc)
             except DomainError as exc:
@@ -401,10 +477,21 @@ def _sanction_view(form_class, prefix: str, service, done_message):
             else:
                 messages.success(request, str(done_message))
                 return redirect("web:agency-detail", public_id=public_id)
-        context = _detail_context(request, public_id, **{f"{prefix}_form": form})
+        if drawdown_id is not None:
+            form.auto_id = f"id_{drawdown_id}_%s"
+        context = _detail_context(request, public_id, **{f"{prefix}_form": form, "drawdown_id": drawdown_id})
         return render(request, "web/agencies/agency_detail.html", context, status=400)
 
     return view
+
+
+def _sanction_view(form_class, prefix: str, service, done_message):
+    def call(request, public_id, _drawdown_id, data):
+        values = dict(data)
+        reason = values.pop("reason", "") or ""
+        service(actor=request.user, public_id=public_id, reason=reason, via=VIA, **values)
+
+    return _detail_post_view(form_class, prefix, AGENCY_SANCTION, call, done_message)
 
 
 agency_suspend = _sanction_view(SuspendForm, "suspend", services.agency_suspend,
@@ -412,6 +499,28 @@ agency_suspend = _sanction_view(SuspendForm, "suspend", services.agency_suspend,
 agency_lift = _sanction_view(LiftForm, "lift", services.agency_lift_suspension,
                              gettext_lazy("Suspension lifted."))
 agency_revoke = _sanction_view(RevokeForm, "revoke", services.agency_revoke, gettext_lazy("Licence revoked."))
+
+
+def _drawdown_request(request, public_id, _drawdown_id, data):
+    services.drawdown_request(actor=request.user, agency_public_id=public_id, via=VIA, **data)
+
+
+def _drawdown_decide(request, public_id, drawdown_id, data):
+    services.drawdown_decide(actor=request.user, agency_public_id=public_id, public_id=drawdown_id, via=VIA,
+                             approve=data["decision"] == "approve", letter_number=data["letter_number"],
+                             reason=data["reason"])
+
+
+def _drawdown_pay(request, public_id, drawdown_id, data):
+    services.drawdown_pay(actor=request.user, agency_public_id=public_id, public_id=drawdown_id, via=VIA, **data)
+
+
+drawdown_request = _detail_post_view(DrawdownForm, "drawdown", DRAWDOWN_REQUEST, _drawdown_request,
+                                  gettext_lazy("Drawdown requested."))
+drawdown_decide = _detail_post_view(DrawdownDecisionForm, "decision", DRAWDOWN_DECIDE, _drawdown_decide,
+                                 gettext_lazy("Decision recorded."))
+drawdown_pay = _detail_post_view(DrawdownPayForm, "pay", DRAWDOWN_DECIDE, _drawdown_pay,
+                              gettext_lazy("Payouts recorded."))
 
 
 @login_required
@@ -564,6 +673,10 @@ urlpatterns = [
     path("agencies/<uuid:public_id>/lift-suspension/", agency_lift, name="agency-lift"),
     path("agencies/<uuid:public_id>/revoke/", agency_revoke, name="agency-revoke"),
     path("agencies/<uuid:public_id>/branches/", branch_add, name="agency-branch-add"),
+    path("agencies/<uuid:public_id>/drawdowns/", drawdown_request, name="agency-drawdown-request"),
+    path("agencies/<uuid:public_id>/drawdowns/<uuid:drawdown_id>/decision/", drawdown_decide,
+         name="agency-drawdown-decide"),
+    path("agencies/<uuid:public_id>/drawdowns/<uuid:drawdown_id>/payout/", drawdown_pay, name="agency-drawdown-pay"),
     path("agencies/<uuid:public_id>/branches/<int:branch_id>/close/", branch_close, name="agency-branch-close"),
     path("foreign-parties/", foreign_party_list, name="foreign-party-list"),
     path("foreign-parties/new/", foreign_party_create, name="foreign-party-create"),
