@@ -35,6 +35,13 @@ GROUNDS: tuple[dict, ...] = (
      "title_en": "Placement to a closed destination country"},
 )
 
+# Charging a worker placement costs the rules put on the employer or the government: the ground of
+# a finding opened from an overcharging flag of the cost ledger (supervision.overcharge_escalate).
+COSTS_GROUND = {"code": "costs_charged_to_worker",
+                "title_id": "Membebankan biaya penempatan kepada PMI melebihi ketentuan",
+                "title_en": "Charging the worker placement costs beyond the rules",
+                "legal_basis": "UU 18/2017 Pasal 30 jo. Perban BP2MI 9/2020; Permen P2MI 4/2025"}
+
 DECREE_GROUND = {"code": "decree", "title_id": "Dasar sanksi sebagaimana tercantum dalam keputusan",
                  "title_en": "Ground as stated in the decree", "legal_basis": "Permen P2MI 4/2025"}
 
@@ -51,9 +58,10 @@ def seed(SanctionGround, DepositRule) -> None:
         SanctionGround.objects.update_or_create(code=row["code"], defaults={
             "title_id": row["title_id"], "title_en": row["title_en"], "legal_basis": BASIS_P9,
             "valid_from": IN_FORCE, "allowed_steps": ALL_STEPS})
-    SanctionGround.objects.update_or_create(code=DECREE_GROUND["code"], defaults={
-        "title_id": DECREE_GROUND["title_id"], "title_en": DECREE_GROUND["title_en"],
-        "legal_basis": DECREE_GROUND["legal_basis"], "valid_from": None, "allowed_steps": ALL_STEPS})
+    for row, valid_from in ((COSTS_GROUND, IN_FORCE), (DECREE_GROUND, None)):
+        SanctionGround.objects.update_or_create(code=row["code"], defaults={
+            "title_id": row["title_id"], "title_en": row["title_en"], "legal_basis": row["legal_basis"],
+            "valid_from": valid_from, "allowed_steps": ALL_STEPS})
     for row in DEPOSIT_RULES:
         DepositRule.objects.update_or_create(valid_from=row["valid_from"], legal_basis=row["legal_basis"],
                                              defaults={"top_up_days": row["top_up_days"], "note": row["note"]})

@@ -10,7 +10,6 @@ and leaves an audit event.
 """
 
 import datetime as dt
-import inspect
 import re
 import uuid
 from decimal import Decimal
@@ -69,7 +68,7 @@ ENTRY_AUDITED = ("person", "placement", "component", "amount", "currency", "amou
 FLAG_AUDITED = ("entry", "rule", "component", "agency", "charged_idr", "allowed_idr", "amount_over", "currency",
                 "rate", "rate_on", "rate_source", "rule_rate")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-SANCTION_GROUND = "overcharging"
+SANCTION_GROUND = "costs_charged_to_worker"  # agencies.sanction_seed.COSTS_GROUND
 # Magic numbers of the receipt types accepted: PDF, JPEG, PNG.
 RECEIPT_TYPES = ((b"%PDF-", ".pdf"), (b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"))
 
@@ -338,24 +337,15 @@ def cost_entry_confirm(*, actor, public_id, state: str, note: str = "", via: str
 # ---------------------------------------------------------------------------------------------
 
 
-def sanction_opener():
-    """``agencies.services.sanction_open`` when the agencies app has its sanction workflow, else None
-    (the finding is then recorded as pending and opened by hand)."""
-    return getattr(agency_services, "sanction_open", None)
-
-
-def _open_sanction(opener, *, actor, flag: OverchargeFlag, summary: str, via: str):
+def _open_sanction(*, actor, flag: OverchargeFlag, summary: str, via: str):
     """The sanction finding through the agencies' service, in a savepoint. An actor the sanction
-    workflow does not let open findings (a unit officer, where only the Directorate-General may)
-    leaves it pending for those who may; any other refusal undoes the whole escalation."""
-    kwargs = {"actor": actor, "agency_public_id": flag.agency.public_id, "ground_code": SANCTION_GROUND,
-              "source_kind": "overcharge_flag", "source_reference": str(flag.public_id), "summary": summary}
-    parameters = inspect.signature(opener).parameters
-    if "via" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-        kwargs["via"] = via
+    workflow does not let open findings leaves it pending for those who may; any other refusal
+    undoes the whole escalation."""
     try:
         with transaction.atomic():
-            return opener(**kwargs)
+            return agency_services.sanction_open(
+                actor=actor, agency_public_id=flag.agency.public_id, ground_code=SANCTION_GROUND,
+                source_kind="cost_flag", source_reference=str(flag.public_id), summary=summary, via=via)
     except PermissionDenied:
         return None
 
@@ -374,8 +364,8 @@ def overcharge_escalate(*, actor, flag_public_id, complainant_phone: str = "", s
                         via: str = "web") -> OverchargeFlag:
     """From a flag, one step: a complaint case (category "overcharging") about the worker and the
     P3MI, and a sanction finding against the P3MI. The case's contact is the worker's phone, or
-    ``complainant_phone`` when the registry has none. Without the agencies' sanction workflow the
-    finding is recorded as pending (``SanctionState.PENDING``)."""
+    ``complainant_phone`` when the registry has none. When the actor may not open sanction findings,
+    the finding is recorded as pending (``SanctionState.PENDING``) for those who may."""
     require_perm(actor, OVERCHARGE_ESCALATE, _("You are not allowed to escalate overcharging flags."))
     flag = selectors.flag_get_for(actor, flag_public_id, via=via, log=False)
     errors: dict[str, list[str]] = {}
@@ -403,13 +393,10 @@ def overcharge_escalate(*, actor, flag_public_id, complainant_phone: str = "", s
             data["agency"] = str(flag.agency.public_id)
         registered = case_services.case_create(actor=actor, data=data, via=via)
         old = snapshot(flag, ("status", "case", "sanction_state", "sanction_reference"))
-        opener = sanction_opener()
         if flag.agency is None:
             flag.sanction_state = SanctionState.NO_P3MI
-        elif opener is None:
-            flag.sanction_state = SanctionState.PENDING
         else:
-            finding = _open_sanction(opener, actor=actor, flag=flag, summary=text, via=via)
+            finding = _open_sanction(actor=actor, flag=flag, summary=text, via=via)
             flag.sanction_state = SanctionState.OPENED if finding is not None else SanctionState.PENDING
             flag.sanction_reference = str(getattr(finding, "public_id", "") or "")
         flag.status, flag.case = FlagStatus.ESCALATED, registered.case

@@ -197,7 +197,7 @@ class TestConfirmation:
 
 
 class TestEscalation:
-    def test_one_step_opens_a_case_and_records_the_pending_finding(self, unit_officer, hk_placement):
+    def test_one_step_opens_a_case_and_a_sanction_finding(self, unit_officer, hk_placement):
         entry = pay(unit_officer, hk_placement, "placement_fee", "12000000")
         flag = services.overcharge_escalate(actor=unit_officer, flag_public_id=entry.flag.public_id,
                                             summary="Told at OPP", via="test")
@@ -207,33 +207,26 @@ class TestEscalation:
         assert case.amount_claimed == Decimal("12000000.00")
         assert list(case.categories.values_list("code", flat=True)) == ["overcharging"]
         assert case.unit == unit_officer.unit
-        expected = SanctionState.OPENED if services.sanction_opener() else SanctionState.PENDING
-        assert flag.sanction_state == expected
+        assert flag.sanction_state == SanctionState.OPENED
         assert AuditEvent.objects.filter(action="overcharge_flag.escalate", object_id=flag.pk).exists()
         assert AuditEvent.objects.filter(action="case.create", object_id=case.pk).exists()
         with pytest.raises(Conflict):
             services.overcharge_escalate(actor=unit_officer, flag_public_id=flag.public_id)
         assert Case.objects.count() == 1
 
-    def test_calls_the_sanction_service_when_it_exists(self, admin_user, hk_placement, monkeypatch):
-        calls = []
+    def test_the_finding_is_a_sanction_of_the_agencies_workflow(self, admin_user, hk_placement):
+        from lindungi.agencies.models import Sanction
 
-        class Finding:
-            public_id = "11111111-1111-1111-1111-111111111111"
-
-        def sanction_open(**kwargs):
-            calls.append(kwargs)
-            return Finding()
-
-        monkeypatch.setattr(services.agency_services, "sanction_open", sanction_open, raising=False)
         entry = pay(admin_user, hk_placement, "placement_fee", "12000000")
         flag = services.overcharge_escalate(actor=admin_user, flag_public_id=entry.flag.public_id, via="test")
-        assert (flag.sanction_state, flag.sanction_reference) == (SanctionState.OPENED, Finding.public_id)
-        assert calls[0]["agency_public_id"] == hk_placement.agency.public_id
-        assert calls[0]["ground_code"] == "overcharging" and calls[0]["source_reference"] == str(flag.public_id)
+        sanction = Sanction.objects.get()
+        assert (flag.sanction_state, flag.sanction_reference) == (SanctionState.OPENED, str(sanction.public_id))
+        assert sanction.agency == hk_placement.agency and sanction.ground.code == "costs_charged_to_worker"
+        assert (sanction.source_kind, sanction.source_reference) == ("cost_flag", str(flag.public_id))
+        assert "over by Rp" in sanction.summary
 
     def test_a_sanction_the_actor_may_not_open_stays_pending(self, unit_officer, hk_placement, monkeypatch):
-        def sanction_open(*, actor, agency_public_id, ground_code, source_kind, source_reference, summary):
+        def sanction_open(**kwargs):
             raise PermissionDenied("Only the Directorate-General opens sanctions.")
 
         monkeypatch.setattr(services.agency_services, "sanction_open", sanction_open, raising=False)
