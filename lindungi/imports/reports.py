@@ -88,9 +88,14 @@ def template_xlsx(kind: str = "persons") -> bytes:
     rows, plus a sheet explaining them."""
     import xlsxwriter
 
-    from lindungi.imports import placements
+    from lindungi.imports import placements, records
 
-    if kind == "placements":
+    if kind in records.IMPORTERS:
+        columns, title = records.IMPORTERS[kind].columns, str(records.IMPORTERS[kind].title)
+        examples = [[c.example for c in columns]]
+        note_text = _("Only the first sheet is imported. Column names are not case-sensitive. Records already on "
+                      "file are skipped, so a file can be imported again safely.")
+    elif kind == "placements":
         columns, title = placements.COLUMNS, _("Placements")
         examples = [[c.example for c in columns]]
         historical = dict.fromkeys((c.name for c in columns), "")

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
+from lindungi.agencies.perms import AGENCY_WRITE
 from lindungi.audit.services import audit_record
 from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
-from lindungi.imports import files, persons
+from lindungi.imports import files, persons, records
 from lindungi.imports import placements as placement_rows
 from lindungi.imports.models import ImportBatch
 from lindungi.imports.perms import IMPORT_RUN
@@ -34,19 +35,28 @@ _READ_BLOCK = 1024 * 1024
 
 
 def _check_kind(kind: str, mode: str) -> tuple[str, str]:
-    """The (kind, mode) pair a batch is stored with; ``mode`` is for placements only. The web form's
-    single choice is accepted too: ``placements_new`` and ``placements_historical``."""
+    """The (kind, mode) pair a batch is stored with; ``mode`` is for placements (new / historical)
+    and people (empty / historical) only. The web form's single choice is accepted too:
+    ``placements_new``, ``placements_historical`` and ``persons_historical``."""
     kind = (kind or ImportBatch.Kind.PERSONS).strip().lower()
     mode = (mode or "").strip().lower()
     for value in ImportBatch.Mode.values:
         if kind == f"{ImportBatch.Kind.PLACEMENTS}_{value}" and mode in ("", value):
             kind, mode = ImportBatch.Kind.PLACEMENTS, value
+    historical = ImportBatch.Mode.HISTORICAL
+    if kind == f"{ImportBatch.Kind.PERSONS}_{historical}" and mode in ("", historical):
+        kind, mode = ImportBatch.Kind.PERSONS, historical
     if kind not in ImportBatch.Kind.values:
         raise ValidationFailed.from_fields({"kind": _("Unknown import kind. Allowed: %(k)s.")
                                             % {"k": ", ".join(ImportBatch.Kind.values)}})
     if kind == ImportBatch.Kind.PERSONS:
+        if mode not in ("", ImportBatch.Mode.HISTORICAL):
+            raise ValidationFailed.from_fields({"mode": _("People are imported as new registrations (no mode) or "
+                                                          "with mode historical.")})
+        return kind, mode
+    if kind != ImportBatch.Kind.PLACEMENTS:
         if mode:
-            raise ValidationFailed.from_fields({"mode": _("A mode is only given for placement imports.")})
+            raise ValidationFailed.from_fields({"mode": _("A mode is only given for people and placement imports.")})
         return kind, ""
     mode = mode or ImportBatch.Mode.NEW
     if mode not in ImportBatch.Mode.values:
@@ -62,6 +72,12 @@ def require_import(actor, kind: str, mode: str = "") -> None:
     require_perm(actor, IMPORT_RUN, _("You are not allowed to import data."))
     if kind == ImportBatch.Kind.PERSONS:
         require_perm(actor, PERSON_WRITE, _("You are not allowed to import data."))
+        if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
+            raise PermissionDenied(_("Only central administrators may import historical people."))
+    if kind in (ImportBatch.Kind.FOREIGN_PARTIES, ImportBatch.Kind.AGENCIES):
+        require_perm(actor, AGENCY_WRITE, _("Only central administrators may import P3MI and foreign parties."))
+    if kind == ImportBatch.Kind.USERS and actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only central administrators may import user accounts."))
     if kind == ImportBatch.Kind.PLACEMENTS:
         require_perm(actor, PLACEMENT_WRITE, _("You are not allowed to import data."))
         if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
@@ -71,8 +87,10 @@ def require_import(actor, kind: str, mode: str = "") -> None:
 IMPORT_TYPES = (
     # (form value, label) for the upload form; historical placements only for central administrators.
     ("persons", ImportBatch.Kind.PERSONS.label),
+    ("persons_historical", gettext_lazy("People (historical)")),
     ("placements_new", gettext_lazy("Placements (new)")),
     ("placements_historical", gettext_lazy("Placements (historical)")),
+    *((kind.value, kind.label) for kind in (ImportBatch.Kind.FOREIGN_PARTIES,)),
 )
 
 
@@ -90,6 +108,8 @@ def import_types_for(actor) -> list[tuple[str, str]]:
 
 
 def _header_mapper(kind: str):
+    if kind in records.IMPORTERS:
+        return records.IMPORTERS[kind].header_mapper()
     return placement_rows.map_placement_header if kind == ImportBatch.Kind.PLACEMENTS else persons.map_header
 
 
@@ -255,6 +275,8 @@ def import_recover_stale() -> list[int]:
 
 
 def _importer_class(batch: ImportBatch):
+    if batch.kind in records.IMPORTERS:
+        return records.IMPORTERS[batch.kind]
     return placement_rows.PlacementImporter if batch.kind == ImportBatch.Kind.PLACEMENTS else persons.PersonImporter
 
 
@@ -284,7 +306,7 @@ def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
         if not isinstance(exc, Exception):
             raise  # KeyboardInterrupt, SystemExit: recorded above, then let them through
         return batch
-    if batch.kind == ImportBatch.Kind.PLACEMENTS:
+    if batch.kind != ImportBatch.Kind.PERSONS:
         summary = _("%(imported)d imported, %(existing)d already imported before, %(errors)d rows with errors.")
     else:
         summary = _("%(imported)d imported, %(existing)d already registered, %(errors)d rows with errors.")

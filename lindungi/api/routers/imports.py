@@ -25,8 +25,11 @@ def _iso(value):
 
 class ImportBatchOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    kind: coded(ImportBatch.Kind) = Field(..., description="persons or placements")
-    mode: coded(ImportBatch.Mode, blank=True) = Field(..., description="placements: new or historical; persons: empty")
+    kind: coded(ImportBatch.Kind) = Field(..., description="persons, placements, foreign_parties, agencies or users")
+    mode: coded(ImportBatch.Mode, blank=True) = Field(
+        ..., description="placements: new or historical; persons: empty or historical; other kinds: empty")
+    mapping_counts: dict[str, int] = Field(..., description="mapping table entries applied: 'kind: source → target' "
+                                                            "→ rows")
     filename: str
     status: coded(ImportBatch.Status) = Field(..., description="queued, running, done or failed")
     message: str
@@ -87,14 +90,16 @@ KIND_FORM, MODE_FORM = Form("persons"), Form("")  # multipart fields with their 
 @router.post("", response={202: ImportBatchOut, **ERRORS}, operation_id="imports_create")
 def imports_create(
     request, file: File[UploadedFile],
-    kind: coded(ImportBatch.Kind, also=("placements_new", "placements_historical")) = KIND_FORM,
+    kind: coded(ImportBatch.Kind, also=("placements_new", "placements_historical", "persons_historical")) = KIND_FORM,
     mode: coded(ImportBatch.Mode, blank=True) = MODE_FORM,
 ):
     """Upload a CSV or XLSX file (multipart field `file`) of people or, with `kind=placements`, of
     placements and their checklist items (`mode=new`, the default: registered through every rule;
     `mode=historical`, central administrators only: migrated in the recorded state). `kind` also takes
-    `placements_new` and `placements_historical`. The columns are checked at once; the rows are imported
-    in the background: poll `GET /imports/{id}`."""
+    `placements_new`, `placements_historical` and `persons_historical` (people migrated from the old
+    system, central administrators) and, for a migration (central administrators), `foreign_parties`
+    (foreign employers and agencies), `agencies` (P3MI with their licence history) and `users`. The
+    columns are checked at once; the rows are imported in the background: poll `GET /imports/{id}`."""
     batch = services.import_batch_create(actor=request.user, uploaded_file=file, filename=file.name, kind=kind,
                                          mode=mode, via="api")
     services.import_batch_enqueue(batch=batch)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
-from lindungi.imports import persons, reports, selectors, services
+from lindungi.imports import persons, records, reports, selectors, services
 from lindungi.imports import placements as placement_rows
 from lindungi.imports.perms import IMPORT_RUN
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_number
@@ -76,6 +76,8 @@ def import_list(request):
         "form": form, "page": page, "can_import": can_import, "columns": persons.COLUMNS,
         "placement_columns": placement_rows.COLUMNS if kind_values - {"persons"} else (),
         "historical_only": placement_rows.HISTORICAL_ONLY,
+        "record_kinds": [(kind, label, records.IMPORTERS[kind].columns) for kind, label in kinds
+                         if kind in records.IMPORTERS],
     }, status=status)
 
 
@@ -126,9 +128,10 @@ def import_errors_xlsx(request, public_id):
 
 @login_required
 def import_template(request):
-    kind = "placements" if request.GET.get("kind") == "placements" else "persons"
+    kind = request.GET.get("kind", "")
+    kind = kind if kind == "placements" or kind in records.IMPORTERS else "persons"
     response = HttpResponse(reports.template_xlsx(kind), content_type=reports.XLSX_CONTENT_TYPE)
-    name = "lindungi-placements-template.xlsx" if kind == "placements" else "lindungi-import-template.xlsx"
+    name = "lindungi-import-template.xlsx" if kind == "persons" else f"lindungi-{kind.replace('_', '-')}-template.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -1,0 +1,218 @@
+"""Streaming import of reference records for a migration: foreign employers and agencies
+(``foreign_parties``), P3MI with their licence history (``agencies``) and user accounts (``users``).
+
+Same machinery as the people import (``persons.py``): the streaming readers, the chunk loop with one
+transaction per chunk holding the records, their ``ImportRowError`` rows, the batch counters, the
+mapping-table counts and the resume point, and one ``import.chunk_committed`` audit event. Each kind
+maps its columns to what the owning app's bulk function takes and reports that function's field
+errors by column; the rules live in the owning app, never here.
+"""
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lindungi.agencies.bulk import ForeignPartyBulk, PartyRow, foreign_party_bulk_create
+from lindungi.audit.services import audit_record
+from lindungi.common.bulk import FastInsert
+from lindungi.common.workers import ClaimLost
+from lindungi.imports.mappings import MappingIndex, merge_counts
+from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
+from lindungi.imports.persons import (
+    DEFAULT_CHUNK_SIZE,
+    Column,
+    _cell_text,
+    _read_header,
+    feed_chunks,
+    map_header,
+    open_rows,
+    record_progress,
+)
+
+
+@dataclass
+class _Chunk:
+    first_line: int = 0
+    last_line: int = 0
+    lines: int = 0
+    rows: list[tuple[int, dict[str, str], Sequence[Any]]] = field(default_factory=list)
+
+
+@dataclass
+class _Written:
+    imported: int
+    existing: int
+    error_lines: int
+
+
+def column_mapper(columns: tuple[Column, ...]) -> Callable[[Sequence[Any]], dict[str, int]]:
+    aliases = {alias: c.name for c in columns for alias in (c.name, *c.aliases)}
+    return functools.partial(map_header, aliases=aliases, required=tuple(c.name for c in columns if c.required))
+
+
+class RecordImporter:
+    """One batch of a record kind from its resume point to the end of the file. Subclasses give
+    ``columns`` and ``write_rows``; a re-run relies on the owning app's idempotence (a record on file
+    is ``existing``)."""
+
+    columns: tuple[Column, ...] = ()
+    title: Any = ""
+    # Field names of the owning app's errors → column names, where they differ.
+    field_columns: dict[str, str] = {}
+
+    def __init__(self, batch: ImportBatch, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 on_progress: Callable[[ImportBatch], None] | None = None):
+        self.batch = batch
+        self.chunk_size = max(1, int(chunk_size))
+        self.on_progress = on_progress
+        self.actor = batch.created_by
+        self.rows_this_run = 0
+        self.error_insert = FastInsert(ImportRowError)
+        self.mappings = MappingIndex()
+
+    @classmethod
+    def header_mapper(cls) -> Callable[[Sequence[Any]], dict[str, int]]:
+        return column_mapper(cls.columns)
+
+    def run(self, binary, fmt: str) -> ImportBatch:
+        resume_after = self.batch.last_line_done
+        with open_rows(binary, fmt) as rows:
+            _header_line, self.mapping = _read_header(rows, self.header_mapper())
+            if resume_after:
+                for line, _cells in rows:
+                    if line >= resume_after:
+                        break
+            feed_chunks(rows, chunk_size=self.chunk_size, check_row=self._check_row, commit=self._commit,
+                        new_chunk=_Chunk)
+        return self.batch
+
+    def _check_row(self, line: int, cells: Sequence[Any], chunk: _Chunk) -> None:
+        width = len(cells)
+        values = {name: _cell_text(cells[index]) if index < width else "" for name, index in self.mapping.items()}
+        chunk.rows.append((line, values, cells))
+
+    def map_value(self, kind: str, value: str) -> str:
+        return self.mappings.apply(kind, value)
+
+    def write_rows(self, rows: list[tuple[int, dict[str, str]]]) -> list:
+        """Results with ``line``, ``status`` (created / existing / refused) and ``fields``."""
+        raise NotImplementedError
+
+    def _commit(self, chunk: _Chunk) -> None:
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    written = self._write(chunk)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        record_progress(self, written, last_line=chunk.last_line)
+
+    def _write(self, chunk: _Chunk) -> _Written:
+        batch = self.batch
+        cells_by_line = {line: values for line, values, _cells in chunk.rows}
+        results = self.write_rows([(line, values) for line, values, _cells in chunk.rows]) if chunk.rows else []
+        imported = existing = error_lines = 0
+        errors = []
+        for result in results:
+            if result.status == "created":
+                imported += 1
+            elif result.status == "existing":
+                existing += 1
+            else:
+                error_lines += 1
+                values = cells_by_line[result.line]
+                for name, messages in result.fields.items():
+                    column = self.field_columns.get(name, name)
+                    for message in messages:
+                        errors.append({"batch_id": batch.pk, "line": result.line, "field": column[:60],
+                                       "message": str(message)[:500], "value": values.get(column, "")[:255]})
+        self.error_insert.insert(errors)
+        counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
+        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
+            imported_rows=batch.imported_rows + imported,
+            existing_rows=batch.existing_rows + existing,
+            error_rows=batch.error_rows + error_lines,
+            total_rows=batch.processed_rows + imported + existing + error_lines,
+            last_line_done=chunk.last_line, mapping_counts=counts,
+            updated_at=timezone.now(), heartbeat_at=timezone.now(),
+        )
+        if not committed:
+            raise ClaimLost(_("Another worker took this import over."))
+        batch.mapping_counts = counts
+        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
+                     object_id=batch.pk, via="import",
+                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
+                              "existing": existing, "errors": error_lines})
+        return _Written(imported=imported, existing=existing, error_lines=error_lines)
+
+
+# --- foreign employers and agencies ---------------------------------------------------------------
+
+_ROLE_ALIASES = {"employer": "employer", "pemberi kerja": "employer", "majikan": "employer", "pengguna": "employer",
+                 "agency": "agency", "foreign agency": "agency", "agensi": "agency", "mitra usaha": "agency",
+                 "p3mi asing": "agency"}
+_LEGAL_TYPE_ALIASES = {
+    "individual": "individual", "perseorangan": "individual", "individu": "individual", "household": "individual",
+    "private household": "individual", "rumah tangga": "individual", "legal entity": "legal_entity",
+    "legal_entity": "legal_entity", "company": "legal_entity", "badan hukum": "legal_entity",
+    "perusahaan": "legal_entity", "government": "government", "pemerintah": "government",
+}
+
+FOREIGN_PARTY_COLUMNS: tuple[Column, ...] = (
+    Column("role", ("peran", "jenis"), True,
+           gettext_lazy("employer or agency (pemberi kerja, agensi accepted)"), "employer"),
+    Column("legal_type", ("bentuk", "jenis_badan", "bentuk_hukum"), True,
+           gettext_lazy("individual (a private household, e.g. in Taiwan or Hong Kong), legal_entity or "
+                        "government (perseorangan, badan hukum, pemerintah accepted)"), "individual"),
+    Column("name", ("nama", "nama_pemberi_kerja"), True, gettext_lazy("Name in Latin script"), "Chen Mei-Ling"),
+    Column("name_local", ("nama_lokal", "local_name", "name_in_local_script"), False,
+           gettext_lazy("Name in the local script (optional)"), "陳美玲"),
+    Column("country", ("negara", "country_iso2", "kode_negara"), True,
+           gettext_lazy("ISO 3166 two-letter code, or a country name in the mapping table"), "TW"),
+    Column("address", ("alamat",), False, gettext_lazy("Address"), "No. 1, Sec. 2, Zhongshan Rd, Taipei"),
+    Column("registration_number", ("nomor_registrasi", "no_registrasi", "registration_no", "nomor_izin"), False,
+           gettext_lazy("Company or licence registration number; used to recognise the party on a re-run"), ""),
+)
+
+
+def _choice(value: str, aliases: dict[str, str]) -> str:
+    key = " ".join(value.replace("_", " ").replace("-", " ").lower().split())
+    return aliases.get(key, aliases.get(key.replace(" ", "_"), value))
+
+
+class ForeignPartyImporter(RecordImporter):
+    title = gettext_lazy("Foreign parties")
+    columns = FOREIGN_PARTY_COLUMNS
+    field_columns = {"country_iso2": "country"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bulk = ForeignPartyBulk(actor=self.actor, via="import")
+
+    def write_rows(self, rows):
+        party_rows = []
+        for line, values in rows:
+            country = values.get("country", "")
+            if len(country) != 2:
+                country = self.map_value(ValueMapping.Kind.COUNTRY, country)
+            party_rows.append(PartyRow(line, {
+                "role": _choice(values.get("role", ""), _ROLE_ALIASES),
+                "legal_type": _choice(values.get("legal_type", ""), _LEGAL_TYPE_ALIASES),
+                "name": values.get("name", ""), "name_local": values.get("name_local", ""),
+                "country_iso2": country, "address": values.get("address", ""),
+                "registration_number": values.get("registration_number", ""),
+            }))
+        return foreign_party_bulk_create(actor=self.actor, rows=party_rows, bulk=self.bulk)
+
+
+IMPORTERS: dict[str, type[RecordImporter]] = {
+    ImportBatch.Kind.FOREIGN_PARTIES: ForeignPartyImporter,
+}
