@@ -18,6 +18,7 @@ class MappingIndex:
         for kind, key, target in ValueMapping.objects.values_list("kind", "source_key", "target"):
             self.table.setdefault(kind, {})[key] = target
         self.applied: Counter = Counter()
+        self.row: list[str] = []  # applications on the row being read (the importer empties it per row)
 
     def apply(self, kind: str, value: str) -> str:
         """The mapped code for ``value``, or ``value`` itself when the table has no entry for it."""
@@ -27,7 +28,9 @@ class MappingIndex:
         target = entries.get(source_key(value))
         if target is None or target == value:
             return value
-        self.applied[f"{kind}: {value} → {target}"] += 1
+        label = f"{kind}: {value} → {target}"
+        self.applied[label] += 1
+        self.row.append(label)
         return target
 
     def take_counts(self) -> dict[str, int]:

@@ -31,7 +31,8 @@ from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.workers import ClaimLost
 from lindungi.imports import files
-from lindungi.imports.models import ImportBatch, ImportRowError
+from lindungi.imports.mappings import MappingIndex, merge_counts
+from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.registry.bulk import CREATED, EXISTING, PersonBulk, PersonRow, person_bulk_create
 
 DEFAULT_CHUNK_SIZE = 2000
@@ -292,6 +293,7 @@ class PersonImporter:
         self.bulk = PersonBulk(actor=self.actor, via="import", import_batch_id=batch.pk)
         self.rows_this_run = 0
         self.error_insert = FastInsert(ImportRowError)
+        self.mappings = MappingIndex()
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -328,6 +330,8 @@ class PersonImporter:
     def _check_row(self, line: int, cells: Sequence[Any], chunk: _Chunk) -> None:
         width = len(cells)
         data = {name: (cells[index] if index < width else None) for name, index in self.person_indexes}
+        if data.get("regency_code") is not None:
+            data["regency_code"] = self.mappings.apply(ValueMapping.Kind.REGENCY, _cell_text(data["regency_code"]))
         passport = None
         if self.passport_indexes:
             passport = {PASSPORT_COLUMNS[name]: (cells[index] if index < width else None)
@@ -377,7 +381,9 @@ class PersonImporter:
                 error_lines += 1
                 errors.extend(self._error_rows(result.line, chunk.cells[result.line], result.fields))
         self.error_insert.insert(errors)
+        counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
         committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
+            mapping_counts=counts,
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + skipped,
             error_rows=batch.error_rows + error_lines,
@@ -388,6 +394,7 @@ class PersonImporter:
         )
         if not committed:  # another worker took the batch over: undo this chunk
             raise ClaimLost(_("Another worker took this import over."))
+        batch.mapping_counts = counts
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,

@@ -57,7 +57,8 @@ from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
 from lindungi.common.workers import ClaimLost
-from lindungi.imports.models import ImportBatch, ImportRowError
+from lindungi.imports.mappings import MappingIndex, merge_counts
+from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.imports.persons import (
     Column,
     _cell_text,
@@ -361,6 +362,7 @@ class _Row:
     items: list  # (ItemColumns, dict) pairs
     history: dict  # state, state_date, departed_on, returned_on
     cells: Sequence[Any]
+    mapped: list[str] = field(default_factory=list)  # mapping-table entries applied to the row
 
 
 @dataclass
@@ -398,6 +400,7 @@ class PlacementImporter:
         # Made on the first chunk with good rows: new mode / historical mode.
         self.bulk: PlacementBulk | None = None
         self.migration: PlacementBulk | None = None
+        self.mappings = MappingIndex()
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -451,6 +454,8 @@ class PlacementImporter:
         errors: dict[str, list[str]] = {}
         refs = self.refs
         get = functools.partial(self._get, cells)
+        mapped = self.mappings.apply
+        self.mappings.row = []
 
         def err(column: str, message: str) -> None:
             errors.setdefault(column, []).append(str(message))
@@ -480,7 +485,7 @@ class PlacementImporter:
                     err(name, _("Only for historical imports: new placements start at the beginning of the "
                                 "lifecycle."))
 
-        code = get("scheme").lower()
+        code = mapped(ValueMapping.Kind.SCHEME, get("scheme")).lower()
         scheme = refs.schemes.get(code)
         if scheme is None:
             err("scheme", _("Unknown scheme %(code)s. Allowed: %(all)s.") % {
@@ -506,7 +511,7 @@ class PlacementImporter:
             err("p3mi", _("You can import placements for your own P3MI only."))
 
         country = None
-        iso2 = get("country").upper()
+        iso2 = mapped(ValueMapping.Kind.COUNTRY, get("country")).upper()
         if iso2:
             country = refs.countries.get(iso2)
             if country is None:
@@ -517,7 +522,7 @@ class PlacementImporter:
             err("country", _("This field is required (or give an SIP2MI)."))
 
         occupation = None
-        isco = _isco(get("occupation"))
+        isco = _isco(mapped(ValueMapping.Kind.OCCUPATION, get("occupation")))
         if isco:
             occupation = refs.occupations.get(isco)
             if occupation is None:
@@ -594,7 +599,7 @@ class PlacementImporter:
         values = {"scheme": scheme, "agency": agency, "sip2mi": sip2mi, "job_order": job_order, "employer": employer,
                   "country": country, "occupation": occupation, "sector": sector, "unit": unit,
                   "contract_start": start, "contract_end": end}
-        chunk.rows.append(_Row(line, nik, legacy_id, values, items, history, cells))
+        chunk.rows.append(_Row(line, nik, legacy_id, values, items, history, cells, list(self.mappings.row)))
 
     def _check_item(self, item: ItemColumns, cells, errors: dict, err, day) -> dict | None:
         """The item's columns, parsed; None when the row leaves them all empty."""
@@ -677,17 +682,20 @@ class PlacementImporter:
         if errors:
             errors.sort(key=lambda e: e["line"])
             self.error_insert.insert(errors)
+        counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
         committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + existing,
             error_rows=batch.error_rows + error_lines,
             total_rows=batch.processed_rows + imported + existing + error_lines,
             last_line_done=chunk.last_line,
+            mapping_counts=counts,
             updated_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
         if not committed:  # another worker took the batch over: undo this chunk
             raise ClaimLost(_("Another worker took this import over."))
+        batch.mapping_counts = counts
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
@@ -744,6 +752,8 @@ class PlacementImporter:
             reason = reason_template % {"batch": batch_id, "line": r.line}
             if r.legacy_id:
                 reason += f" legacy_id={r.legacy_id}"
+            if r.mapped:
+                reason += " " + _("Mapped: %(m)s.") % {"m": "; ".join(r.mapped)}
             migrated.append(MigratedRow(r.line, person[0], r.values, r.history,
                                         [(item.kind, data) for item, data in r.items], r.legacy_id, reason))
             lines[r.line] = r

@@ -70,3 +70,16 @@ def import_error_report_for(actor, public_id, *, via: str = "web", fmt: str = "c
     access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="importbatch", object_id=batch.pk, via=via,
                detail=f"import error report ({fmt}), {batch.error_rows} rows with errors")
     return batch, rows
+
+
+def value_mapping_list_for(actor, *, kind: str = "", page: int = 1, page_size: int = 50) -> Page:
+    """The mapping table, for the administrators who edit it (others: refused)."""
+    from lindungi.accounts.permissions import require_perm
+    from lindungi.imports.models import ValueMapping
+    from lindungi.imports.perms import IMPORT_MAPPINGS
+
+    require_perm(actor, IMPORT_MAPPINGS, _("Only central administrators may edit the mapping table."))
+    qs = ValueMapping.objects.select_related("updated_by")
+    if kind in ValueMapping.Kind.values:
+        qs = qs.filter(kind=kind)
+    return paginate(qs, page=page, page_size=page_size)

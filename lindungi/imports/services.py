@@ -17,14 +17,15 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
 from lindungi.agencies.perms import AGENCY_WRITE
-from lindungi.audit.services import audit_record
+from lindungi.audit.services import audit_record, diff
 from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
 from lindungi.imports import files, persons, records
 from lindungi.imports import placements as placement_rows
-from lindungi.imports.models import ImportBatch
-from lindungi.imports.perms import IMPORT_RUN
+from lindungi.imports.mappings import source_key
+from lindungi.imports.models import ImportBatch, ValueMapping
+from lindungi.imports.perms import IMPORT_MAPPINGS, IMPORT_RUN
 from lindungi.placements.perms import PLACEMENT_WRITE
 from lindungi.registry.perms import PERSON_WRITE
 
@@ -329,3 +330,102 @@ def _finish(batch: ImportBatch, status: str, message: str) -> None:
                               "existing_rows": [None, batch.existing_rows],
                               "error_rows": [None, batch.error_rows]},
                      reason=message if status == ImportBatch.Status.FAILED else "")
+
+
+# --- the mapping table ----------------------------------------------------------------------------
+
+def _mapping_target(kind: str, target: str, errors: dict) -> str:
+    """The target code, normalised, if it names a code of its kind here."""
+    from lindungi.placements.models import Scheme
+    from lindungi.reference.models import Country, Occupation, Regency
+
+    code = (target or "").strip()
+    if not code:
+        errors.setdefault("target", []).append(_("This field is required."))
+        return ""
+    if kind == ValueMapping.Kind.OCCUPATION:
+        code = code.zfill(4) if code.isdigit() and len(code) < 4 else code
+        found = Occupation.objects.filter(isco_code=code).exists()
+        message = _("Unknown ISCO-08 occupation code %(c)s.")
+    elif kind == ValueMapping.Kind.REGENCY:
+        code = code.replace(".", "")
+        found = Regency.objects.filter(code=code).exists()
+        message = _("Unknown regency/city code %(c)s.")
+    elif kind == ValueMapping.Kind.SCHEME:
+        code = code.lower()
+        found = Scheme.objects.filter(code=code).exists()
+        message = _("Unknown scheme %(c)s.")
+    else:
+        code = code.upper()
+        found = Country.objects.filter(iso2=code).exists()
+        message = _("Unknown country code %(c)s.")
+    if not found:
+        errors.setdefault("target", []).append(message % {"c": code})
+    return code
+
+
+def _mapping_snapshot(mapping: ValueMapping) -> dict:
+    return {"kind": mapping.kind, "source": mapping.source, "target": mapping.target, "note": mapping.note}
+
+
+def value_mapping_check(*, kind: str, source: str, target: str, note: str = "",
+                        mapping_id: int | None = None) -> tuple[str, str, str, str, str]:
+    """The entry's values normalised (kind, source, source key, target, note), or ``ValidationFailed``."""
+    errors: dict[str, list[str]] = {}
+    kind = (kind or "").strip()
+    if kind not in ValueMapping.Kind.values:
+        errors.setdefault("kind", []).append(_("Choose one of: %(c)s.") % {"c": ", ".join(ValueMapping.Kind.values)})
+    source = " ".join((source or "").split())
+    key = source_key(source)
+    if not key:
+        errors.setdefault("source", []).append(_("This field is required."))
+    elif len(source) > 200:
+        errors.setdefault("source", []).append(_("At most %(n)d characters.") % {"n": 200})
+    note = " ".join((note or "").split())[:255]
+    if kind in ValueMapping.Kind.values:
+        target = _mapping_target(kind, target, errors)
+    if not errors and mapping_id is not None and \
+            ValueMapping.objects.filter(kind=kind, source_key=key).exclude(pk=mapping_id).exists():
+        errors.setdefault("source", []).append(_("This value already has a mapping of this kind."))
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return kind, source, key, target, note
+
+
+def value_mapping_save(*, actor, kind: str, source: str, target: str, note: str = "", via: str = "web",
+                       mapping_id: int | None = None) -> ValueMapping:
+    """Add an entry to the mapping table, or change the one for the same kind and source (or
+    ``mapping_id``). The imports apply it from their next batch on."""
+    require_perm(actor, IMPORT_MAPPINGS, _("Only central administrators may edit the mapping table."))
+    kind, source, key, target, note = value_mapping_check(kind=kind, source=source, target=target, note=note,
+                                                          mapping_id=mapping_id)
+    with transaction.atomic():
+        if mapping_id is not None:
+            mapping = ValueMapping.objects.select_for_update().filter(pk=mapping_id).first()
+            if mapping is None:
+                raise NotFound(_("Mapping not found."))
+        else:
+            mapping = ValueMapping.objects.select_for_update().filter(kind=kind, source_key=key).first()
+        old = _mapping_snapshot(mapping) if mapping is not None else {}
+        if mapping is None:
+            mapping = ValueMapping(kind=kind)
+        mapping.kind, mapping.source, mapping.source_key, mapping.target, mapping.note = kind, source, key, target, note
+        mapping.updated_by = actor
+        changes = diff(old, _mapping_snapshot(mapping))
+        if not changes:
+            return mapping
+        mapping.save()
+        audit_record(actor=actor, action="import.mapping_updated" if old else "import.mapping_created", obj=mapping,
+                     via=via, changes=changes)
+    return mapping
+
+
+def value_mapping_delete(*, actor, mapping_id: int, via: str = "web") -> None:
+    require_perm(actor, IMPORT_MAPPINGS, _("Only central administrators may edit the mapping table."))
+    with transaction.atomic():
+        mapping = ValueMapping.objects.select_for_update().filter(pk=mapping_id).first()
+        if mapping is None:
+            raise NotFound(_("Mapping not found."))
+        audit_record(actor=actor, action="import.mapping_deleted", obj=mapping, via=via,
+                     changes=diff(_mapping_snapshot(mapping), {}))
+        mapping.delete()
