@@ -34,6 +34,7 @@ from lindungi.imports import files
 from lindungi.imports.mappings import MappingIndex, merge_counts
 from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.registry.bulk import CREATED, EXISTING, PersonBulk, PersonRow, person_bulk_create
+from lindungi.registry.validation import MAY_BE_UNKNOWN
 
 DEFAULT_CHUNK_SIZE = 2000
 # A cell is judged by the row's rules (too long for its field is a row error), never by the csv
@@ -71,6 +72,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("marital_status", ("status_perkawinan", "status_kawin"), True,
            gettext_lazy("single, married, divorced, widowed (or belum kawin, kawin, cerai hidup, cerai mati)"),
            "single"),
+    Column("recorded_on", ("tanggal_pendataan", "tanggal_daftar", "tanggal_terdaftar", "registered_on"), False,
+           gettext_lazy("Historical people only: the day the old system recorded the person; a regency/city code "
+                        "in force on that day is kept even if it was retired since"), ""),
     Column("religion", ("agama",), False,
            gettext_lazy("islam, protestant, catholic, hindu, buddhist, confucian, belief"), "islam"),
     Column("phone", ("telepon", "no_telepon", "telp", "no_hp", "nomor_hp", "hp"), False,
@@ -87,6 +91,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS = tuple(c.name for c in COLUMNS if c.required)
+# Historical people (migration): what the old system may lack can be left out, even as a column.
+REQUIRED_HISTORICAL_COLUMNS = tuple(name for name in REQUIRED_COLUMNS if name not in MAY_BE_UNKNOWN)
 _ALIASES = {alias: c.name for c in COLUMNS for alias in (c.name, *c.aliases)}
 # clean_passport input key for each passport column, and the error field back to the column.
 PASSPORT_COLUMNS = {"passport_number": "number", "passport_office": "issuing_office",
@@ -131,6 +137,13 @@ def map_header(cells: Sequence[Any], *, aliases: dict[str, str] | None = None,
         raise ValidationFailed.from_fields({"file": _("Columns appear more than once: %(columns)s.")
                                             % {"columns": ", ".join(repeated)}})
     return mapping
+
+
+def header_mapper(historical: bool = False) -> Callable[[Sequence[Any]], dict[str, int]]:
+    """The people columns' header check; historical imports may leave out what may be unknown."""
+    if not historical:
+        return map_header
+    return lambda cells: map_header(cells, required=REQUIRED_HISTORICAL_COLUMNS)
 
 
 def _is_blank(cells: Sequence[Any]) -> bool:
@@ -290,7 +303,8 @@ class PersonImporter:
         self.chunk_size = max(1, int(chunk_size))
         self.on_progress = on_progress
         self.actor = batch.created_by
-        self.bulk = PersonBulk(actor=self.actor, via="import", import_batch_id=batch.pk)
+        self.historical = batch.mode == ImportBatch.Mode.HISTORICAL
+        self.bulk = PersonBulk(actor=self.actor, via="import", import_batch_id=batch.pk, historical=self.historical)
         self.rows_this_run = 0
         self.error_insert = FastInsert(ImportRowError)
         self.mappings = MappingIndex()
@@ -300,7 +314,7 @@ class PersonImporter:
     def run(self, binary, fmt: str) -> ImportBatch:
         resume_after = self.batch.last_line_done
         with open_rows(binary, fmt) as rows:
-            _header_line, self.mapping = _read_header(rows)
+            _header_line, self.mapping = _read_header(rows, header_mapper(self.historical))
             self.passport_indexes = {name: self.mapping[name] for name in PASSPORT_COLUMNS if name in self.mapping}
             self.person_indexes = [(name, index) for name, index in self.mapping.items()
                                    if name not in PASSPORT_COLUMNS]

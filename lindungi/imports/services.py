@@ -108,10 +108,12 @@ def import_types_for(actor) -> list[tuple[str, str]]:
     return out
 
 
-def _header_mapper(kind: str):
+def _header_mapper(kind: str, mode: str = ""):
     if kind in records.IMPORTERS:
         return records.IMPORTERS[kind].header_mapper()
-    return placement_rows.map_placement_header if kind == ImportBatch.Kind.PLACEMENTS else persons.map_header
+    if kind == ImportBatch.Kind.PLACEMENTS:
+        return placement_rows.map_placement_header
+    return persons.header_mapper(mode == ImportBatch.Mode.HISTORICAL)
 
 
 def _digest(binary) -> tuple[str, int, int, bool]:
@@ -160,7 +162,7 @@ def import_batch_create(
         if size == 0:
             raise ValidationFailed.from_fields({"file": _("The file is empty.")})
         files.check_size(size)
-        expected = persons.inspect_file(handle, fmt, mapper=_header_mapper(kind))
+        expected = persons.inspect_file(handle, fmt, mapper=_header_mapper(kind, mode))
         if fmt == "csv":
             expected = max(0, newlines + (0 if ends_with_newline else 1) - 1)
         handle.seek(0)
