@@ -106,7 +106,8 @@ def person_bulk_create(*, actor, rows: Iterable[PersonRow], bulk: PersonBulk | N
     for row in rows:
         order.append(row.line)
         try:
-            cleaned, warnings, passport = clean_registration(row.data, row.passport, ref=bulk.ref, historical=bulk.historical)
+            cleaned, warnings, passport = clean_registration(row.data, row.passport, ref=bulk.ref,
+                                                             historical=bulk.historical)
         except ValidationFailed as exc:
             results[row.line] = RowResult(row.line, REFUSED, exc.fields)
             continue
