@@ -80,6 +80,7 @@ from lindungi.placements.bulk import (
 from lindungi.placements.checklist import ChecklistKind
 from lindungi.placements.models import Placement, Scheme, Sector, Sip2mi
 from lindungi.placements.services import TransitionRefused
+from lindungi.placements.states import scheme_country_problem
 from lindungi.reference.models import Country, Occupation, OrgUnit
 from lindungi.registry.models import Person
 from lindungi.registry.nik import parse_nik
@@ -296,6 +297,12 @@ class _References:
         self._sip2mi: dict[str, Sip2mi | None] = {}
         self._employers: dict[tuple[str, int | None], Any] = {}
         self._refs: ReferenceIndex | None = None
+
+    def scheme_country_problem(self, scheme: Scheme, iso2: str) -> str | None:
+        """The scheme rules (``Scheme.countries``, ``excluded_countries``) for a destination."""
+        return scheme_country_problem(
+            scheme_code=scheme.code, countries=scheme.countries, excluded_countries=scheme.excluded_countries,
+            iso2=iso2, schemes_for_country=[s.code for s in self.schemes.values() if iso2 in (s.countries or ())])
 
     def countries_by_id(self, country_id: int):
         return self._countries_by_id.get(country_id)
@@ -520,6 +527,12 @@ class PlacementImporter:
                 err("country", _("The country differs from the SIP2MI's job order."))
         elif job_order is None and not number:
             err("country", _("This field is required (or give an SIP2MI)."))
+
+        destination = country or (job_order.country if job_order is not None else None)
+        if self.historical and scheme is not None and destination is not None:
+            problem = refs.scheme_country_problem(scheme, destination.iso2)
+            if problem:
+                err("scheme", problem)
 
         occupation = None
         isco = _isco(mapped(ValueMapping.Kind.OCCUPATION, get("occupation")))

@@ -105,3 +105,4 @@ def test_placement_and_person_imports_apply_it(admin_user, make_person, agency):
     people = services.import_batch_run(batch_id=people.pk)
     assert people.imported_rows == 1 and people.mapping_counts == {"regency: Bogor Lama → 3201": 1}
     assert ImportBatch.objects.count() == 2
+
