@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindungi.agencies.bulk import ForeignPartyBulk, PartyRow, foreign_party_bulk_create
+from lindungi.agencies.services import agency_migrate
 from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
+from lindungi.common.errors import DomainError
 from lindungi.common.workers import ClaimLost
 from lindungi.imports.mappings import MappingIndex, merge_counts
 from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
@@ -213,6 +215,84 @@ class ForeignPartyImporter(RecordImporter):
         return foreign_party_bulk_create(actor=self.actor, rows=party_rows, bulk=self.bulk)
 
 
+# --- P3MI with their licence history ---------------------------------------------------------------
+
+@dataclass
+class RowOutcome:
+    line: int
+    status: str  # created / existing / refused
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+def one_by_one(rows, write) -> list[RowOutcome]:
+    """Each row in its own savepoint through ``write(line, values) -> status``: a refused row
+    (``DomainError``) leaves nothing behind and its field errors are reported by column."""
+    out = []
+    for line, values in rows:
+        try:
+            with transaction.atomic():
+                status = write(line, values)
+        except DomainError as exc:
+            out.append(RowOutcome(line, "refused", dict(exc.fields) or {"_": [exc.message]}))
+        else:
+            out.append(RowOutcome(line, status))
+    return out
+
+
+AGENCY_COLUMNS: tuple[Column, ...] = (
+    Column("sip3mi_number", ("sip3mi", "nomor_sip3mi", "no_sip3mi"), True,
+           gettext_lazy("SIP3MI number; identifies the company (rows repeating it add its status history)"),
+           "001/SIP3MI/2018"),
+    Column("legal_name", ("nama", "nama_perusahaan", "nama_p3mi"), True, gettext_lazy("Legal name (PT)"),
+           "PT Karya Migran Sejahtera"),
+    Column("licence_issued_on", ("tanggal_terbit", "tanggal_izin", "tanggal_terbit_sip3mi"), True,
+           gettext_lazy("Day the SIP3MI was issued"), "2018-03-01"),
+    Column("licence_expires_on", ("tanggal_berakhir", "masa_berlaku", "berlaku_sampai"), False,
+           gettext_lazy("Day the SIP3MI expires (optional)"), "2023-02-28"),
+    Column("head_office_regency_code", ("kode_kabupaten", "kode_kab", "regency_code"), True,
+           gettext_lazy("Kemendagri code of the head office's regency/city (a code retired since is kept)"), "3201"),
+    Column("head_office_address", ("alamat", "alamat_kantor_pusat"), False, gettext_lazy("Head office address"),
+           "Jl. Raya Bogor No. 5"),
+    Column("paid_up_capital", ("modal_disetor",), True, gettext_lazy("Paid-up capital in rupiah"), "5000000000"),
+    Column("deposit_bank", ("bank_deposito",), True, gettext_lazy("Bank holding the deposit"), "Bank Mandiri"),
+    Column("deposit_amount", ("jumlah_deposito", "deposito"), True, gettext_lazy("Deposit in rupiah"), "1500000000"),
+    Column("deposit_holder", ("pemegang_deposito",), False, gettext_lazy("Deposit holder"), ""),
+    Column("deposit_reference", ("nomor_bilyet", "no_bilyet"), False, gettext_lazy("Deposit bilyet number"), ""),
+    Column("responsible_officer", ("penanggung_jawab",), False, gettext_lazy("Responsible officer"), ""),
+    Column("phone", ("telepon", "telp"), False, gettext_lazy("Phone"), ""),
+    Column("email", ("surel",), False, gettext_lazy("Email"), ""),
+    Column("status", ("status_izin", "status_sip3mi"), False,
+           gettext_lazy("Licence status of this history row: active, suspended or revoked (default active)"),
+           "suspended"),
+    Column("status_from", ("berlaku_mulai", "tanggal_status", "mulai"), False,
+           gettext_lazy("Day the status took effect (required for suspended and revoked)"), "2021-06-01"),
+    Column("status_until", ("berlaku_hingga", "sampai"), False,
+           gettext_lazy("Suspended only: last day of the suspension (optional)"), "2021-12-31"),
+    Column("decree_number", ("nomor_sk", "no_sk", "nomor_keputusan"), False,
+           gettext_lazy("Number of the decree (required for suspended and revoked)"), "KEP.12/2021"),
+    Column("status_reason", ("alasan", "keterangan"), False, gettext_lazy("Reason recorded for the status"), ""),
+)
+
+
+class AgencyImporter(RecordImporter):
+    title = gettext_lazy("P3MI")
+    columns = AGENCY_COLUMNS
+    field_columns = {"_": "sip3mi_number"}
+
+    def write_rows(self, rows):
+        regency = ValueMapping.Kind.REGENCY
+
+        def write(line, values):
+            values = dict(values, head_office_regency_code=self.map_value(regency,
+                                                                          values.get("head_office_regency_code", "")))
+            status, _agency = agency_migrate(actor=self.actor, values=values, via="import",
+                                             source=f"import {self.batch.public_id} line {line}")
+            return status
+
+        return one_by_one(rows, write)
+
+
 IMPORTERS: dict[str, type[RecordImporter]] = {
     ImportBatch.Kind.FOREIGN_PARTIES: ForeignPartyImporter,
+    ImportBatch.Kind.AGENCIES: AgencyImporter,
 }
