@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindungi.accounts.services import user_migrate
 from lindungi.agencies.bulk import ForeignPartyBulk, PartyRow, foreign_party_bulk_create
+from lindungi.agencies.models import Agency
 from lindungi.agencies.services import agency_migrate
 from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
-from lindungi.common.errors import DomainError
+from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.common.workers import ClaimLost
 from lindungi.imports.mappings import MappingIndex, merge_counts
 from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
@@ -33,6 +35,7 @@ from lindungi.imports.persons import (
     _read_header,
     feed_chunks,
     map_header,
+    normalise_header,
     open_rows,
     record_progress,
 )
@@ -292,7 +295,77 @@ class AgencyImporter(RecordImporter):
         return one_by_one(rows, write)
 
 
+# --- user accounts ---------------------------------------------------------------------------------
+
+_ROLE_NAMES = {"administrator": "admin", "admin pusat": "admin", "analis": "analyst", "petugas unit": "unit_officer",
+               "officer": "unit_officer", "staf p3mi": "p3mi_staff", "p3mi": "p3mi_staff",
+               "petugas pos": "checkpoint"}
+
+USER_COLUMNS: tuple[Column, ...] = (
+    Column("username", ("nama_pengguna", "user", "login"), True,
+           gettext_lazy("Sign-in name: letters, digits and . @ + - _"), "siti.aminah"),
+    Column("full_name", ("nama", "nama_lengkap"), True, gettext_lazy("Full name"), "Siti Aminah"),
+    Column("email", ("surel", "e_mail"), False, gettext_lazy("E-mail address"), "siti.aminah@bp2mi.go.id"),
+    Column("role", ("peran",), True,
+           gettext_lazy("admin, analyst, unit_officer, p3mi_staff, checkpoint or partner_api"), "unit_officer"),
+    Column("unit", ("unit_code", "kode_unit"), False,
+           gettext_lazy("Code of the unit (unit officers, checkpoint officers)"), "BP3MI-JABAR"),
+    Column("sip3mi", ("p3mi", "agency", "sip3mi_number", "nomor_sip3mi"), False,
+           gettext_lazy("SIP3MI number of the company (P3MI staff)"), ""),
+)
+
+
+class UserImporter(RecordImporter):
+    """Accounts are created without a usable password (``accounts.services.user_migrate``): a
+    password column is refused with the whole file, never read."""
+
+    title = gettext_lazy("User accounts")
+    columns = USER_COLUMNS
+    field_columns = {"first_name": "full_name", "agency": "sip3mi", "_": "username"}
+
+    @classmethod
+    def header_mapper(cls):
+        check = column_mapper(cls.columns)
+
+        def mapper(cells):
+            names = {normalise_header(cell) for cell in cells}
+            if names & {"password", "kata_sandi", "sandi", "pwd", "password_hash"}:
+                raise ValidationFailed.from_fields({"file": _(
+                    "The file has a password column. Passwords are never imported: remove the column; each "
+                    "account gets a temporary password from an administrator.")})
+            return check(cells)
+
+        return mapper
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies = {" ".join(number.split()).upper(): public_id for number, public_id in
+                         Agency.objects.values_list("sip3mi_number", "public_id")}
+
+    def write_rows(self, rows):
+        def write(line, values):
+            data = {"username": values.get("username", ""), "first_name": values.get("full_name", ""),
+                    "last_name": "", "email": values.get("email", ""),
+                    "role": _ROLE_NAMES.get(values.get("role", "").strip().lower(), values.get("role", "").strip())}
+            if values.get("unit"):
+                data["unit"] = values["unit"].upper()
+            sip3mi = " ".join(values.get("sip3mi", "").split()).upper()
+            if sip3mi:
+                public_id = self.agencies.get(sip3mi)
+                if public_id is None:
+                    raise ValidationFailed.from_fields({"agency": _("No P3MI with SIP3MI number %(n)s is on record.")
+                                                        % {"n": sip3mi}})
+                data["agency"] = str(public_id)
+            if not data["first_name"]:
+                raise ValidationFailed.from_fields({"first_name": _("This field is required.")})
+            status, _user = user_migrate(actor=self.actor, data=data, via="import")
+            return status
+
+        return one_by_one(rows, write)
+
+
 IMPORTERS: dict[str, type[RecordImporter]] = {
     ImportBatch.Kind.FOREIGN_PARTIES: ForeignPartyImporter,
     ImportBatch.Kind.AGENCIES: AgencyImporter,
+    ImportBatch.Kind.USERS: UserImporter,
 }

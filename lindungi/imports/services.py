@@ -91,7 +91,8 @@ IMPORT_TYPES = (
     ("persons_historical", gettext_lazy("People (historical)")),
     ("placements_new", gettext_lazy("Placements (new)")),
     ("placements_historical", gettext_lazy("Placements (historical)")),
-    *((kind.value, kind.label) for kind in (ImportBatch.Kind.FOREIGN_PARTIES, ImportBatch.Kind.AGENCIES)),
+    *((kind.value, kind.label) for kind in (ImportBatch.Kind.FOREIGN_PARTIES, ImportBatch.Kind.AGENCIES,
+                                            ImportBatch.Kind.USERS)),
 )
 
 
