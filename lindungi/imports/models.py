@@ -51,6 +51,10 @@ class ImportBatch(TimeStamped, ClaimedByWorker):
     mapping_counts = models.JSONField(
         default=dict, blank=True,
         help_text=_("Mapping table entries applied: \"kind: source → target\" → rows"))
+    source_counts = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Historical placements: rows of the file by year, scheme, country, province and sex, counted "
+                    "while importing (the reconciliation report)"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -40,6 +40,7 @@ scheme, country and contract start. A row repeating an earlier row of the same f
 import datetime as dt
 import functools
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,7 @@ from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
 from lindungi.common.workers import ClaimLost
+from lindungi.imports import reconciliation
 from lindungi.imports.mappings import MappingIndex, merge_counts
 from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.imports.persons import (
@@ -127,8 +129,14 @@ PLACEMENT_COLUMNS: tuple[Column, ...] = (
            gettext_lazy("Historical only: departure date (states departed and later)"), ""),
     Column("returned_on", ("tanggal_pulang", "tanggal_kembali", "return_date"), False,
            gettext_lazy("Historical only: return date (returned, repatriated, deported, returnee)"), ""),
+    Column("sex", ("jenis_kelamin", "jk"), False,
+           gettext_lazy("Historical only, optional: sex as the old system counted it (reconciliation report; "
+                        "default: from the NIK)"), ""),
+    Column("province", ("provinsi", "kode_provinsi", "province_code"), False,
+           gettext_lazy("Historical only, optional: province code as the old system counted it (reconciliation "
+                        "report; default: from the NIK)"), ""),
 )
-HISTORICAL_ONLY = ("legacy_id", "state", "state_date", "departed_on", "returned_on")
+HISTORICAL_ONLY = ("legacy_id", "state", "state_date", "departed_on", "returned_on", "sex", "province")
 
 
 @dataclass(frozen=True)
@@ -380,6 +388,7 @@ class _Chunk:
     rows: list[_Row] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     error_lines: int = 0
+    counts: Counter = field(default_factory=Counter)  # historical: the reconciliation's source counts
 
 
 @dataclass
@@ -594,6 +603,10 @@ class PlacementImporter:
             if parsed is not None:
                 items.append((item, parsed))
 
+        if self.historical:
+            reconciliation.count_row(chunk.counts, reconciliation.row_values(
+                nik=nik, scheme=code, country=iso2, contract_start=start, sex=get("sex"), province=get("province")))
+
         key = self._file_key(cells)
         if not errors and key in self.seen:
             column = "legacy_id" if legacy_id else "nik"
@@ -696,6 +709,8 @@ class PlacementImporter:
             errors.sort(key=lambda e: e["line"])
             self.error_insert.insert(errors)
         counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
+        source_counts = reconciliation.merge(batch.source_counts, chunk.counts) if chunk.counts \
+            else batch.source_counts
         committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
             imported_rows=batch.imported_rows + imported,
             existing_rows=batch.existing_rows + existing,
@@ -703,12 +718,13 @@ class PlacementImporter:
             total_rows=batch.processed_rows + imported + existing + error_lines,
             last_line_done=chunk.last_line,
             mapping_counts=counts,
+            source_counts=source_counts,
             updated_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
         if not committed:  # another worker took the batch over: undo this chunk
             raise ClaimLost(_("Another worker took this import over."))
-        batch.mapping_counts = counts
+        batch.mapping_counts, batch.source_counts = counts, source_counts
         audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
                      object_id=batch.pk, via="import",
                      changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
@@ -771,7 +787,7 @@ class PlacementImporter:
                                         [(item.kind, data) for item, data in r.items], r.legacy_id, reason))
             lines[r.line] = r
         if self.migration is None:
-            self.migration = PlacementBulk(actor=self.actor, via="migration")
+            self.migration = PlacementBulk(actor=self.actor, via="migration", import_batch_id=self.batch.pk)
         return self._outcome(placement_bulk_migrate(actor=self.actor, rows=migrated, bulk=self.migration), lines)
 
     def _outcome(self, results, lines: dict) -> tuple[int, list[dict], int]:

@@ -83,3 +83,13 @@ def value_mapping_list_for(actor, *, kind: str = "", page: int = 1, page_size: i
     if kind in ValueMapping.Kind.values:
         qs = qs.filter(kind=kind)
     return paginate(qs, page=page, page_size=page_size)
+
+
+def import_reconciliation_for(actor, public_id):
+    """A historical placement import and its reconciliation lines (aggregate counts, no personal data)."""
+    from lindungi.imports import reconciliation
+
+    batch = import_batch_get_for(actor, public_id)
+    if not (batch.kind == ImportBatch.Kind.PLACEMENTS and batch.mode == ImportBatch.Mode.HISTORICAL):
+        raise NotFound(_("Only historical placement imports have a reconciliation report."))
+    return batch, reconciliation.report(batch)

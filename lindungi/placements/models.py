@@ -287,6 +287,9 @@ class Placement(TimeStamped):
     state_changed_at = models.DateTimeField(default=timezone.now)
     quota_held = models.BooleanField(default=False, help_text=_("Holds one unit of its SIP2MI quota"))
     migrated = models.BooleanField(default=False, help_text=_("Imported from a historical system"))
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The historical import that migrated it (the reconciliation report counts by it)"))
     legacy_id = models.CharField(
         _("legacy id"), max_length=64, null=True, blank=True,
         help_text=_("The record's id in the system it was imported from; unique when present"))

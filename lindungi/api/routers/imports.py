@@ -7,13 +7,13 @@ background worker, so the upload answers 202 at once.
 from typing import Literal
 from uuid import UUID
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from lindungi.api.schemas import ERRORS, coded, related
-from lindungi.imports import reports, selectors, services
+from lindungi.imports import reconciliation, reports, selectors, services
 from lindungi.imports.models import ImportBatch
 
 router = Router(tags=["imports"])
@@ -143,5 +143,45 @@ def imports_error_report(request, public_id: UUID, format: Literal["csv", "xlsx"
         return FileResponse(reports.error_report_xlsx(rows), as_attachment=True, filename=name,
                             content_type=reports.XLSX_CONTENT_TYPE)
     response = StreamingHttpResponse(reports.error_report_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ReconciliationLineOut(Schema):
+    dimension: str = Field(..., description="year (of contract start), scheme, country, province or sex")
+    value: str = Field(..., description="'-' when the file gave none")
+    source: int = Field(..., description="rows of the file (refused rows included)")
+    lindungi: int = Field(..., description="placements migrated from this file (any run of it)")
+    difference: int = Field(..., description="lindungi - source")
+
+
+class ReconciliationOut(Schema):
+    file_rows: int
+    lindungi_rows: int
+    items: list[ReconciliationLineOut]
+
+
+@router.get("/{public_id}/reconciliation", response={200: ReconciliationOut, **ERRORS},
+            operation_id="imports_reconciliation")
+def imports_reconciliation(request, public_id: UUID):
+    """Historical placement imports: the file's counts (by year of contract start, scheme, country,
+    province and sex) beside Lindungi's for the placements migrated from it."""
+    _batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    file_rows, lindungi_rows = reconciliation.totals(lines)
+    return {"file_rows": file_rows, "lindungi_rows": lindungi_rows,
+            "items": [{"dimension": line.dimension, "value": line.value, "source": line.source,
+                       "lindungi": line.lindungi, "difference": line.difference} for line in lines]}
+
+
+@router.get("/{public_id}/reconciliation/report", response={200: None, **ERRORS},
+            operation_id="imports_reconciliation_report")
+def imports_reconciliation_report(request, public_id: UUID, format: Literal["csv", "xlsx"] = "csv"):
+    """The reconciliation report as a file (CSV, or XLSX with the differing lines highlighted)."""
+    batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    name = f"import-{batch.public_id}-reconciliation.{format}"
+    if format == "xlsx":
+        response = HttpResponse(reports.reconciliation_xlsx(lines), content_type=reports.XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(reports.reconciliation_csv(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

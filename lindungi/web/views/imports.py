@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
-from lindungi.imports import persons, records, reports, selectors, services
+from lindungi.imports import persons, reconciliation, records, reports, selectors, services
 from lindungi.imports import placements as placement_rows
 from lindungi.imports.models import ValueMapping
 from lindungi.imports.perms import IMPORT_MAPPINGS, IMPORT_RUN
@@ -173,7 +173,45 @@ def import_mapping_delete(request, mapping_id: int):
     return redirect("web:import-mappings")
 
 
+@login_required
+@domain_errors_to_http
+def import_reconciliation(request, public_id):
+    """The file's counts beside Lindungi's for a historical placement import, differences highlighted."""
+    batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    file_rows, lindungi_rows = reconciliation.totals(lines)
+    return render(request, "web/imports/reconciliation.html", {
+        "batch": batch, "lines": lines, "file_rows": file_rows, "lindungi_rows": lindungi_rows,
+        "differences": sum(1 for line in lines if line.difference)})
+
+
+def _reconciliation_download(request, public_id, fmt):
+    batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    name = f"import-{batch.public_id}-reconciliation.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(reports.reconciliation_xlsx(lines), content_type=reports.XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(reports.reconciliation_csv(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@domain_errors_to_http
+def import_reconciliation_csv(request, public_id):
+    return _reconciliation_download(request, public_id, "csv")
+
+
+@login_required
+@domain_errors_to_http
+def import_reconciliation_xlsx(request, public_id):
+    return _reconciliation_download(request, public_id, "xlsx")
+
+
 urlpatterns = [
+    path("imports/<uuid:public_id>/reconciliation/", import_reconciliation, name="import-reconciliation"),
+    path("imports/<uuid:public_id>/reconciliation.csv", import_reconciliation_csv, name="import-reconciliation-csv"),
+    path("imports/<uuid:public_id>/reconciliation.xlsx", import_reconciliation_xlsx,
+         name="import-reconciliation-xlsx"),
     path("imports/mappings/", import_mappings, name="import-mappings"),
     path("imports/mappings/<int:mapping_id>/delete/", import_mapping_delete, name="import-mapping-delete"),
     path("imports/", import_list, name="import-list"),
