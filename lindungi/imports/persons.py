@@ -276,6 +276,30 @@ def record_progress(importer, written, *, last_line: int) -> None:
         importer.on_progress(batch)
 
 
+def commit_chunk(importer, chunk, *, imported: int, existing: int, error_lines: int, **also) -> "_Written":
+    """Inside the chunk's transaction, after its rows and row errors: the batch counters, the resume
+    point, the mapping-table counts (and ``also``: other batch fields) under the batch's claim, then
+    one ``import.chunk_committed`` audit event (every importer)."""
+    batch = importer.batch
+    also["mapping_counts"] = merge_counts(batch.mapping_counts, importer.mappings.take_counts())
+    now = timezone.now()
+    committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
+        imported_rows=batch.imported_rows + imported,
+        existing_rows=batch.existing_rows + existing,
+        error_rows=batch.error_rows + error_lines,
+        total_rows=batch.processed_rows + imported + existing + error_lines,
+        last_line_done=chunk.last_line, updated_at=now, heartbeat_at=now, **also)
+    if not committed:  # another worker took the batch over: undo this chunk
+        raise ClaimLost(_("Another worker took this import over."))
+    for name, value in also.items():
+        setattr(batch, name, value)
+    audit_record(actor=importer.actor, action="import.chunk_committed", object_type="importbatch",
+                 object_id=batch.pk, via="import",
+                 changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
+                          "existing": existing, "errors": error_lines})
+    return _Written(imported=imported, existing=existing, error_lines=error_lines)
+
+
 def feed_chunks(rows, *, chunk_size: int, check_row, commit, new_chunk) -> None:
     """Validate lines into chunks of ``chunk_size`` and commit each chunk (shared by every importer)."""
     chunk = new_chunk()
@@ -382,7 +406,6 @@ class PersonImporter:
         return out
 
     def _write(self, chunk: _Chunk) -> _Written:
-        batch = self.batch
         results = person_bulk_create(actor=self.actor, rows=chunk.rows, bulk=self.bulk)
         errors = []
         imported = skipped = error_lines = 0
@@ -395,22 +418,4 @@ class PersonImporter:
                 error_lines += 1
                 errors.extend(self._error_rows(result.line, chunk.cells[result.line], result.fields))
         self.error_insert.insert(errors)
-        counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
-        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
-            mapping_counts=counts,
-            imported_rows=batch.imported_rows + imported,
-            existing_rows=batch.existing_rows + skipped,
-            error_rows=batch.error_rows + error_lines,
-            total_rows=batch.processed_rows + imported + skipped + error_lines,
-            last_line_done=chunk.last_line,
-            updated_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-        )
-        if not committed:  # another worker took the batch over: undo this chunk
-            raise ClaimLost(_("Another worker took this import over."))
-        batch.mapping_counts = counts
-        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
-                     object_id=batch.pk, via="import",
-                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
-                              "existing": skipped, "errors": error_lines})
-        return _Written(imported=imported, existing=skipped, error_lines=error_lines)
+        return commit_chunk(self, chunk, imported=imported, existing=skipped, error_lines=error_lines)

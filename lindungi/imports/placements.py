@@ -53,19 +53,19 @@ from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
-from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
-from lindungi.common.workers import ClaimLost
 from lindungi.imports import reconciliation
-from lindungi.imports.mappings import MappingIndex, merge_counts
+from lindungi.imports.mappings import MappingIndex
 from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.imports.persons import (
     Column,
     _cell_text,
     _is_blank,
     _read_header,
+    _Written,
+    commit_chunk,
     feed_chunks,
     map_header,
     open_rows,
@@ -391,11 +391,6 @@ class _Chunk:
     counts: Counter = field(default_factory=Counter)  # historical: the reconciliation's source counts
 
 
-@dataclass
-class _Written:
-    imported: int
-    existing: int
-    error_lines: int
 
 
 class PlacementImporter:
@@ -708,28 +703,8 @@ class PlacementImporter:
         if errors:
             errors.sort(key=lambda e: e["line"])
             self.error_insert.insert(errors)
-        counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
-        source_counts = reconciliation.merge(batch.source_counts, chunk.counts) if chunk.counts \
-            else batch.source_counts
-        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
-            imported_rows=batch.imported_rows + imported,
-            existing_rows=batch.existing_rows + existing,
-            error_rows=batch.error_rows + error_lines,
-            total_rows=batch.processed_rows + imported + existing + error_lines,
-            last_line_done=chunk.last_line,
-            mapping_counts=counts,
-            source_counts=source_counts,
-            updated_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-        )
-        if not committed:  # another worker took the batch over: undo this chunk
-            raise ClaimLost(_("Another worker took this import over."))
-        batch.mapping_counts, batch.source_counts = counts, source_counts
-        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
-                     object_id=batch.pk, via="import",
-                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
-                              "existing": existing, "errors": error_lines})
-        return _Written(imported=imported, existing=existing, error_lines=error_lines)
+        also = {"source_counts": reconciliation.merge(batch.source_counts, chunk.counts)} if chunk.counts else {}
+        return commit_chunk(self, chunk, imported=imported, existing=existing, error_lines=error_lines, **also)
 
     def _person_problems(self, r: _Row, person) -> dict[str, list[str]]:
         """The NIK must name a registered person the importer may see (the placement rules check

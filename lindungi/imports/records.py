@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,17 +21,17 @@ from lindungi.accounts.services import user_migrate
 from lindungi.agencies.bulk import ForeignPartyBulk, PartyRow, foreign_party_bulk_create
 from lindungi.agencies.models import Agency
 from lindungi.agencies.services import agency_migrate
-from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError, ValidationFailed
-from lindungi.common.workers import ClaimLost
-from lindungi.imports.mappings import MappingIndex, merge_counts
+from lindungi.imports.mappings import MappingIndex
 from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.imports.persons import (
     DEFAULT_CHUNK_SIZE,
     Column,
     _cell_text,
     _read_header,
+    _Written,
+    commit_chunk,
     feed_chunks,
     map_header,
     normalise_header,
@@ -49,11 +48,6 @@ class _Chunk:
     rows: list[tuple[int, dict[str, str], Sequence[Any]]] = field(default_factory=list)
 
 
-@dataclass
-class _Written:
-    imported: int
-    existing: int
-    error_lines: int
 
 
 def column_mapper(columns: tuple[Column, ...]) -> Callable[[Sequence[Any]], dict[str, int]]:
@@ -140,23 +134,7 @@ class RecordImporter:
                         errors.append({"batch_id": batch.pk, "line": result.line, "field": column[:60],
                                        "message": str(message)[:500], "value": values.get(column, "")[:255]})
         self.error_insert.insert(errors)
-        counts = merge_counts(batch.mapping_counts, self.mappings.take_counts())
-        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
-            imported_rows=batch.imported_rows + imported,
-            existing_rows=batch.existing_rows + existing,
-            error_rows=batch.error_rows + error_lines,
-            total_rows=batch.processed_rows + imported + existing + error_lines,
-            last_line_done=chunk.last_line, mapping_counts=counts,
-            updated_at=timezone.now(), heartbeat_at=timezone.now(),
-        )
-        if not committed:
-            raise ClaimLost(_("Another worker took this import over."))
-        batch.mapping_counts = counts
-        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
-                     object_id=batch.pk, via="import",
-                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
-                              "existing": existing, "errors": error_lines})
-        return _Written(imported=imported, existing=existing, error_lines=error_lines)
+        return commit_chunk(self, chunk, imported=imported, existing=existing, error_lines=error_lines)
 
 
 # --- foreign employers and agencies ---------------------------------------------------------------

@@ -170,3 +170,10 @@ def reconciliation_xlsx(lines) -> bytes:
     sheet.set_column(1, 4, 14)
     workbook.close()
     return buffer.getvalue()
+
+
+def reconciliation_file(lines, fmt: str) -> tuple[bytes | str, str]:
+    """(content, content type) of the reconciliation report as CSV or XLSX."""
+    if fmt == "xlsx":
+        return reconciliation_xlsx(lines), XLSX_CONTENT_TYPE
+    return reconciliation_csv(lines), "text/csv; charset=utf-8"

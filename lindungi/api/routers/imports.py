@@ -178,10 +178,8 @@ def imports_reconciliation(request, public_id: UUID):
 def imports_reconciliation_report(request, public_id: UUID, format: Literal["csv", "xlsx"] = "csv"):
     """The reconciliation report as a file (CSV, or XLSX with the differing lines highlighted)."""
     batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    content, content_type = reports.reconciliation_file(lines, format)
+    response = HttpResponse(content, content_type=content_type)
     name = f"import-{batch.public_id}-reconciliation.{format}"
-    if format == "xlsx":
-        response = HttpResponse(reports.reconciliation_xlsx(lines), content_type=reports.XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(reports.reconciliation_csv(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -187,10 +187,8 @@ def import_reconciliation(request, public_id):
 def _reconciliation_download(request, public_id, fmt):
     batch, lines = selectors.import_reconciliation_for(request.user, public_id)
     name = f"import-{batch.public_id}-reconciliation.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(reports.reconciliation_xlsx(lines), content_type=reports.XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(reports.reconciliation_csv(lines), content_type="text/csv; charset=utf-8")
+    content, content_type = reports.reconciliation_file(lines, fmt)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
