@@ -276,6 +276,21 @@ def record_progress(importer, written, *, last_line: int) -> None:
         importer.on_progress(batch)
 
 
+def write_chunk(importer, chunk) -> None:
+    """``importer._write(chunk)`` in one transaction, tried again (up to three times) when another
+    import wrote one of the same keys meanwhile (NIK, passport, legacy id): it looks again and counts
+    the row as existing. Then the progress (every importer)."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                written = importer._write(chunk)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    record_progress(importer, written, last_line=chunk.last_line)
+
+
 def commit_chunk(importer, chunk, *, imported: int, existing: int, error_lines: int, **also) -> "_Written":
     """Inside the chunk's transaction, after its rows and row errors: the batch counters, the resume
     point, the mapping-table counts (and ``also``: other batch fields) under the batch's claim, then
@@ -382,16 +397,7 @@ class PersonImporter:
     # Writing ------------------------------------------------------------------------------------
 
     def _commit(self, chunk: _Chunk) -> None:
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    written = self._write(chunk)
-                break
-            except IntegrityError:
-                # Another import registered one of these NIKs or passports meanwhile: look again.
-                if attempt == 2:
-                    raise
-        record_progress(self, written, last_line=chunk.last_line)
+        write_chunk(self, chunk)
 
     def _error_rows(self, line: int, cells: Sequence[Any], fields: dict[str, list[str]]) -> list[dict]:
         out = []

@@ -45,7 +45,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy
@@ -69,7 +68,7 @@ from lindungi.imports.persons import (
     feed_chunks,
     map_header,
     open_rows,
-    record_progress,
+    write_chunk,
 )
 from lindungi.placements import services as placement_services
 from lindungi.placements.bulk import (
@@ -661,16 +660,7 @@ class PlacementImporter:
     # Writing ------------------------------------------------------------------------------------
 
     def _commit(self, chunk: _Chunk) -> None:
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    written = self._write(chunk)
-                break
-            except IntegrityError:
-                # Another import wrote one of these legacy ids meanwhile: look again.
-                if attempt == 2:
-                    raise
-        record_progress(self, written, last_line=chunk.last_line)
+        write_chunk(self, chunk)
 
     def _write(self, chunk: _Chunk) -> _Written:
         batch = self.batch

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +36,7 @@ from lindungi.imports.persons import (
     map_header,
     normalise_header,
     open_rows,
-    record_progress,
+    write_chunk,
 )
 
 
@@ -104,15 +104,7 @@ class RecordImporter:
         raise NotImplementedError
 
     def _commit(self, chunk: _Chunk) -> None:
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    written = self._write(chunk)
-                break
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        record_progress(self, written, last_line=chunk.last_line)
+        write_chunk(self, chunk)
 
     def _write(self, chunk: _Chunk) -> _Written:
         batch = self.batch
