@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import DATA, PY, ROOT, backend_env, reset_database, save  # noqa: E402
 
 USER = "bench.admin"
-HOUSEHOLD_COUNTRIES = ("TW", "HK", "SG", "MY", "BN")
+SIZES = {"small": ["--rows", "20000"], "full": ["--rows", "275000"]}
 
 
 def _employers(rows: int, rng: random.Random) -> dict[str, list[tuple[str, str]]]:

@@ -4,7 +4,7 @@ so every addition, change and deletion is validated and audited like on the web 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from lindungi.audit.admin_mixins import may_write
+from lindungi.audit.admin_mixins import AuditedAdmin, may_write
 from lindungi.common.errors import DomainError
 from lindungi.imports import services
 from lindungi.imports.models import ValueMapping
@@ -12,7 +12,11 @@ from lindungi.imports.perms import IMPORT_MAPPINGS
 
 
 @admin.register(ValueMapping)
-class ValueMappingAdmin(admin.ModelAdmin):
+class ValueMappingAdmin(AuditedAdmin):
+    """Audited like the other rule data, but every write goes through the imports services (their
+    checks and audit events); entries may be deleted (nothing points at them)."""
+
+    write_perm = IMPORT_MAPPINGS
     list_display = ("kind", "source", "target", "note", "updated_by", "updated_at")
     list_filter = ("kind",)
     search_fields = ("source", "target")
