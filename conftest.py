@@ -40,6 +40,7 @@ def _reseed_reference_data() -> None:
 
     load_all(lambda name: apps.get_model("reference", name), villages=False)
     importlib.import_module("lindungi.placements.migrations.0002_seed_rules").seed(apps, None)
+    importlib.import_module("lindungi.placements.migrations.0005_scheme_countries").seed(apps, None)
     importlib.import_module("lindungi.cases.seed").seed(apps, None)
     importlib.import_module("lindungi.statistics.migrations.0002_seed_indicators").seed(apps, None)
     importlib.import_module("lindungi.supervision.seed").seed(apps, None)

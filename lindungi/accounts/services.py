@@ -339,3 +339,28 @@ def administrator_first(*, username: str, password: str, force: bool = False, vi
                      changes={"username": [None, username], "role": [None, Role.ADMIN],
                               "first_administrator": [None, True], "forced": [None, bool(force and existing)]})
     return user
+
+
+def user_migrate(*, actor, data: Mapping, via: str = "import") -> tuple[str, User]:
+    """One account of a migration (``imports``, kind ``users``), by the rules of ``user_create``
+    (username, names, e-mail, role, the unit or company the role needs). The account gets **no
+    usable password**, never one from a file: nobody can sign in with it until an administrator
+    gives it a one-time temporary password (``user_reset_password``), which must be changed at the
+    first sign-in. A username already on record is ("existing", that account), left unchanged."""
+    require_perm(actor, USER_MANAGE, _("You are not allowed to manage accounts."))
+    username = str(data.get("username") or "").strip()
+    existing = User.objects.filter(username__iexact=username).first() if username else None
+    if existing is not None:
+        return "existing", existing
+    errors: Errors = {}
+    username = _new_username(username, errors)
+    profile = _profile(data, errors)
+    raise_if_errors(errors)
+    with transaction.atomic():
+        user = User(username=username, is_active=True, must_change_password=True, **profile)
+        user.set_unusable_password()
+        user.save()
+        audit_record(actor=actor, action="user.created", obj=user, via=via,
+                     reason=_("Migrated without a password: give it a temporary password to sign in."),
+                     changes=diff({}, {"username": username, **snapshot(user, PROFILE_FIELDS)}))
+    return "created", user

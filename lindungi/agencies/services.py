@@ -1085,3 +1085,128 @@ def drawdown_pay(*, actor, agency_public_id, public_id, payouts, paid_on=None, v
         audit_record(actor=actor, action="agency.deposit_drawn", obj=agency, via=via,
                      reason=_("Deposit drawdown paid out"), changes=diff(old_agency, agency_snapshot(agency)))
     return drawdown
+
+
+# ---------------------------------------------------------------------------------------------
+# migration from the old system (imports, kind "agencies")
+# ---------------------------------------------------------------------------------------------
+
+# Marks the status history rows written by a migration (the decision was taken in the old system):
+# they are the company's history as recorded there, not a sanction decided in Lindungi.
+MIGRATED_MARKER = "[migrated]"
+MIGRATED, MIGRATED_EXISTING = "created", "existing"
+
+
+def _migrated_event(values: dict, agency_issued, errors: dict) -> dict | None:
+    """The status event of a migrated row (``status``, ``status_from``, ``status_until``,
+    ``decree_number``, ``status_reason``), checked; None when the row gives none beyond active."""
+    status = clean_text(values.get("status")).lower() or AgencyStatus.ACTIVE
+    if status not in AgencyStatus.values:
+        errors.setdefault("status", []).append(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(AgencyStatus.values)})
+        return None
+    start = date_field(values.get("status_from"), "status_from", errors)
+    end = date_field(values.get("status_until"), "status_until", errors)
+    decree = clean_text(values.get("decree_number"))
+    reason = clean_text(values.get("status_reason"))
+    _check_lengths(AgencyStatusChange, {"decree_number": decree}, ["decree_number"], errors)
+    if status == AgencyStatus.ACTIVE and start is None:
+        return None  # the licence itself: recorded from its issue date
+    if start is None and "status_from" not in errors:
+        errors.setdefault("status_from", []).append(_("This field is required."))
+    if status != AgencyStatus.ACTIVE and not decree:
+        errors.setdefault("decree_number", []).append(_("Give the number of the decree."))
+    if start and start > timezone.localdate():
+        errors.setdefault("status_from", []).append(_("The date cannot be in the future."))
+    if start and agency_issued and start < agency_issued:
+        errors.setdefault("status_from", []).append(_("The licence was issued on %(d)s, after this date.")
+                                                    % {"d": agency_issued.isoformat()})
+    if end and start and end < start:
+        errors.setdefault("status_until", []).append(_("Must not be before the start date."))
+    if end and status == AgencyStatus.REVOKED:
+        errors.setdefault("status_until", []).append(_("A revocation has no end date."))
+    return {"status": status, "effective_from": start, "effective_until": end, "decree_number": decree,
+            "reason": reason}
+
+
+def _apply_latest_status(agency: Agency) -> None:
+    """The company's status is its latest history row's (a revocation, once recorded, stays)."""
+    history = list(agency.status_history.order_by("effective_from", "id"))
+    revoked = next((h for h in history if h.status == AgencyStatus.REVOKED), None)
+    latest = revoked or (history[-1] if history else None)
+    if latest is None:
+        return
+    agency.status = latest.status
+    if latest.status == AgencyStatus.SUSPENDED:
+        agency.suspended_from, agency.suspended_until = latest.effective_from, latest.effective_until
+    else:
+        agency.suspended_from = agency.suspended_until = None
+
+
+def agency_migrate(*, actor, values: dict, via: str = "import", source: str = "") -> tuple[str, Agency]:
+    """One row of a P3MI migration: the company (``AGENCY_EDITABLE`` values, by its SIP3MI number)
+    and optionally one licence status event of its history. Rows repeating a company add its
+    further events. The company goes through the rules of ``agency_create`` (except the financial
+    minimums of today, which did not bind a company licensed years ago, and a head-office regency
+    retired since, which is kept); the events are written as migrated history rows
+    (``MIGRATED_MARKER``), not through suspend/revoke: they were decided in the old system.
+
+    Returns ("created", agency) when the company or the event is new, ("existing", agency) when
+    both were migrated before (a re-run). Raises ``ValidationFailed`` / ``Conflict``."""
+    require_perm(actor, AGENCY_WRITE)
+    number = clean_text(values.get("sip3mi_number"))
+    note = f"{MIGRATED_MARKER} {source}".strip()
+    with transaction.atomic():
+        agency = (Agency.objects.select_for_update().filter(sip3mi_number__iexact=number).first()
+                  if number else None)
+        errors: dict[str, list[str]] = {}
+        created = agency is None
+        if created:
+            fields = {name: values.get(name) for name in AGENCY_EDITABLE}
+            try:
+                clean, regency = _validate_agency(fields, changed={"licence_issued_on", "sip3mi_number"},
+                                                  exclude_pk=None)
+            except ValidationFailed as exc:
+                errors.update(exc.fields)
+                _migrated_event(values, None, errors)
+                raise ValidationFailed.from_fields(errors)
+            issued = clean["licence_issued_on"]
+        else:
+            issued = agency.licence_issued_on
+        event = _migrated_event(values, issued, errors)
+        raise_if_errors(errors)
+        if created:
+            agency = Agency.objects.create(head_office_regency=regency, status=AgencyStatus.ACTIVE,
+                                           **{k: v for k, v in clean.items() if k != "head_office_regency_code"})
+            AgencyStatusChange.objects.create(
+                agency=agency, status=AgencyStatus.ACTIVE, effective_from=agency.licence_issued_on,
+                effective_until=agency.licence_expires_on, reason=f"{note} {_('Licence registered')}",
+                actor=actor if getattr(actor, "pk", None) else None)
+            audit_record(actor=actor, action="agency.create", obj=agency, via=via, reason=note,
+                         changes=diff({}, agency_snapshot(agency)))
+        if event is None:
+            return (MIGRATED if created else MIGRATED_EXISTING), agency
+        same = agency.status_history.filter(status=event["status"], effective_from=event["effective_from"],
+                                            decree_number=event["decree_number"]).exists()
+        if same:
+            return (MIGRATED if created else MIGRATED_EXISTING), agency
+        revoked = agency.status_history.filter(status=AgencyStatus.REVOKED).first()
+        if revoked is not None and event["status"] != AgencyStatus.REVOKED \
+                and event["effective_from"] > revoked.effective_from:
+            raise ValidationFailed.from_fields({"status": [_(
+                "The licence was revoked on %(d)s: revocation is final, nothing can follow it.")
+                % {"d": revoked.effective_from.isoformat()}]})
+        if revoked is not None and event["status"] == AgencyStatus.REVOKED:
+            raise ValidationFailed.from_fields({"status": [_("The licence was already revoked on %(d)s.")
+                                                           % {"d": revoked.effective_from.isoformat()}]})
+        old = agency_snapshot(agency)
+        AgencyStatusChange.objects.create(
+            agency=agency, status=event["status"], effective_from=event["effective_from"],
+            effective_until=event["effective_until"], decree_number=event["decree_number"],
+            reason=f"{note} {event['reason']}".strip(), actor=actor if getattr(actor, "pk", None) else None)
+        _apply_latest_status(agency)
+        agency.save(update_fields=["status", "suspended_from", "suspended_until", "updated_at"])
+        audit_record(actor=actor, action="agency.status_migrated", obj=agency, via=via, reason=note,
+                     changes={"history": [None, {k: v.isoformat() if isinstance(v, dt.date) else v
+                                                 for k, v in event.items()}]} | diff(old, agency_snapshot(agency)))
+    return MIGRATED, agency

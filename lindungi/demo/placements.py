@@ -31,7 +31,7 @@ from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
 from lindungi.common.errors import DomainError
 from lindungi.demo.generator import _SCHEMES_WITH_P3MI, PLACEMENT_COLUMNS, PlacementRowGenerator, _pick
-from lindungi.demo.seed import ensure_employers
+from lindungi.demo.seed import ensure_employers, ensure_mappings
 from lindungi.imports.placements import COLUMN_NAMES as IMPORT_COLUMNS
 from lindungi.placements import services
 from lindungi.placements.models import JobOrder, Placement, Sip2mi
@@ -165,6 +165,7 @@ def seed_placements(*, admin: User, share: float = 0.6, rng: random.Random, stdo
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     today = today or dt.date.today()
     employers = ensure_employers(admin)
+    ensure_mappings(admin)
     staffed_ids = list(User.objects.filter(role=Role.P3MI_STAFF, agency__isnull=False)
                        .order_by("id").values_list("agency_id", flat=True))
     agencies = [a for a in Agency.objects.filter(pk__in=staffed_ids, status="active")]

@@ -66,6 +66,26 @@ def ensure_employers(actor: User) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+# The mapping table as a ministry would start it: labels of the old system and the codes they stand for.
+DEMO_MAPPINGS = [
+    ("occupation", "Penata Laksana Rumah Tangga (PLRT)", "9111", "Label SISKOP2MI"),
+    ("occupation", "Caregiver / Perawat Lansia", "5322", "Label SISKOP2MI"),
+    ("occupation", "ABK Perikanan", "8350", "Label SISKOP2MI"),
+    ("scheme", "Mandiri", "perseorangan", "Istilah lama"),
+    ("scheme", "G to G Korea (EPS-TOPIK)", "g_to_g_korea", ""),
+    ("country", "Hongkong", "HK", ""),
+    ("country", "Taiwan R.O.C.", "TW", ""),
+]
+
+
+def ensure_mappings(actor: User) -> None:
+    """A few entries of the migration mapping table (through the audited service; idempotent)."""
+    from lindungi.imports.services import value_mapping_save
+
+    for kind, source, target, note in DEMO_MAPPINGS:
+        value_mapping_save(actor=actor, kind=kind, source=source, target=target, note=note, via="command")
+
+
 def ensure_users(agency: Agency | None) -> list[User]:
     users = []
     for username, role, unit_code, first, last in DEMO_USERS:

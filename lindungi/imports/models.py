@@ -9,10 +9,15 @@ class ImportBatch(TimeStamped, ClaimedByWorker):
     class Kind(models.TextChoices):
         PERSONS = "persons", _("People")
         PLACEMENTS = "placements", _("Placements")
+        FOREIGN_PARTIES = "foreign_parties", _("Foreign employers and agencies")
+        AGENCIES = "agencies", _("P3MI (with licence history)")
+        USERS = "users", _("User accounts")
 
     class Mode(models.TextChoices):
-        """Placements only: ``new`` placements start at the beginning of the lifecycle through the
-        normal services; ``historical`` records are migrated in the state they were recorded in."""
+        """Placements: ``new`` placements start at the beginning of the lifecycle through the normal
+        services; ``historical`` records are migrated in the state they were recorded in. People:
+        empty (new registrations) or ``historical`` (facts the old system lacks are stored as unknown,
+        region codes valid on the record's date are kept)."""
 
         NEW = "new", _("New")
         HISTORICAL = "historical", _("Historical (migration)")
@@ -25,7 +30,7 @@ class ImportBatch(TimeStamped, ClaimedByWorker):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     mode = models.CharField(max_length=12, choices=Mode.choices, blank=True,
-                            help_text=_("Placements: new or historical; empty for people"))
+                            help_text=_("Placements: new or historical; people: empty or historical"))
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     file_path = models.CharField(max_length=500, blank=True, help_text=_("Server-side path for command imports"))
     filename = models.CharField(max_length=255)
@@ -43,6 +48,13 @@ class ImportBatch(TimeStamped, ClaimedByWorker):
     error_rows = models.PositiveIntegerField(default=0)
     last_line_done = models.PositiveIntegerField(default=0, help_text=_("Resume point after an interruption"))
     message = models.TextField(blank=True)
+    mapping_counts = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Mapping table entries applied: \"kind: source → target\" → rows"))
+    source_counts = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Historical placements: rows of the file by year, scheme, country, province and sex, counted "
+                    "while importing (the reconciliation report)"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -55,9 +67,11 @@ class ImportBatch(TimeStamped, ClaimedByWorker):
 
     @property
     def kind_label(self) -> str:
-        """"People", "Placements (new)", "Placements (historical)"."""
+        """"People", "Placements (new)", "Placements (historical)", "People (historical)"…"""
         if self.kind == self.Kind.PLACEMENTS:
             return str(_("Placements (historical)") if self.mode == self.Mode.HISTORICAL else _("Placements (new)"))
+        if self.kind == self.Kind.PERSONS and self.mode == self.Mode.HISTORICAL:
+            return str(_("People (historical)"))
         return str(self.get_kind_display())
 
     @property
@@ -91,3 +105,31 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.field}: {self.message}"
+
+
+class ValueMapping(TimeStamped):
+    """A value of the old system and the code it stands for here (``Occupation label → ISCO-08``,
+    ``retired regency code → current code``, ``scheme label → scheme code``, ``country name → ISO2``).
+    The imports consult it before they validate a value. Edited by central administrators through
+    ``imports.services.value_mapping_save`` / ``value_mapping_delete`` (web page and /admin/, audited)."""
+
+    class Kind(models.TextChoices):
+        OCCUPATION = "occupation", _("Occupation → ISCO-08 code")
+        REGENCY = "regency", _("Regency/city code → current code")
+        SCHEME = "scheme", _("Scheme label → scheme code")
+        COUNTRY = "country", _("Country name → ISO2 code")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    source = models.CharField(_("value in the old system"), max_length=200)
+    source_key = models.CharField(max_length=200, editable=False,
+                                  help_text=_("The source, case, punctuation and spacing ignored"))
+    target = models.CharField(_("code in Lindungi"), max_length=20)
+    note = models.CharField(max_length=255, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "source_key"]
+        constraints = [models.UniqueConstraint(fields=["kind", "source_key"], name="imports_mapping_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source} → {self.target}"

@@ -31,8 +31,10 @@ from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.workers import ClaimLost
 from lindungi.imports import files
-from lindungi.imports.models import ImportBatch, ImportRowError
+from lindungi.imports.mappings import MappingIndex, merge_counts
+from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.registry.bulk import CREATED, EXISTING, PersonBulk, PersonRow, person_bulk_create
+from lindungi.registry.validation import MAY_BE_UNKNOWN
 
 DEFAULT_CHUNK_SIZE = 2000
 # A cell is judged by the row's rules (too long for its field is a row error), never by the csv
@@ -70,6 +72,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("marital_status", ("status_perkawinan", "status_kawin"), True,
            gettext_lazy("single, married, divorced, widowed (or belum kawin, kawin, cerai hidup, cerai mati)"),
            "single"),
+    Column("recorded_on", ("tanggal_pendataan", "tanggal_daftar", "tanggal_terdaftar", "registered_on"), False,
+           gettext_lazy("Historical people only: the day the old system recorded the person; a regency/city code "
+                        "in force on that day is kept even if it was retired since"), ""),
     Column("religion", ("agama",), False,
            gettext_lazy("islam, protestant, catholic, hindu, buddhist, confucian, belief"), "islam"),
     Column("phone", ("telepon", "no_telepon", "telp", "no_hp", "nomor_hp", "hp"), False,
@@ -86,6 +91,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS = tuple(c.name for c in COLUMNS if c.required)
+# Historical people (migration): what the old system may lack can be left out, even as a column.
+REQUIRED_HISTORICAL_COLUMNS = tuple(name for name in REQUIRED_COLUMNS if name not in MAY_BE_UNKNOWN)
 _ALIASES = {alias: c.name for c in COLUMNS for alias in (c.name, *c.aliases)}
 # clean_passport input key for each passport column, and the error field back to the column.
 PASSPORT_COLUMNS = {"passport_number": "number", "passport_office": "issuing_office",
@@ -130,6 +137,13 @@ def map_header(cells: Sequence[Any], *, aliases: dict[str, str] | None = None,
         raise ValidationFailed.from_fields({"file": _("Columns appear more than once: %(columns)s.")
                                             % {"columns": ", ".join(repeated)}})
     return mapping
+
+
+def header_mapper(historical: bool = False) -> Callable[[Sequence[Any]], dict[str, int]]:
+    """The people columns' header check; historical imports may leave out what may be unknown."""
+    if not historical:
+        return map_header
+    return lambda cells: map_header(cells, required=REQUIRED_HISTORICAL_COLUMNS)
 
 
 def _is_blank(cells: Sequence[Any]) -> bool:
@@ -262,6 +276,45 @@ def record_progress(importer, written, *, last_line: int) -> None:
         importer.on_progress(batch)
 
 
+def write_chunk(importer, chunk) -> None:
+    """``importer._write(chunk)`` in one transaction, tried again (up to three times) when another
+    import wrote one of the same keys meanwhile (NIK, passport, legacy id): it looks again and counts
+    the row as existing. Then the progress (every importer)."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                written = importer._write(chunk)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    record_progress(importer, written, last_line=chunk.last_line)
+
+
+def commit_chunk(importer, chunk, *, imported: int, existing: int, error_lines: int, **also) -> "_Written":
+    """Inside the chunk's transaction, after its rows and row errors: the batch counters, the resume
+    point, the mapping-table counts (and ``also``: other batch fields) under the batch's claim, then
+    one ``import.chunk_committed`` audit event (every importer)."""
+    batch = importer.batch
+    also["mapping_counts"] = merge_counts(batch.mapping_counts, importer.mappings.take_counts())
+    now = timezone.now()
+    committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
+        imported_rows=batch.imported_rows + imported,
+        existing_rows=batch.existing_rows + existing,
+        error_rows=batch.error_rows + error_lines,
+        total_rows=batch.processed_rows + imported + existing + error_lines,
+        last_line_done=chunk.last_line, updated_at=now, heartbeat_at=now, **also)
+    if not committed:  # another worker took the batch over: undo this chunk
+        raise ClaimLost(_("Another worker took this import over."))
+    for name, value in also.items():
+        setattr(batch, name, value)
+    audit_record(actor=importer.actor, action="import.chunk_committed", object_type="importbatch",
+                 object_id=batch.pk, via="import",
+                 changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
+                          "existing": existing, "errors": error_lines})
+    return _Written(imported=imported, existing=existing, error_lines=error_lines)
+
+
 def feed_chunks(rows, *, chunk_size: int, check_row, commit, new_chunk) -> None:
     """Validate lines into chunks of ``chunk_size`` and commit each chunk (shared by every importer)."""
     chunk = new_chunk()
@@ -289,16 +342,18 @@ class PersonImporter:
         self.chunk_size = max(1, int(chunk_size))
         self.on_progress = on_progress
         self.actor = batch.created_by
-        self.bulk = PersonBulk(actor=self.actor, via="import", import_batch_id=batch.pk)
+        self.historical = batch.mode == ImportBatch.Mode.HISTORICAL
+        self.bulk = PersonBulk(actor=self.actor, via="import", import_batch_id=batch.pk, historical=self.historical)
         self.rows_this_run = 0
         self.error_insert = FastInsert(ImportRowError)
+        self.mappings = MappingIndex()
 
     # Reading ------------------------------------------------------------------------------------
 
     def run(self, binary, fmt: str) -> ImportBatch:
         resume_after = self.batch.last_line_done
         with open_rows(binary, fmt) as rows:
-            _header_line, self.mapping = _read_header(rows)
+            _header_line, self.mapping = _read_header(rows, header_mapper(self.historical))
             self.passport_indexes = {name: self.mapping[name] for name in PASSPORT_COLUMNS if name in self.mapping}
             self.person_indexes = [(name, index) for name, index in self.mapping.items()
                                    if name not in PASSPORT_COLUMNS]
@@ -328,6 +383,8 @@ class PersonImporter:
     def _check_row(self, line: int, cells: Sequence[Any], chunk: _Chunk) -> None:
         width = len(cells)
         data = {name: (cells[index] if index < width else None) for name, index in self.person_indexes}
+        if data.get("regency_code") is not None:
+            data["regency_code"] = self.mappings.apply(ValueMapping.Kind.REGENCY, _cell_text(data["regency_code"]))
         passport = None
         if self.passport_indexes:
             passport = {PASSPORT_COLUMNS[name]: (cells[index] if index < width else None)
@@ -340,16 +397,7 @@ class PersonImporter:
     # Writing ------------------------------------------------------------------------------------
 
     def _commit(self, chunk: _Chunk) -> None:
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    written = self._write(chunk)
-                break
-            except IntegrityError:
-                # Another import registered one of these NIKs or passports meanwhile: look again.
-                if attempt == 2:
-                    raise
-        record_progress(self, written, last_line=chunk.last_line)
+        write_chunk(self, chunk)
 
     def _error_rows(self, line: int, cells: Sequence[Any], fields: dict[str, list[str]]) -> list[dict]:
         out = []
@@ -364,7 +412,6 @@ class PersonImporter:
         return out
 
     def _write(self, chunk: _Chunk) -> _Written:
-        batch = self.batch
         results = person_bulk_create(actor=self.actor, rows=chunk.rows, bulk=self.bulk)
         errors = []
         imported = skipped = error_lines = 0
@@ -377,19 +424,4 @@ class PersonImporter:
                 error_lines += 1
                 errors.extend(self._error_rows(result.line, chunk.cells[result.line], result.fields))
         self.error_insert.insert(errors)
-        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
-            imported_rows=batch.imported_rows + imported,
-            existing_rows=batch.existing_rows + skipped,
-            error_rows=batch.error_rows + error_lines,
-            total_rows=batch.processed_rows + imported + skipped + error_lines,
-            last_line_done=chunk.last_line,
-            updated_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-        )
-        if not committed:  # another worker took the batch over: undo this chunk
-            raise ClaimLost(_("Another worker took this import over."))
-        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
-                     object_id=batch.pk, via="import",
-                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
-                              "existing": skipped, "errors": error_lines})
-        return _Written(imported=imported, existing=skipped, error_lines=error_lines)
+        return commit_chunk(self, chunk, imported=imported, existing=skipped, error_lines=error_lines)

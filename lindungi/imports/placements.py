@@ -40,11 +40,11 @@ scheme, country and contract start. A row repeating an earlier row of the same f
 import datetime as dt
 import functools
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy
@@ -52,21 +52,23 @@ from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
 from lindungi.agencies.models import Agency, ForeignParty
-from lindungi.audit.services import audit_record
 from lindungi.common.bulk import FastInsert
 from lindungi.common.errors import DomainError
 from lindungi.common.inputs import parse_date
-from lindungi.common.workers import ClaimLost
-from lindungi.imports.models import ImportBatch, ImportRowError
+from lindungi.imports import reconciliation
+from lindungi.imports.mappings import MappingIndex
+from lindungi.imports.models import ImportBatch, ImportRowError, ValueMapping
 from lindungi.imports.persons import (
     Column,
     _cell_text,
     _is_blank,
     _read_header,
+    _Written,
+    commit_chunk,
     feed_chunks,
     map_header,
     open_rows,
-    record_progress,
+    write_chunk,
 )
 from lindungi.placements import services as placement_services
 from lindungi.placements.bulk import (
@@ -79,6 +81,7 @@ from lindungi.placements.bulk import (
 from lindungi.placements.checklist import ChecklistKind
 from lindungi.placements.models import Placement, Scheme, Sector, Sip2mi
 from lindungi.placements.services import TransitionRefused
+from lindungi.placements.states import scheme_country_problem
 from lindungi.reference.models import Country, Occupation, OrgUnit
 from lindungi.registry.models import Person
 from lindungi.registry.nik import parse_nik
@@ -125,8 +128,14 @@ PLACEMENT_COLUMNS: tuple[Column, ...] = (
            gettext_lazy("Historical only: departure date (states departed and later)"), ""),
     Column("returned_on", ("tanggal_pulang", "tanggal_kembali", "return_date"), False,
            gettext_lazy("Historical only: return date (returned, repatriated, deported, returnee)"), ""),
+    Column("sex", ("jenis_kelamin", "jk"), False,
+           gettext_lazy("Historical only, optional: sex as the old system counted it (reconciliation report; "
+                        "default: from the NIK)"), ""),
+    Column("province", ("provinsi", "kode_provinsi", "province_code"), False,
+           gettext_lazy("Historical only, optional: province code as the old system counted it (reconciliation "
+                        "report; default: from the NIK)"), ""),
 )
-HISTORICAL_ONLY = ("legacy_id", "state", "state_date", "departed_on", "returned_on")
+HISTORICAL_ONLY = ("legacy_id", "state", "state_date", "departed_on", "returned_on", "sex", "province")
 
 
 @dataclass(frozen=True)
@@ -296,6 +305,12 @@ class _References:
         self._employers: dict[tuple[str, int | None], Any] = {}
         self._refs: ReferenceIndex | None = None
 
+    def scheme_country_problem(self, scheme: Scheme, iso2: str) -> str | None:
+        """The scheme rules (``Scheme.countries``, ``excluded_countries``) for a destination."""
+        return scheme_country_problem(
+            scheme_code=scheme.code, countries=scheme.countries, excluded_countries=scheme.excluded_countries,
+            iso2=iso2, schemes_for_country=[s.code for s in self.schemes.values() if iso2 in (s.countries or ())])
+
     def countries_by_id(self, country_id: int):
         return self._countries_by_id.get(country_id)
 
@@ -361,6 +376,7 @@ class _Row:
     items: list  # (ItemColumns, dict) pairs
     history: dict  # state, state_date, departed_on, returned_on
     cells: Sequence[Any]
+    mapped: list[str] = field(default_factory=list)  # mapping-table entries applied to the row
 
 
 @dataclass
@@ -371,13 +387,9 @@ class _Chunk:
     rows: list[_Row] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     error_lines: int = 0
+    counts: Counter = field(default_factory=Counter)  # historical: the reconciliation's source counts
 
 
-@dataclass
-class _Written:
-    imported: int
-    existing: int
-    error_lines: int
 
 
 class PlacementImporter:
@@ -398,6 +410,7 @@ class PlacementImporter:
         # Made on the first chunk with good rows: new mode / historical mode.
         self.bulk: PlacementBulk | None = None
         self.migration: PlacementBulk | None = None
+        self.mappings = MappingIndex()
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -451,6 +464,8 @@ class PlacementImporter:
         errors: dict[str, list[str]] = {}
         refs = self.refs
         get = functools.partial(self._get, cells)
+        mapped = self.mappings.apply
+        self.mappings.row = []
 
         def err(column: str, message: str) -> None:
             errors.setdefault(column, []).append(str(message))
@@ -480,7 +495,7 @@ class PlacementImporter:
                     err(name, _("Only for historical imports: new placements start at the beginning of the "
                                 "lifecycle."))
 
-        code = get("scheme").lower()
+        code = mapped(ValueMapping.Kind.SCHEME, get("scheme")).lower()
         scheme = refs.schemes.get(code)
         if scheme is None:
             err("scheme", _("Unknown scheme %(code)s. Allowed: %(all)s.") % {
@@ -506,7 +521,7 @@ class PlacementImporter:
             err("p3mi", _("You can import placements for your own P3MI only."))
 
         country = None
-        iso2 = get("country").upper()
+        iso2 = mapped(ValueMapping.Kind.COUNTRY, get("country")).upper()
         if iso2:
             country = refs.countries.get(iso2)
             if country is None:
@@ -516,8 +531,14 @@ class PlacementImporter:
         elif job_order is None and not number:
             err("country", _("This field is required (or give an SIP2MI)."))
 
+        destination = country or (job_order.country if job_order is not None else None)
+        if self.historical and scheme is not None and destination is not None:
+            problem = refs.scheme_country_problem(scheme, destination.iso2)
+            if problem:
+                err("scheme", problem)
+
         occupation = None
-        isco = _isco(get("occupation"))
+        isco = _isco(mapped(ValueMapping.Kind.OCCUPATION, get("occupation")))
         if isco:
             occupation = refs.occupations.get(isco)
             if occupation is None:
@@ -576,6 +597,10 @@ class PlacementImporter:
             if parsed is not None:
                 items.append((item, parsed))
 
+        if self.historical:
+            reconciliation.count_row(chunk.counts, reconciliation.row_values(
+                nik=nik, scheme=code, country=iso2, contract_start=start, sex=get("sex"), province=get("province")))
+
         key = self._file_key(cells)
         if not errors and key in self.seen:
             column = "legacy_id" if legacy_id else "nik"
@@ -594,7 +619,7 @@ class PlacementImporter:
         values = {"scheme": scheme, "agency": agency, "sip2mi": sip2mi, "job_order": job_order, "employer": employer,
                   "country": country, "occupation": occupation, "sector": sector, "unit": unit,
                   "contract_start": start, "contract_end": end}
-        chunk.rows.append(_Row(line, nik, legacy_id, values, items, history, cells))
+        chunk.rows.append(_Row(line, nik, legacy_id, values, items, history, cells, list(self.mappings.row)))
 
     def _check_item(self, item: ItemColumns, cells, errors: dict, err, day) -> dict | None:
         """The item's columns, parsed; None when the row leaves them all empty."""
@@ -635,16 +660,7 @@ class PlacementImporter:
     # Writing ------------------------------------------------------------------------------------
 
     def _commit(self, chunk: _Chunk) -> None:
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    written = self._write(chunk)
-                break
-            except IntegrityError:
-                # Another import wrote one of these legacy ids meanwhile: look again.
-                if attempt == 2:
-                    raise
-        record_progress(self, written, last_line=chunk.last_line)
+        write_chunk(self, chunk)
 
     def _write(self, chunk: _Chunk) -> _Written:
         batch = self.batch
@@ -677,22 +693,8 @@ class PlacementImporter:
         if errors:
             errors.sort(key=lambda e: e["line"])
             self.error_insert.insert(errors)
-        committed = ImportBatch.objects.filter(pk=batch.pk, claim=batch.claim).update(
-            imported_rows=batch.imported_rows + imported,
-            existing_rows=batch.existing_rows + existing,
-            error_rows=batch.error_rows + error_lines,
-            total_rows=batch.processed_rows + imported + existing + error_lines,
-            last_line_done=chunk.last_line,
-            updated_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-        )
-        if not committed:  # another worker took the batch over: undo this chunk
-            raise ClaimLost(_("Another worker took this import over."))
-        audit_record(actor=self.actor, action="import.chunk_committed", object_type="importbatch",
-                     object_id=batch.pk, via="import",
-                     changes={"lines": [chunk.first_line, chunk.last_line], "imported": imported,
-                              "existing": existing, "errors": error_lines})
-        return _Written(imported=imported, existing=existing, error_lines=error_lines)
+        also = {"source_counts": reconciliation.merge(batch.source_counts, chunk.counts)} if chunk.counts else {}
+        return commit_chunk(self, chunk, imported=imported, existing=existing, error_lines=error_lines, **also)
 
     def _person_problems(self, r: _Row, person) -> dict[str, list[str]]:
         """The NIK must name a registered person the importer may see (the placement rules check
@@ -744,11 +746,13 @@ class PlacementImporter:
             reason = reason_template % {"batch": batch_id, "line": r.line}
             if r.legacy_id:
                 reason += f" legacy_id={r.legacy_id}"
+            if r.mapped:
+                reason += " " + _("Mapped: %(m)s.") % {"m": "; ".join(r.mapped)}
             migrated.append(MigratedRow(r.line, person[0], r.values, r.history,
                                         [(item.kind, data) for item, data in r.items], r.legacy_id, reason))
             lines[r.line] = r
         if self.migration is None:
-            self.migration = PlacementBulk(actor=self.actor, via="migration")
+            self.migration = PlacementBulk(actor=self.actor, via="migration", import_batch_id=self.batch.pk)
         return self._outcome(placement_bulk_migrate(actor=self.actor, rows=migrated, bulk=self.migration), lines)
 
     def _outcome(self, results, lines: dict) -> tuple[int, list[dict], int]:

@@ -88,9 +88,14 @@ def template_xlsx(kind: str = "persons") -> bytes:
     rows, plus a sheet explaining them."""
     import xlsxwriter
 
-    from lindungi.imports import placements
+    from lindungi.imports import placements, records
 
-    if kind == "placements":
+    if kind in records.IMPORTERS:
+        columns, title = records.IMPORTERS[kind].columns, str(records.IMPORTERS[kind].title)
+        examples = [[c.example for c in columns]]
+        note_text = _("Only the first sheet is imported. Column names are not case-sensitive. Records already on "
+                      "file are skipped, so a file can be imported again safely.")
+    elif kind == "placements":
         columns, title = placements.COLUMNS, _("Placements")
         examples = [[c.example for c in columns]]
         historical = dict.fromkeys((c.name for c in columns), "")
@@ -133,3 +138,42 @@ def template_xlsx(kind: str = "persons") -> bytes:
     guide.write_string(len(columns) + 2, 0, note_text)
     workbook.close()
     return buffer.getvalue()
+
+
+def reconciliation_headers() -> list[str]:
+    return [_("dimension"), _("value"), _("in the file"), _("in Lindungi"), _("difference")]
+
+
+def reconciliation_csv(lines) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(reconciliation_headers())
+    for line in lines:
+        writer.writerow([line.label, _safe(line.value), line.source, line.lindungi, line.difference])
+    return "\ufeff" + out.getvalue()
+
+
+def reconciliation_xlsx(lines) -> bytes:
+    """One sheet; rows whose counts differ are highlighted."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True})
+    differs = workbook.add_format({"bg_color": "#FDE2E1"})
+    sheet = workbook.add_worksheet(_("Reconciliation"))
+    sheet.write_row(0, 0, reconciliation_headers(), bold)
+    for index, line in enumerate(lines, start=1):
+        style = differs if line.difference else None
+        sheet.write_row(index, 0, [line.label, line.value, line.source, line.lindungi, line.difference], style)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 4, 14)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def reconciliation_file(lines, fmt: str) -> tuple[bytes | str, str]:
+    """(content, content type) of the reconciliation report as CSV or XLSX."""
+    if fmt == "xlsx":
+        return reconciliation_xlsx(lines), XLSX_CONTENT_TYPE
+    return reconciliation_csv(lines), "text/csv; charset=utf-8"

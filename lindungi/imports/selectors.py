@@ -70,3 +70,26 @@ def import_error_report_for(actor, public_id, *, via: str = "web", fmt: str = "c
     access_log(actor=actor, kind=AccessLog.Kind.EXPORT, object_type="importbatch", object_id=batch.pk, via=via,
                detail=f"import error report ({fmt}), {batch.error_rows} rows with errors")
     return batch, rows
+
+
+def value_mapping_list_for(actor, *, kind: str = "", page: int = 1, page_size: int = 50) -> Page:
+    """The mapping table, for the administrators who edit it (others: refused)."""
+    from lindungi.accounts.permissions import require_perm
+    from lindungi.imports.models import ValueMapping
+    from lindungi.imports.perms import IMPORT_MAPPINGS
+
+    require_perm(actor, IMPORT_MAPPINGS, _("Only central administrators may edit the mapping table."))
+    qs = ValueMapping.objects.select_related("updated_by")
+    if kind in ValueMapping.Kind.values:
+        qs = qs.filter(kind=kind)
+    return paginate(qs, page=page, page_size=page_size)
+
+
+def import_reconciliation_for(actor, public_id):
+    """A historical placement import and its reconciliation lines (aggregate counts, no personal data)."""
+    from lindungi.imports import reconciliation
+
+    batch = import_batch_get_for(actor, public_id)
+    if not (batch.kind == ImportBatch.Kind.PLACEMENTS and batch.mode == ImportBatch.Mode.HISTORICAL):
+        raise NotFound(_("Only historical placement imports have a reconciliation report."))
+    return batch, reconciliation.report(batch)

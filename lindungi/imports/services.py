@@ -16,14 +16,16 @@ from django.utils.translation import gettext_lazy
 
 from lindungi.accounts.permissions import require_perm
 from lindungi.accounts.roles import Role
-from lindungi.audit.services import audit_record
+from lindungi.agencies.perms import AGENCY_WRITE
+from lindungi.audit.services import audit_record, diff
 from lindungi.common.bulk import bulk_write_session
 from lindungi.common.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lindungi.common.workers import ClaimLost, Heartbeat, new_claim, stale_running
-from lindungi.imports import files, persons
+from lindungi.imports import files, persons, records
 from lindungi.imports import placements as placement_rows
-from lindungi.imports.models import ImportBatch
-from lindungi.imports.perms import IMPORT_RUN
+from lindungi.imports.mappings import source_key
+from lindungi.imports.models import ImportBatch, ValueMapping
+from lindungi.imports.perms import IMPORT_MAPPINGS, IMPORT_RUN
 from lindungi.placements.perms import PLACEMENT_WRITE
 from lindungi.registry.perms import PERSON_WRITE
 
@@ -34,19 +36,28 @@ _READ_BLOCK = 1024 * 1024
 
 
 def _check_kind(kind: str, mode: str) -> tuple[str, str]:
-    """The (kind, mode) pair a batch is stored with; ``mode`` is for placements only. The web form's
-    single choice is accepted too: ``placements_new`` and ``placements_historical``."""
+    """The (kind, mode) pair a batch is stored with; ``mode`` is for placements (new / historical)
+    and people (empty / historical) only. The web form's single choice is accepted too:
+    ``placements_new``, ``placements_historical`` and ``persons_historical``."""
     kind = (kind or ImportBatch.Kind.PERSONS).strip().lower()
     mode = (mode or "").strip().lower()
     for value in ImportBatch.Mode.values:
         if kind == f"{ImportBatch.Kind.PLACEMENTS}_{value}" and mode in ("", value):
             kind, mode = ImportBatch.Kind.PLACEMENTS, value
+    historical = ImportBatch.Mode.HISTORICAL
+    if kind == f"{ImportBatch.Kind.PERSONS}_{historical}" and mode in ("", historical):
+        kind, mode = ImportBatch.Kind.PERSONS, historical
     if kind not in ImportBatch.Kind.values:
         raise ValidationFailed.from_fields({"kind": _("Unknown import kind. Allowed: %(k)s.")
                                             % {"k": ", ".join(ImportBatch.Kind.values)}})
     if kind == ImportBatch.Kind.PERSONS:
+        if mode not in ("", ImportBatch.Mode.HISTORICAL):
+            raise ValidationFailed.from_fields({"mode": _("People are imported as new registrations (no mode) or "
+                                                          "with mode historical.")})
+        return kind, mode
+    if kind != ImportBatch.Kind.PLACEMENTS:
         if mode:
-            raise ValidationFailed.from_fields({"mode": _("A mode is only given for placement imports.")})
+            raise ValidationFailed.from_fields({"mode": _("A mode is only given for people and placement imports.")})
         return kind, ""
     mode = mode or ImportBatch.Mode.NEW
     if mode not in ImportBatch.Mode.values:
@@ -62,6 +73,12 @@ def require_import(actor, kind: str, mode: str = "") -> None:
     require_perm(actor, IMPORT_RUN, _("You are not allowed to import data."))
     if kind == ImportBatch.Kind.PERSONS:
         require_perm(actor, PERSON_WRITE, _("You are not allowed to import data."))
+        if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
+            raise PermissionDenied(_("Only central administrators may import historical people."))
+    if kind in (ImportBatch.Kind.FOREIGN_PARTIES, ImportBatch.Kind.AGENCIES):
+        require_perm(actor, AGENCY_WRITE, _("Only central administrators may import P3MI and foreign parties."))
+    if kind == ImportBatch.Kind.USERS and actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only central administrators may import user accounts."))
     if kind == ImportBatch.Kind.PLACEMENTS:
         require_perm(actor, PLACEMENT_WRITE, _("You are not allowed to import data."))
         if mode == ImportBatch.Mode.HISTORICAL and actor.role != Role.ADMIN:
@@ -71,8 +88,11 @@ def require_import(actor, kind: str, mode: str = "") -> None:
 IMPORT_TYPES = (
     # (form value, label) for the upload form; historical placements only for central administrators.
     ("persons", ImportBatch.Kind.PERSONS.label),
+    ("persons_historical", gettext_lazy("People (historical)")),
     ("placements_new", gettext_lazy("Placements (new)")),
     ("placements_historical", gettext_lazy("Placements (historical)")),
+    *((kind.value, kind.label) for kind in (ImportBatch.Kind.FOREIGN_PARTIES, ImportBatch.Kind.AGENCIES,
+                                            ImportBatch.Kind.USERS)),
 )
 
 
@@ -89,8 +109,12 @@ def import_types_for(actor) -> list[tuple[str, str]]:
     return out
 
 
-def _header_mapper(kind: str):
-    return placement_rows.map_placement_header if kind == ImportBatch.Kind.PLACEMENTS else persons.map_header
+def _header_mapper(kind: str, mode: str = ""):
+    if kind in records.IMPORTERS:
+        return records.IMPORTERS[kind].header_mapper()
+    if kind == ImportBatch.Kind.PLACEMENTS:
+        return placement_rows.map_placement_header
+    return persons.header_mapper(mode == ImportBatch.Mode.HISTORICAL)
 
 
 def _digest(binary) -> tuple[str, int, int, bool]:
@@ -139,7 +163,7 @@ def import_batch_create(
         if size == 0:
             raise ValidationFailed.from_fields({"file": _("The file is empty.")})
         files.check_size(size)
-        expected = persons.inspect_file(handle, fmt, mapper=_header_mapper(kind))
+        expected = persons.inspect_file(handle, fmt, mapper=_header_mapper(kind, mode))
         if fmt == "csv":
             expected = max(0, newlines + (0 if ends_with_newline else 1) - 1)
         handle.seek(0)
@@ -255,6 +279,8 @@ def import_recover_stale() -> list[int]:
 
 
 def _importer_class(batch: ImportBatch):
+    if batch.kind in records.IMPORTERS:
+        return records.IMPORTERS[batch.kind]
     return placement_rows.PlacementImporter if batch.kind == ImportBatch.Kind.PLACEMENTS else persons.PersonImporter
 
 
@@ -284,7 +310,7 @@ def _run(batch: ImportBatch, *, chunk_size: int, on_progress) -> ImportBatch:
         if not isinstance(exc, Exception):
             raise  # KeyboardInterrupt, SystemExit: recorded above, then let them through
         return batch
-    if batch.kind == ImportBatch.Kind.PLACEMENTS:
+    if batch.kind != ImportBatch.Kind.PERSONS:
         summary = _("%(imported)d imported, %(existing)d already imported before, %(errors)d rows with errors.")
     else:
         summary = _("%(imported)d imported, %(existing)d already registered, %(errors)d rows with errors.")
@@ -307,3 +333,102 @@ def _finish(batch: ImportBatch, status: str, message: str) -> None:
                               "existing_rows": [None, batch.existing_rows],
                               "error_rows": [None, batch.error_rows]},
                      reason=message if status == ImportBatch.Status.FAILED else "")
+
+
+# --- the mapping table ----------------------------------------------------------------------------
+
+def _mapping_target(kind: str, target: str, errors: dict) -> str:
+    """The target code, normalised, if it names a code of its kind here."""
+    from lindungi.placements.models import Scheme
+    from lindungi.reference.models import Country, Occupation, Regency
+
+    code = (target or "").strip()
+    if not code:
+        errors.setdefault("target", []).append(_("This field is required."))
+        return ""
+    if kind == ValueMapping.Kind.OCCUPATION:
+        code = code.zfill(4) if code.isdigit() and len(code) < 4 else code
+        found = Occupation.objects.filter(isco_code=code).exists()
+        message = _("Unknown ISCO-08 occupation code %(c)s.")
+    elif kind == ValueMapping.Kind.REGENCY:
+        code = code.replace(".", "")
+        found = Regency.objects.filter(code=code).exists()
+        message = _("Unknown regency/city code %(c)s.")
+    elif kind == ValueMapping.Kind.SCHEME:
+        code = code.lower()
+        found = Scheme.objects.filter(code=code).exists()
+        message = _("Unknown scheme %(c)s.")
+    else:
+        code = code.upper()
+        found = Country.objects.filter(iso2=code).exists()
+        message = _("Unknown country code %(c)s.")
+    if not found:
+        errors.setdefault("target", []).append(message % {"c": code})
+    return code
+
+
+def _mapping_snapshot(mapping: ValueMapping) -> dict:
+    return {"kind": mapping.kind, "source": mapping.source, "target": mapping.target, "note": mapping.note}
+
+
+def value_mapping_check(*, kind: str, source: str, target: str, note: str = "",
+                        mapping_id: int | None = None) -> tuple[str, str, str, str, str]:
+    """The entry's values normalised (kind, source, source key, target, note), or ``ValidationFailed``."""
+    errors: dict[str, list[str]] = {}
+    kind = (kind or "").strip()
+    if kind not in ValueMapping.Kind.values:
+        errors.setdefault("kind", []).append(_("Choose one of: %(c)s.") % {"c": ", ".join(ValueMapping.Kind.values)})
+    source = " ".join((source or "").split())
+    key = source_key(source)
+    if not key:
+        errors.setdefault("source", []).append(_("This field is required."))
+    elif len(source) > 200:
+        errors.setdefault("source", []).append(_("At most %(n)d characters.") % {"n": 200})
+    note = " ".join((note or "").split())[:255]
+    if kind in ValueMapping.Kind.values:
+        target = _mapping_target(kind, target, errors)
+    if not errors and mapping_id is not None and \
+            ValueMapping.objects.filter(kind=kind, source_key=key).exclude(pk=mapping_id).exists():
+        errors.setdefault("source", []).append(_("This value already has a mapping of this kind."))
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return kind, source, key, target, note
+
+
+def value_mapping_save(*, actor, kind: str, source: str, target: str, note: str = "", via: str = "web",
+                       mapping_id: int | None = None) -> ValueMapping:
+    """Add an entry to the mapping table, or change the one for the same kind and source (or
+    ``mapping_id``). The imports apply it from their next batch on."""
+    require_perm(actor, IMPORT_MAPPINGS, _("Only central administrators may edit the mapping table."))
+    kind, source, key, target, note = value_mapping_check(kind=kind, source=source, target=target, note=note,
+                                                          mapping_id=mapping_id)
+    with transaction.atomic():
+        if mapping_id is not None:
+            mapping = ValueMapping.objects.select_for_update().filter(pk=mapping_id).first()
+            if mapping is None:
+                raise NotFound(_("Mapping not found."))
+        else:
+            mapping = ValueMapping.objects.select_for_update().filter(kind=kind, source_key=key).first()
+        old = _mapping_snapshot(mapping) if mapping is not None else {}
+        if mapping is None:
+            mapping = ValueMapping(kind=kind)
+        mapping.kind, mapping.source, mapping.source_key, mapping.target, mapping.note = kind, source, key, target, note
+        mapping.updated_by = actor
+        changes = diff(old, _mapping_snapshot(mapping))
+        if not changes:
+            return mapping
+        mapping.save()
+        audit_record(actor=actor, action="import.mapping_updated" if old else "import.mapping_created", obj=mapping,
+                     via=via, changes=changes)
+    return mapping
+
+
+def value_mapping_delete(*, actor, mapping_id: int, via: str = "web") -> None:
+    require_perm(actor, IMPORT_MAPPINGS, _("Only central administrators may edit the mapping table."))
+    with transaction.atomic():
+        mapping = ValueMapping.objects.select_for_update().filter(pk=mapping_id).first()
+        if mapping is None:
+            raise NotFound(_("Mapping not found."))
+        audit_record(actor=actor, action="import.mapping_deleted", obj=mapping, via=via,
+                     changes=diff(_mapping_snapshot(mapping), {}))
+        mapping.delete()

@@ -25,7 +25,8 @@ class SchemeAdmin(AuditedAdmin):
     search_fields = ("code", "name_id", "name_en", "legal_basis")
     fieldsets = (
         (None, {"fields": ("code", "name_id", "name_en", "notes")}),
-        ("Eligibility", {"fields": ("min_age", "max_age", "min_education", "employer_legal_types")}),
+        ("Eligibility", {"fields": ("min_age", "max_age", "min_education", "employer_legal_types", "countries",
+                                    "excluded_countries")}),
         ("Requirements", {"fields": ("requires_p3mi", "requires_job_order", "requires_sip2mi", "required_items")}),
         ("Validity", {"fields": ("valid_from", "valid_to", "legal_basis")}),
     )

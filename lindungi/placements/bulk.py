@@ -154,10 +154,11 @@ class PreloadedLookup(Lookup):
 class PlacementBulk:
     """What one batch loads once and keeps across its chunks."""
 
-    def __init__(self, *, actor, via: str = "import"):
+    def __init__(self, *, actor, via: str = "import", import_batch_id: int | None = None):
         require_perm(actor, PLACEMENT_WRITE)
         self.actor = actor
         self.via = via
+        self.import_batch_id = import_batch_id  # set on migrated placements
         self.lookup = PreloadedLookup(actor)
         self.inserts = {model: FastInsert(model) for model in (Placement, ChecklistItem, PlacementTransition)}
 
@@ -389,7 +390,7 @@ def _write_migrated(bulk: PlacementBulk, accepted: list) -> list[tuple[MigratedR
             sector=v["sector"] or (Sector.INFORMAL if occupation.domestic_worker else Sector.FORMAL),
             contract_start=v["contract_start"], contract_end=v["contract_end"], state=h["state"],
             version=1 + len(steps), state_changed_at=noon(h["state_date"]), quota_held=False, migrated=True,
-            legacy_id=row.legacy_id, created_by_id=actor.pk)
+            legacy_id=row.legacy_id, created_by_id=actor.pk, import_batch_id=bulk.import_batch_id)
         planned.append((row, items, steps, placement))
     bulk.inserts[Placement].insert([model_columns(p) for _r, _i, _s, p in planned])
     ids = dict(Placement.objects.filter(public_id__in=[p.public_id for _r, _i, _s, p in planned])

@@ -45,6 +45,12 @@ class Scheme(EffectiveDated):
         _("allowed employer legal types"), default=list, blank=True,
         help_text=_("Empty: any. E.g. [\"legal_entity\"] for the perseorangan scheme"),
     )
+    countries = models.JSONField(
+        _("destination countries"), default=list, blank=True,
+        help_text=_("ISO2 codes of the only countries this scheme places to; empty: any, e.g. [\"KR\"] for EPS"))
+    excluded_countries = models.JSONField(
+        _("countries not served"), default=list, blank=True,
+        help_text=_("ISO2 codes this scheme does not place to (served by a scheme of their own), e.g. [\"KR\"]"))
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -70,6 +76,11 @@ class Scheme(EffectiveDated):
         if not isinstance(self.employer_legal_types, list) or bad_types:
             errors["employer_legal_types"] = _("Allowed values: %(a)s.") % {
                 "a": ", ".join(ForeignParty.LegalType.values)}
+        for name in ("countries", "excluded_countries"):
+            codes = getattr(self, name)
+            if not isinstance(codes, list) or any(not (isinstance(c, str) and len(c) == 2 and c.isupper())
+                                                  for c in codes):
+                errors[name] = _("A list of two-letter ISO codes in capitals, e.g. [\"KR\"].")
         if errors:
             raise ValidationError(errors)
 
@@ -276,6 +287,9 @@ class Placement(TimeStamped):
     state_changed_at = models.DateTimeField(default=timezone.now)
     quota_held = models.BooleanField(default=False, help_text=_("Holds one unit of its SIP2MI quota"))
     migrated = models.BooleanField(default=False, help_text=_("Imported from a historical system"))
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The historical import that migrated it (the reconciliation report counts by it)"))
     legacy_id = models.CharField(
         _("legacy id"), max_length=64, null=True, blank=True,
         help_text=_("The record's id in the system it was imported from; unique when present"))

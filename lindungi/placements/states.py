@@ -635,3 +635,16 @@ def quota_effect(from_state: str, to_state: str) -> int:
     if from_state in HOLDS_QUOTA and to_state in RELEASES_QUOTA:
         return -1
     return 0
+
+
+def scheme_country_problem(*, scheme_code: str, countries, excluded_countries, iso2: str,
+                           schemes_for_country=()) -> str | None:
+    """Why a scheme does not fit a destination (``Scheme.countries`` / ``excluded_countries``), or
+    None. ``schemes_for_country``: codes of the schemes meant for that country, named as the way out."""
+    if (countries and iso2 not in countries) or iso2 in (excluded_countries or ()):
+        message = str(_("The %(scheme)s scheme does not place workers to %(country)s.")
+                      % {"scheme": scheme_code, "country": iso2})
+        if schemes_for_country:
+            message += " " + str(_("Use %(schemes)s.") % {"schemes": " or ".join(schemes_for_country)})
+        return message
+    return None

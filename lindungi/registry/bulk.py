@@ -63,9 +63,11 @@ class PersonBulk:
     NIKs and passport numbers already seen, with their first line)."""
 
     def __init__(self, *, actor, agency_public_id: str | None = None, via: str = "import",
-                 import_batch_id: int | None = None):
+                 import_batch_id: int | None = None, historical: bool = False):
+        """``historical``: people migrated from the old system (``validation.clean_person``)."""
         require_perm(actor, PERSON_WRITE)
         self.actor = actor
+        self.historical = historical
         self.via = via
         self.import_batch_id = import_batch_id
         self.ref = ReferenceIndex.load()
@@ -104,7 +106,8 @@ def person_bulk_create(*, actor, rows: Iterable[PersonRow], bulk: PersonBulk | N
     for row in rows:
         order.append(row.line)
         try:
-            cleaned, warnings, passport = clean_registration(row.data, row.passport, ref=bulk.ref)
+            cleaned, warnings, passport = clean_registration(row.data, row.passport, ref=bulk.ref,
+                                                             historical=bulk.historical)
         except ValidationFailed as exc:
             results[row.line] = RowResult(row.line, REFUSED, exc.fields)
             continue

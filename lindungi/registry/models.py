@@ -31,6 +31,14 @@ class MaritalStatus(models.TextChoices):
     WIDOWED = "widowed", _("Widowed")
 
 
+# A fact the old system did not record: only historical imports store it (new registrations must
+# give every fact). Not a member of the enums above, so no form, API input or eligibility rule
+# offers or accepts it; ``education_rank`` ranks it below every level.
+UNKNOWN = "unknown"
+EDUCATION_CHOICES = [*Education.choices, (UNKNOWN, _("Unknown"))]
+MARITAL_CHOICES = [*MaritalStatus.choices, (UNKNOWN, _("Unknown"))]
+
+
 class Religion(models.TextChoices):
     ISLAM = "islam", _("Islam")
     PROTESTANT = "protestant", _("Christian (Protestant)")
@@ -59,8 +67,9 @@ class Person(TimeStamped):
     name_key = models.CharField(max_length=150, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), db_index=True)
-    birth_place = models.CharField(_("place of birth"), max_length=100)
-    address = models.CharField(_("address"), max_length=255)
+    # Empty only for people migrated without it (historical imports): shown as unknown.
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
     # Indexed through the (regency, birth_date) index below; single-column FK indexes on this table
     # cost every bulk import and answer no query, so they are left out where nothing reads them.
     regency = models.ForeignKey(
@@ -72,8 +81,8 @@ class Person(TimeStamped):
         verbose_name=_("village"), db_index=False,
     )
     village_name = models.CharField(_("village (desa/kelurahan)"), max_length=100, blank=True)
-    education = models.CharField(_("education"), max_length=10, choices=Education.choices)
-    marital_status = models.CharField(_("marital status"), max_length=10, choices=MaritalStatus.choices)
+    education = models.CharField(_("education"), max_length=10, choices=EDUCATION_CHOICES)
+    marital_status = models.CharField(_("marital status"), max_length=10, choices=MARITAL_CHOICES)
     religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     agency = models.ForeignKey(

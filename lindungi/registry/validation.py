@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.common.errors import ValidationFailed
 from lindungi.common.inputs import clean_text, parse_date
-from lindungi.registry.models import Education, MaritalStatus, Religion
+from lindungi.registry.models import UNKNOWN, Education, MaritalStatus, Religion
 from lindungi.registry.nik import nik_warnings, parse_nik
 
 PERSON_FIELDS = (
@@ -22,6 +22,9 @@ PERSON_FIELDS = (
 )
 REQUIRED = ("nik", "full_name", "sex", "birth_date", "birth_place", "address", "regency_code", "education",
             "marital_status")
+# What a person migrated from the old system may lack (``historical``): stored as unknown.
+MAY_BE_UNKNOWN = ("birth_place", "address", "education", "marital_status")
+REQUIRED_HISTORICAL = tuple(name for name in REQUIRED if name not in MAY_BE_UNKNOWN)
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z .,'\-]*$")
 PASSPORT_RE = re.compile(r"^[A-Z][A-Z0-9]{6,8}$")
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
@@ -51,8 +54,8 @@ class ReferenceIndex:
     def load(cls) -> "ReferenceIndex":
         from lindungi.reference.models import Province, Regency
 
-        regencies = {r.code: r for r in Regency.objects.only("id", "code", "name", "valid_to", "successor_id",
-                                                               "province_id")}
+        regencies = {r.code: r for r in Regency.objects.only("id", "code", "name", "valid_from", "valid_to",
+                                                               "successor_id", "province_id")}
         return cls(regencies=regencies, provinces=set(Province.objects.values_list("code", flat=True)))
 
     def village(self, code: str):
@@ -69,8 +72,19 @@ def _choice(value: str, choices, aliases: dict[str, str]) -> str | None:
     return key if key in choices else None
 
 
-def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = False) -> tuple[dict, list[str]]:
-    """Validate person fields. With ``partial`` only the given keys are checked (updates)."""
+def _regency_in_force(regency, day) -> bool:
+    return (regency.valid_from is None or regency.valid_from <= day) and (regency.valid_to is None
+                                                                           or day <= regency.valid_to)
+
+
+def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = False,
+                 historical: bool = False) -> tuple[dict, list[str]]:
+    """Validate person fields. With ``partial`` only the given keys are checked (updates).
+
+    ``historical`` (people migrated from the old system, never a new registration): birth place,
+    address, education and marital status may be left empty and are stored as unknown (``""`` and
+    ``UNKNOWN``), and a regency/city code is accepted if it was in force on ``recorded_on`` (the
+    day the old system recorded the person), even if it was retired since; it is kept as is."""
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
 
@@ -78,9 +92,20 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
         errors.setdefault(name, []).append(message)
 
     present = {k for k in PERSON_FIELDS if k in raw}
-    for name in REQUIRED:
+    if historical:
+        present |= set(MAY_BE_UNKNOWN)
+    for name in REQUIRED_HISTORICAL if historical else REQUIRED:
         if (not partial or name in present) and not clean_text(raw.get(name)):
             err(name, _("This field is required."))
+    recorded_on = None
+    if historical and clean_text(raw.get("recorded_on")):
+        try:
+            recorded_on = parse_date(raw["recorded_on"])
+        except ValueError:
+            err("recorded_on", _("Enter a date such as 2025-01-31 or 31-01-2025."))
+        else:
+            if recorded_on > timezone.localdate():
+                err("recorded_on", _("The date cannot be in the future."))
 
     if "full_name" in present and clean_text(raw["full_name"]):
         name = clean_text(raw["full_name"])
@@ -111,7 +136,7 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
 
     for name, limit in (("birth_place", 100), ("address", 255), ("village_name", 100)):
         if name in present:
-            value = clean_text(raw[name])
+            value = clean_text(raw.get(name))
             if len(value) > limit:
                 err(name, _("At most %(n)d characters.") % {"n": limit})
             out[name] = value
@@ -121,6 +146,18 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
         regency = ref.regencies.get(code)
         if regency is None:
             err("regency_code", _("Unknown regency/city code %(code)s.") % {"code": code})
+        elif historical and regency.valid_to is not None and recorded_on is not None:
+            if _regency_in_force(regency, recorded_on):
+                out["regency"] = regency  # kept as recorded: the statistics of that year stay as they were
+            else:
+                err("regency_code", _("Regency/city code %(code)s was not in force on %(day)s (the recorded_on "
+                                      "date): it was valid from %(start)s to %(end)s.")
+                    % {"code": code, "day": recorded_on.isoformat(), "start": regency.valid_from or "-",
+                       "end": regency.valid_to})
+        elif historical and regency.valid_to is not None:
+            err("regency_code", _("Regency/city code %(code)s is no longer in use: give the day the person was "
+                                  "recorded (recorded_on) to keep it, or map it to its current code.")
+                % {"code": code})
         elif regency.valid_to is not None:
             successor = next((r for r in ref.regencies.values() if r.id == regency.successor_id), None)
             err("regency_code", _("Regency/city code %(code)s is no longer in use; use %(new)s.")
@@ -145,11 +182,13 @@ def clean_person(raw: dict[str, Any], *, ref: ReferenceIndex, partial: bool = Fa
         ("education", _EDUCATION, _EDUCATION_ALIASES),
         ("marital_status", _MARITAL, _MARITAL_ALIASES),
     ):
-        if name in present and clean_text(raw[name]):
+        if name in present and clean_text(raw.get(name)):
             value = _choice(clean_text(raw[name]), choices, aliases)
             if value is None:
                 err(name, _("Must be one of: %(choices)s.") % {"choices": ", ".join(sorted(choices))})
             out[name] = value
+        elif historical:
+            out[name] = UNKNOWN
 
     if "religion" in present:
         value = clean_text(raw["religion"])
@@ -208,13 +247,14 @@ def clean_passport(raw: dict[str, Any]) -> dict:
 
 
 def clean_registration(data: dict[str, Any], passport: dict[str, Any] | None, *,
-                       ref: ReferenceIndex) -> tuple[dict, list[str], dict | None]:
+                       ref: ReferenceIndex, historical: bool = False) -> tuple[dict, list[str], dict | None]:
     """A new person with an optional first passport (``person_create`` and ``person_bulk_create``):
-    the person's fields and the passport's, every bad field of both reported at once."""
+    the person's fields and the passport's, every bad field of both reported at once. ``historical``:
+    a person migrated from the old system (see ``clean_person``)."""
     errors: dict[str, list[str]] = {}
     cleaned = warnings = passport_data = None
     try:
-        cleaned, warnings = clean_person(data, ref=ref)
+        cleaned, warnings = clean_person(data, ref=ref, historical=historical)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if passport:

@@ -187,11 +187,13 @@ def build_world(make_user, unit_jabar, agency, other_agency, make_person, make_j
         for scope, region in (("in", regency), ("out", other_regency))}
     batch = import_services.import_batch_create(actor=admin_user, uploaded_file=upload(csv_bytes(mixed_rows())))
     export = export_services.export_request(actor=admin_user, filters={"q": "zzz"}, via="test")
+    mapping = import_services.value_mapping_save(actor=admin_user, kind="country", source="Malaysia Barat",
+                                                 target="MY", via="test")
     from lindungi.statistics.publication import edition_release
 
     edition = edition_release(actor=admin_user, year=2025, month=1)
     common = {"number": edition.number, "contact_id": contact_in.pk, "branch_id": branch_in.pk, "item_id": item_in.pk,
-              "token_id": 999999, "fmt": "csv",
+              "token_id": 999999, "fmt": "csv", "mapping_id": mapping.pk,
               "public_id_imports": batch.public_id, "public_id_exports": export.public_id,
               "public_id_foreign-parties": foreign.public_id}
     scopes = {

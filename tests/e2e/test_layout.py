@@ -72,6 +72,8 @@ PAGES = [
     Page("foreign-party-edit", (ADMIN,), {"public_id": "employer"}),
     Page("import-list", (OFFICER, P3MI)),
     Page("import-detail", (OFFICER,), {"public_id": "batch"}),
+    Page("import-mappings", (ADMIN,)),
+    Page("import-reconciliation", (ADMIN,), {"public_id": "history"}),
     Page("export-list", (ADMIN,)),
     Page("export-detail", (ADMIN,), {"public_id": "export"}),
     Page("password-change", (OFFICER, ADMIN)),
@@ -114,7 +116,9 @@ NOT_PAGES = {
     "person-export-xlsx", "person-passport-add", "person-contact-add", "person-contact-remove",
     "person-duplicate-rescan", "person-unmerge",
     "agency-export", "agency-suspend", "agency-lift", "agency-revoke", "agency-branch-add", "agency-branch-close",
-    "import-template", "import-resume", "import-errors-csv", "import-errors-xlsx", "export-download",
+    "import-template", "import-resume", "import-mapping-delete", "import-reconciliation-csv",
+    "import-reconciliation-xlsx", "import-errors-csv", "import-errors-xlsx",
+    "export-download",
     "placement-transition", "placement-checklist-add", "placement-checklist-void", "job-order-verify",
     "job-order-reject", "sip2mi-issue", "sip2mi-revoke",
     "user-set-active", "user-unlock", "user-reset-password", "user-token-revoke", "person-access-report-xlsx",
@@ -180,6 +184,15 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
     file = upload(csv_bytes([row(9001, full_name="Dewi Lestari"), row(9002, nik="123")]))
     batch = imports.import_batch_create(actor=unit_officer, uploaded_file=file, filename=file.name)
     imports.import_batch_enqueue(batch=batch)
+    from lindungi.imports.tests.placement_helpers import placements_csv
+
+    old = {"state": "withdrawn", "state_date": "2023-03-01", "occupation": "9111", "scheme": "g_to_g",
+           "contract_start": "2023-02-01"}
+    history = imports.import_batch_create(actor=admin_user, uploaded_file=upload(placements_csv(
+        [{**old, "nik": person.nik, "country": "HK", "legacy_id": "L-1"},
+         {**old, "nik": person.nik, "country": "KR", "legacy_id": "L-2"}]), "sisko.csv"),
+        kind="placements", mode="historical")
+    imports.import_batch_run(batch_id=history.pk)
     export = export_request(actor=admin_user, kind="persons", fmt="csv")
     post = CheckpointPost.objects.create(code="TPI-LAYOUT", name="Bandara Soekarno-Hatta (uji tata letak)",
                                          kind=CheckpointPost.Kind.AIRPORT)
@@ -240,6 +253,7 @@ def world(admin_user, unit_officer, p3mi_user, checkpoint_officer, agency, make_
                            placement=placement.public_id, job_order=job_order.public_id,
                            agency=agency.public_id, institution=lsp.public_id,
                            employer=foreign_employer.public_id, batch=batch.public_id,
+                           history=history.public_id,
                            export=export.public_id, officer_id=unit_officer.pk,
                            candidate=DuplicateCandidate.objects.order_by("pk").first().pk)
 

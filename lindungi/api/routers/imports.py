@@ -7,13 +7,13 @@ background worker, so the upload answers 202 at once.
 from typing import Literal
 from uuid import UUID
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from lindungi.api.schemas import ERRORS, coded, related
-from lindungi.imports import reports, selectors, services
+from lindungi.imports import reconciliation, reports, selectors, services
 from lindungi.imports.models import ImportBatch
 
 router = Router(tags=["imports"])
@@ -25,8 +25,11 @@ def _iso(value):
 
 class ImportBatchOut(Schema):
     id: UUID = Field(..., alias="public_id")
-    kind: coded(ImportBatch.Kind) = Field(..., description="persons or placements")
-    mode: coded(ImportBatch.Mode, blank=True) = Field(..., description="placements: new or historical; persons: empty")
+    kind: coded(ImportBatch.Kind) = Field(..., description="persons, placements, foreign_parties, agencies or users")
+    mode: coded(ImportBatch.Mode, blank=True) = Field(
+        ..., description="placements: new or historical; persons: empty or historical; other kinds: empty")
+    mapping_counts: dict[str, int] = Field(..., description="mapping table entries applied: 'kind: source → target' "
+                                                            "→ rows")
     filename: str
     status: coded(ImportBatch.Status) = Field(..., description="queued, running, done or failed")
     message: str
@@ -87,14 +90,16 @@ KIND_FORM, MODE_FORM = Form("persons"), Form("")  # multipart fields with their 
 @router.post("", response={202: ImportBatchOut, **ERRORS}, operation_id="imports_create")
 def imports_create(
     request, file: File[UploadedFile],
-    kind: coded(ImportBatch.Kind, also=("placements_new", "placements_historical")) = KIND_FORM,
+    kind: coded(ImportBatch.Kind, also=("placements_new", "placements_historical", "persons_historical")) = KIND_FORM,
     mode: coded(ImportBatch.Mode, blank=True) = MODE_FORM,
 ):
     """Upload a CSV or XLSX file (multipart field `file`) of people or, with `kind=placements`, of
     placements and their checklist items (`mode=new`, the default: registered through every rule;
     `mode=historical`, central administrators only: migrated in the recorded state). `kind` also takes
-    `placements_new` and `placements_historical`. The columns are checked at once; the rows are imported
-    in the background: poll `GET /imports/{id}`."""
+    `placements_new`, `placements_historical` and `persons_historical` (people migrated from the old
+    system, central administrators) and, for a migration (central administrators), `foreign_parties`
+    (foreign employers and agencies), `agencies` (P3MI with their licence history) and `users`. The
+    columns are checked at once; the rows are imported in the background: poll `GET /imports/{id}`."""
     batch = services.import_batch_create(actor=request.user, uploaded_file=file, filename=file.name, kind=kind,
                                          mode=mode, via="api")
     services.import_batch_enqueue(batch=batch)
@@ -138,5 +143,43 @@ def imports_error_report(request, public_id: UUID, format: Literal["csv", "xlsx"
         return FileResponse(reports.error_report_xlsx(rows), as_attachment=True, filename=name,
                             content_type=reports.XLSX_CONTENT_TYPE)
     response = StreamingHttpResponse(reports.error_report_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ReconciliationLineOut(Schema):
+    dimension: str = Field(..., description="year (of contract start), scheme, country, province or sex")
+    value: str = Field(..., description="'-' when the file gave none")
+    source: int = Field(..., description="rows of the file (refused rows included)")
+    lindungi: int = Field(..., description="placements migrated from this file (any run of it)")
+    difference: int = Field(..., description="lindungi - source")
+
+
+class ReconciliationOut(Schema):
+    file_rows: int
+    lindungi_rows: int
+    items: list[ReconciliationLineOut]
+
+
+@router.get("/{public_id}/reconciliation", response={200: ReconciliationOut, **ERRORS},
+            operation_id="imports_reconciliation")
+def imports_reconciliation(request, public_id: UUID):
+    """Historical placement imports: the file's counts (by year of contract start, scheme, country,
+    province and sex) beside Lindungi's for the placements migrated from it."""
+    _batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    file_rows, lindungi_rows = reconciliation.totals(lines)
+    return {"file_rows": file_rows, "lindungi_rows": lindungi_rows,
+            "items": [{"dimension": line.dimension, "value": line.value, "source": line.source,
+                       "lindungi": line.lindungi, "difference": line.difference} for line in lines]}
+
+
+@router.get("/{public_id}/reconciliation/report", response={200: None, **ERRORS},
+            operation_id="imports_reconciliation_report")
+def imports_reconciliation_report(request, public_id: UUID, format: Literal["csv", "xlsx"] = "csv"):
+    """The reconciliation report as a file (CSV, or XLSX with the differing lines highlighted)."""
+    batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    content, content_type = reports.reconciliation_file(lines, format)
+    response = HttpResponse(content, content_type=content_type)
+    name = f"import-{batch.public_id}-reconciliation.{format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

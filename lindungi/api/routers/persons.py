@@ -9,7 +9,15 @@ from lindungi.api.errors import value_check
 from lindungi.api.schemas import ERRORS, InputSchema, coded, refuse_identifiers_in_url, related
 from lindungi.audit.models import AccessLog
 from lindungi.registry import selectors, services
-from lindungi.registry.models import DuplicateCandidate, Education, FamilyContact, MaritalStatus, Religion, Sex
+from lindungi.registry.models import (
+    UNKNOWN,
+    DuplicateCandidate,
+    Education,
+    FamilyContact,
+    MaritalStatus,
+    Religion,
+    Sex,
+)
 from lindungi.registry.nik import warning_texts
 
 router = Router(tags=["persons"])
@@ -18,6 +26,9 @@ SexCode = coded(Sex)
 SexIn = coded(Sex, also=("L", "P"))
 EducationCode = coded(Education)
 MaritalCode = coded(MaritalStatus)
+# Read: a person migrated from the old system may have "unknown" (never accepted as input).
+EducationRead = coded([*Education.values, UNKNOWN])
+MaritalRead = coded([*MaritalStatus.values, UNKNOWN])
 ReligionOptional = coded(Religion, blank=True)
 Relationship = coded(FamilyContact.Relationship)
 DuplicateStatus = coded(DuplicateCandidate.Status)
@@ -107,11 +118,11 @@ class PersonSummaryOut(Schema):
 
 
 class PersonOut(PersonSummaryOut):
-    birth_place: str
-    address: str
+    birth_place: str = Field(..., description="empty: unknown (people migrated without it)")
+    address: str = Field(..., description="empty: unknown (people migrated without it)")
     village_name: str
-    education: EducationCode
-    marital_status: MaritalCode
+    education: EducationRead = Field(..., description="unknown only for people migrated without it")
+    marital_status: MaritalRead = Field(..., description="unknown only for people migrated without it")
     religion: ReligionOptional
     phone: str
     agency: UUID | None = None

@@ -34,6 +34,9 @@ def test_seed_demo_with_placements(db):
     # Both paths: migrated records with their dated timeline, and new ones moved by real transitions.
     assert Placement.objects.filter(migrated=True).exists() and Placement.objects.filter(migrated=False).exists()
     assert PlacementTransition.objects.filter(via="migration").exists()
+    from lindungi.imports.models import ValueMapping
+
+    assert ValueMapping.objects.filter(kind="occupation", target="9111").exists()  # the mapping table is shown
     assert PlacementTransition.objects.filter(via="command").exists()
     assert ChecklistItem.objects.exists()
 

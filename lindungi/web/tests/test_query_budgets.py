@@ -31,11 +31,12 @@ BUDGETS = {
     "/foreign-parties/": 5,
     "/duplicates/": 7,
     "/imports/": 4,
+    "/imports/mappings/": 5,
     "/exports/": 4,
     "/statistik/": 15,  # the table, the split among child units, and the target form (administrators)
 }
 # Pages a role may not open.
-FORBIDDEN = {"p3mi": {"/duplicates/", "/statistik/"}}
+FORBIDDEN = {"p3mi": {"/duplicates/", "/statistik/", "/imports/mappings/"}, "officer": {"/imports/mappings/"}}
 
 
 @pytest.fixture

@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lindungi.common.errors import Conflict, PermissionDenied, ValidationFailed
-from lindungi.imports import persons, reports, selectors, services
+from lindungi.imports import persons, reconciliation, records, reports, selectors, services
 from lindungi.imports import placements as placement_rows
-from lindungi.imports.perms import IMPORT_RUN
+from lindungi.imports.models import ValueMapping
+from lindungi.imports.perms import IMPORT_MAPPINGS, IMPORT_RUN
+from lindungi.web.forms.imports import ValueMappingForm
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_number
 
 BATCH_PAGE_SIZE = 25
@@ -76,6 +78,9 @@ def import_list(request):
         "form": form, "page": page, "can_import": can_import, "columns": persons.COLUMNS,
         "placement_columns": placement_rows.COLUMNS if kind_values - {"persons"} else (),
         "historical_only": placement_rows.HISTORICAL_ONLY,
+        "mapping_link": user.has_role_perm(IMPORT_MAPPINGS),
+        "record_kinds": [(kind, label, records.IMPORTERS[kind].columns) for kind, label in kinds
+                         if kind in records.IMPORTERS],
     }, status=status)
 
 
@@ -126,14 +131,87 @@ def import_errors_xlsx(request, public_id):
 
 @login_required
 def import_template(request):
-    kind = "placements" if request.GET.get("kind") == "placements" else "persons"
+    kind = request.GET.get("kind", "")
+    kind = kind if kind == "placements" or kind in records.IMPORTERS else "persons"
     response = HttpResponse(reports.template_xlsx(kind), content_type=reports.XLSX_CONTENT_TYPE)
-    name = "lindungi-placements-template.xlsx" if kind == "placements" else "lindungi-import-template.xlsx"
+    name = "lindungi-import-template.xlsx" if kind == "persons" else f"lindungi-{kind.replace('_', '-')}-template.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+@login_required
+@domain_errors_to_http
+def import_mappings(request):
+    """The mapping table (central administrators): add or change an entry, list, filter by kind."""
+    kind = request.GET.get("kind", "")
+    page = selectors.value_mapping_list_for(request.user, kind=kind, page=page_number(request))
+    form = ValueMappingForm(request.POST or None, initial={"kind": kind or None})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                mapping = services.value_mapping_save(actor=request.user, via="web", **form.cleaned_data)
+            except ValidationFailed as exc:
+                apply_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Saved: %(source)s → %(target)s.")
+                                 % {"source": mapping.source, "target": mapping.target})
+                return redirect(f"{reverse('web:import-mappings')}?kind={mapping.kind}")
+        else:
+            status = 400
+    return render(request, "web/imports/mappings.html", {
+        "form": form, "page": page, "kind": kind, "kinds": ValueMapping.Kind.choices}, status=status)
+
+
+@login_required
+@domain_errors_to_http
+@require_POST
+def import_mapping_delete(request, mapping_id: int):
+    services.value_mapping_delete(actor=request.user, mapping_id=mapping_id, via="web")
+    messages.success(request, _("The mapping was deleted."))
+    return redirect("web:import-mappings")
+
+
+@login_required
+@domain_errors_to_http
+def import_reconciliation(request, public_id):
+    """The file's counts beside Lindungi's for a historical placement import, differences highlighted."""
+    batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    file_rows, lindungi_rows = reconciliation.totals(lines)
+    return render(request, "web/imports/reconciliation.html", {
+        "batch": batch, "lines": lines, "file_rows": file_rows, "lindungi_rows": lindungi_rows,
+        "differences": sum(1 for line in lines if line.difference)})
+
+
+def _reconciliation_download(request, public_id, fmt):
+    batch, lines = selectors.import_reconciliation_for(request.user, public_id)
+    name = f"import-{batch.public_id}-reconciliation.{fmt}"
+    content, content_type = reports.reconciliation_file(lines, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@domain_errors_to_http
+def import_reconciliation_csv(request, public_id):
+    return _reconciliation_download(request, public_id, "csv")
+
+
+@login_required
+@domain_errors_to_http
+def import_reconciliation_xlsx(request, public_id):
+    return _reconciliation_download(request, public_id, "xlsx")
+
+
 urlpatterns = [
+    path("imports/<uuid:public_id>/reconciliation/", import_reconciliation, name="import-reconciliation"),
+    path("imports/<uuid:public_id>/reconciliation.csv", import_reconciliation_csv, name="import-reconciliation-csv"),
+    path("imports/<uuid:public_id>/reconciliation.xlsx", import_reconciliation_xlsx,
+         name="import-reconciliation-xlsx"),
+    path("imports/mappings/", import_mappings, name="import-mappings"),
+    path("imports/mappings/<int:mapping_id>/delete/", import_mapping_delete, name="import-mapping-delete"),
     path("imports/", import_list, name="import-list"),
     path("imports/template.xlsx", import_template, name="import-template"),
     path("imports/<uuid:public_id>/", import_detail, name="import-detail"),

@@ -16,9 +16,13 @@ class Command(BaseCommand):
     # Subclasses (import_placements) change these.
     kind = ImportBatch.Kind.PERSONS
     existing_label = "already registered"
+    hidden_options = ("kind",)  # batch options the "continue with" hint leaves out
+    offers_historical = True
 
     def batch_options(self, options) -> dict:
         """Extra arguments for ``import_batch_create``."""
+        if options.get("historical"):
+            return {"kind": self.kind, "mode": ImportBatch.Mode.HISTORICAL}
         return {"kind": self.kind}
 
     def command_name(self) -> str:
@@ -33,11 +37,16 @@ class Command(BaseCommand):
                             help="continue this batch instead of starting a new one")
         parser.add_argument("--errors", metavar="CSV_PATH", help="also write the error report to this file")
         parser.add_argument("--no-progress", action="store_true", help="do not print the progress line")
+        if self.offers_historical:
+            parser.add_argument("--historical", action="store_true",
+                                help="migration of people from the old system (central administrators): facts it "
+                                     "lacks are recorded as unknown, region codes valid on the record's date kept")
 
     def handle(self, *args, path, user, chunk, resume, errors, no_progress, **options):
         name = self.command_name()
         again = f"manage.py {name} {path} --user {user}" + "".join(
-            f" --{key} {value}" for key, value in self.batch_options(options).items() if key not in ("kind",))
+            " --historical" if key == "mode" and self.offers_historical else f" --{key} {value}"
+            for key, value in self.batch_options(options).items() if key not in self.hidden_options)
         actor = get_user_model().objects.filter(username=user).first()
         if actor is None:
             raise CommandError(f"Unknown user {user!r}.")

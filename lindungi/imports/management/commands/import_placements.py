@@ -13,6 +13,7 @@ class Command(ImportPersonsCommand):
             "registered first (import_persons).")
     kind = ImportBatch.Kind.PLACEMENTS
     existing_label = "already imported"
+    offers_historical = False
 
     def command_name(self) -> str:
         return "import_placements"
