@@ -418,3 +418,24 @@ def drawdown_get_for(actor, agency_public_id, public_id) -> DepositDrawdown:
     if drawdown is None:
         raise NotFound(_("Deposit drawdown not found."))
     return drawdown
+
+
+def supervision_counts_by_agency(*, start: dt.date, end: dt.date, agency_ids) -> dict[int, dict]:
+    """Per P3MI, for the supervision scorecards: sanctions opened with ``start <= day < end`` (and
+    how many of them reached a suspension or revocation), and deposit drawdowns requested in the
+    period. Two grouped queries."""
+    out: dict[int, dict] = {}
+
+    def row(agency_id: int) -> dict:
+        return out.setdefault(agency_id, {"sanctions": 0, "suspensions": 0, "drawdowns": 0})
+
+    grave = [SanctionState.SUSPENDED, SanctionState.LIFTED, SanctionState.REVOKED]
+    for entry in (Sanction.objects.filter(agency_id__in=agency_ids, opened_on__gte=start, opened_on__lt=end)
+                  .values("agency_id").annotate(n=Count("id"), grave=Count("id", filter=Q(state__in=grave)))
+                  .order_by()):
+        row(entry["agency_id"]).update(sanctions=entry["n"], suspensions=entry["grave"])
+    for entry in (DepositDrawdown.objects.filter(agency_id__in=agency_ids, requested_on__gte=start,
+                                                 requested_on__lt=end)
+                  .values("agency_id").annotate(n=Count("id")).order_by()):
+        row(entry["agency_id"])["drawdowns"] = entry["n"]
+    return out

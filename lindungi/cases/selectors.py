@@ -4,7 +4,7 @@ lifecycle guards and the deadline rules read."""
 
 from datetime import date, timedelta
 
-from django.db.models import DateField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models import Count, DateField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -356,3 +356,19 @@ def cases_resolved_count(*, start: date, end: date, unit_id: int | None = None,
         qs = qs.filter(closed_on__lte=ExpressionWrapper(F("registered_on") + timedelta(days=within_days),
                                                          output_field=DateField()))
     return qs.count()
+
+
+def case_counts_by_agency(*, start: date, end: date, agency_ids, today: date | None = None) -> dict[int, dict]:
+    """Per P3MI, for the supervision scorecards: complaints registered with ``start <= day < end``
+    and, among every open case, those past their running deadline today. Two grouped queries."""
+    day = today or timezone.localdate()
+    out: dict[int, dict] = {}
+    registered = (Case.objects.filter(agency_id__in=agency_ids, registered_on__gte=start, registered_on__lt=end)
+                  .values("agency_id").annotate(n=Count("id")).order_by())
+    for row in registered:
+        out.setdefault(row["agency_id"], {"complaints": 0, "overdue": 0})["complaints"] = row["n"]
+    overdue = (Case.objects.filter(agency_id__in=agency_ids, state__in=states.OPEN, deadline_on__lt=day)
+               .values("agency_id").annotate(n=Count("id")).order_by())
+    for row in overdue:
+        out.setdefault(row["agency_id"], {"complaints": 0, "overdue": 0})["overdue"] = row["n"]
+    return out

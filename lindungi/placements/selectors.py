@@ -660,3 +660,12 @@ def skilled_share(placements: QuerySet, *, on: date | None = None) -> dict:
     total = placements.count()
     skilled = len(skilled_placement_ids(placements, on=on))
     return {"skilled": skilled, "total": total, "share": (skilled / total) if total else None}
+
+
+def departures_by_agency(*, start: dt.datetime, end: dt.datetime, agency_ids) -> dict[int, int]:
+    """Departures (transitions to ``departed`` with ``start <= at < end``) per P3MI, for the
+    supervision scorecards: one grouped query."""
+    rows = (PlacementTransition.objects.filter(to_state=states.PlacementState.DEPARTED, at__gte=start, at__lt=end,
+                                               placement__agency_id__in=agency_ids)
+            .values("placement__agency_id").annotate(n=Count("id")).order_by())
+    return {row["placement__agency_id"]: row["n"] for row in rows}

@@ -22,3 +22,5 @@ OVERCHARGE_VIEW = define("overcharge.view", _("Read overcharging flags"), roles=
     Role.ADMIN, Role.ANALYST, Role.UNIT_OFFICER))
 OVERCHARGE_ESCALATE = define("overcharge.escalate", _("Escalate an overcharging flag to a complaint and a sanction"),
                              roles=(Role.ADMIN, Role.UNIT_OFFICER))
+SCORECARD_VIEW = define("scorecard.view", _("Read the supervision scorecards of placement companies"), roles=(
+    Role.ADMIN, Role.ANALYST, Role.UNIT_OFFICER, Role.P3MI_STAFF))

@@ -98,6 +98,7 @@ PAGES = [
     Page("arrival-board", (OFFICER, P3MI, ADMIN)),
     Page("arrival-create", (OFFICER,)),
     Page("statistics", (OFFICER, ADMIN)),
+    Page("scorecard-list", (OFFICER, P3MI)),
     Page("public-statistics", (PUBLIC,), query="?by=regency"),
     Page("public-editions", (PUBLIC, ADMIN)),
     Page("public-edition", (PUBLIC,), {"number": "edition"}),

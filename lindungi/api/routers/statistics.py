@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from lindungi.api.schemas import ERRORS, InputSchema, coded
+from lindungi.common.downloads import CONTENT_TYPES, attachment
 from lindungi.statistics import publication, reports, selectors, services
 from lindungi.statistics.models import Measure, Rule, TargetVersion
 
@@ -149,29 +150,19 @@ class MonthlyReportQuery(InputSchema):
     format: Literal["json", "pdf", "xlsx"] = "json"
 
 
-FILE_TYPES = {"pdf": "application/pdf",
-              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _file(content: bytes, kind: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FILE_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @router.get("/monthly-report", response={200: MonthlyReportOut, **ERRORS}, operation_id="statistics_monthly_report",
             openapi_extra={"responses": {200: {"content": {
-                FILE_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}},
-                FILE_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
+                CONTENT_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}},
+                CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
 def statistics_monthly_report(request, query: Query[MonthlyReportQuery]):
     """The monthly performance report of a unit (or the nation): per indicator the year's target,
     the month's realisation, the realisation to date and the achievement so far. `format=pdf` gives
     the printable report with its chart, `format=xlsx` the table as a workbook."""
     report = selectors.monthly_report_for(request.user, year=query.year, month=query.month, unit=query.unit)
-    if query.format == "pdf":
-        return _file(reports.monthly_report_pdf(report), "pdf", reports.monthly_report_name(report, "pdf"))
-    if query.format == "xlsx":
-        return _file(reports.monthly_report_xlsx(report), "xlsx", reports.monthly_report_name(report, "xlsx"))
+    files = {"pdf": reports.monthly_report_pdf, "xlsx": reports.monthly_report_xlsx}
+    if query.format in files:
+        return attachment(files[query.format](report), kind=query.format,
+                          filename=reports.monthly_report_name(report, query.format))
     return report
 
 
@@ -225,7 +216,7 @@ class PublicQuery(InputSchema):
                    operation_id="public_statistics_placements",
                    openapi_extra={"responses": {200: {"content": {
                        "text/csv": {"schema": {"type": "string"}},
-                       FILE_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
+                       CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
 def public_statistics_placements(request, query: Query[PublicQuery]):
     """**No login.** Departures of the year (placements that passed the exit check) by province,
     regency, country, scheme, sex, sector, occupation, education or month, as JSON or CSV
@@ -234,8 +225,8 @@ def public_statistics_placements(request, query: Query[PublicQuery]):
     is `null` (an empty cell in CSV and XLSX)."""
     table = selectors.public_placements(year=query.year, by=query.by)
     if query.format == "xlsx":
-        return _file(reports.public_table_xlsx(table, title=f"{table['by']} {table['year']}"), "xlsx",
-                     f"penempatan-{table['year']}-{table['by']}.xlsx")
+        return attachment(reports.public_table_xlsx(table, title=f"{table['by']} {table['year']}"), kind="xlsx",
+                          filename=f"penempatan-{table['year']}-{table['by']}.xlsx")
     if query.format == "csv":
         out = io.StringIO()
         csv.writer(out).writerows(selectors.public_csv_rows(table))

@@ -4,12 +4,14 @@ and selectors."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from lindungi.api.schemas import ERRORS, InputSchema, coded, related
-from lindungi.supervision import selectors, services
+from lindungi.common.downloads import CONTENT_TYPES, attachment
+from lindungi.supervision import scorecard_files, scorecards, selectors, services
 from lindungi.supervision.models import (
     Confirmation,
     EntrySource,
@@ -325,3 +327,69 @@ def overcharge_flags_escalate(request, public_id: UUID, payload: EscalateIn):
     flag = services.overcharge_escalate(actor=request.user, flag_public_id=public_id, summary=payload.summary,
                                         complainant_phone=payload.complainant_phone, via="api")
     return selectors.flag_get_for(request.user, flag.public_id, via="api", log=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scorecards
+# ---------------------------------------------------------------------------------------------
+
+scorecards_router = Router(tags=["supervision"])
+
+SCORECARD_FILES = {"pdf": scorecard_files.scorecards_pdf, "xlsx": scorecard_files.scorecards_xlsx}
+
+
+class ScorecardOut(Schema):
+    rank: int
+    agency: UUID
+    legal_name: str
+    sip3mi_number: str
+    departures: int
+    complaints: int
+    complaints_per_100: Decimal | None = Field(None, description="null without departures in the year")
+    overcharge_flags: int
+    overcharge_idr: Decimal = Field(..., description="amount charged over the rules, in rupiah")
+    overdue_cases: int = Field(..., description="open cases past their running deadline today")
+    sanctions: int = Field(..., description="sanctions opened in the year")
+    suspensions: int = Field(..., description="of those, how many reached a suspension or revocation")
+    drawdowns: int = Field(..., description="deposit drawdowns requested in the year")
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.public_id
+
+    @staticmethod
+    def resolve_legal_name(obj):
+        return obj.agency.legal_name
+
+    @staticmethod
+    def resolve_sip3mi_number(obj):
+        return obj.agency.sip3mi_number
+
+
+class ScorecardsOut(Schema):
+    year: int
+    province: str
+    sort: str
+    cards: list[ScorecardOut]
+
+
+class ScorecardQuery(InputSchema):
+    year: int | None = None
+    province: str = Field("", description="two-digit province code of the companies' head offices")
+    sort: coded(scorecards.SORTS, blank=True) = ""
+    format: Literal["json", "pdf", "xlsx"] = "json"
+
+
+@scorecards_router.get("", response={200: ScorecardsOut, **ERRORS}, operation_id="scorecards",
+                       openapi_extra={"responses": {200: {"content": {
+                           CONTENT_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}},
+                           CONTENT_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}}})
+def scorecards_list(request, query: Query[ScorecardQuery]):
+    """Scorecards of the placement companies you may read (P3MI staff: their own) for a year, ranked
+    by `sort` (default: complaints per 100 departures), largest first. `format=xlsx` or `pdf` gives
+    the evaluation-meeting pack."""
+    board = scorecards.scorecards_for(request.user, year=query.year, province=query.province, sort=query.sort)
+    if query.format in SCORECARD_FILES:
+        return attachment(SCORECARD_FILES[query.format](board), kind=query.format,
+                          filename=scorecard_files.pack_name(board, query.format))
+    return board

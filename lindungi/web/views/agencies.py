@@ -274,6 +274,8 @@ def agency_list(request):
         "rows": _standing_rows(page.items, timezone.localdate()) if page else [],
         "window": page_window(page) if page else [],
         "can_write": request.user.has_role_perm(AGENCY_WRITE),
+        "perms_scorecards": request.user.has_role_perm("scorecard.view"),
+        "perms_sanctions": request.user.has_role_perm("sanction.view"),
         "query": request.GET.urlencode(),
     }
     return _partial_or_full(request, "web/agencies/agency_list.html", "web/agencies/_agency_results.html",

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindungi.accounts.roles import NATIONAL_ROLES
+from lindungi.common.downloads import attachment
 from lindungi.common.errors import ValidationFailed
 from lindungi.statistics import publication, reports, selectors, services
 from lindungi.statistics.perms import PUBLISH, STATISTICS_VIEW, TARGET_SET
@@ -102,9 +102,7 @@ def target_set(request):
     return redirect(reverse("web:statistics") + "?" + urlencode(query))
 
 
-REPORT_FORMATS = {"pdf": ("application/pdf", reports.monthly_report_pdf),
-                  "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           reports.monthly_report_xlsx)}
+REPORT_FORMATS = {"pdf": reports.monthly_report_pdf, "xlsx": reports.monthly_report_xlsx}
 
 
 @login_required
@@ -125,10 +123,7 @@ def monthly_report(request):
         messages.error(request, "; ".join(f"{labels.get(field, field)}: {' '.join(errors)}"
                                           for field, errors in exc.fields.items()) or exc.message)
         return _dashboard(request, {k: v for k, v in request.GET.items() if k in ("year", "unit")}, status=400)
-    content_type, render_file = REPORT_FORMATS[kind]
-    response = HttpResponse(render_file(report), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{reports.monthly_report_name(report, kind)}"'
-    return response
+    return attachment(REPORT_FORMATS[kind](report), kind=kind, filename=reports.monthly_report_name(report, kind))
 
 
 def public_statistics(request):

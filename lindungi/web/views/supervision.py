@@ -9,13 +9,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lindungi.accounts.roles import Role
 from lindungi.audit.models import AccessLog
 from lindungi.audit.services import access_log
+from lindungi.common.downloads import attachment
 from lindungi.common.errors import DomainError
-from lindungi.supervision import selectors, services
+from lindungi.supervision import scorecard_files, scorecards, selectors, services
 from lindungi.supervision.models import SanctionState
 from lindungi.supervision.perms import (
     COST_CONFIRM,
@@ -24,8 +26,9 @@ from lindungi.supervision.perms import (
     COST_RULE_VIEW,
     OVERCHARGE_ESCALATE,
     OVERCHARGE_VIEW,
+    SCORECARD_VIEW,
 )
-from lindungi.web.choices import lang
+from lindungi.web.choices import lang, province_choices
 from lindungi.web.forms.supervision import (
     ConfirmationForm,
     CostEntryForm,
@@ -218,7 +221,35 @@ def flag_escalate(request, public_id):
                   {"flag": flag, "form": form, "needs_phone": not flag.entry.person.phone}, status=status)
 
 
+SCORECARD_FILES = {"xlsx": scorecard_files.scorecards_xlsx, "pdf": scorecard_files.scorecards_pdf}
+SORT_LABELS = {"complaints_per_100": _lazy("Complaints per 100 departures"), "complaints": _lazy("Complaints"),
+               "overcharge_idr": _lazy("Amount over the rules"), "overdue_cases": _lazy("Cases past deadline"),
+               "sanctions": _lazy("Sanctions"), "departures": _lazy("Departures")}
+
+
+@login_required
+@domain_errors_to_http
+def scorecard_list(request):
+    """The companies' scorecards for a year, ranked; the evaluation pack as XLSX or PDF."""
+    actor = request.user
+    _require_perm(actor, SCORECARD_VIEW, _("You are not allowed to read scorecards."))
+    params = {name: request.GET.get(name, "") for name in ("year", "province", "sort")}
+    board, error, status = None, "", 200
+    try:
+        board = scorecards.scorecards_for(actor, **params)
+    except DomainError as exc:
+        _reraise_access(exc)
+        error, status = "; ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message, 400
+    kind = request.GET.get("format", "")
+    if board and kind in SCORECARD_FILES:
+        return attachment(SCORECARD_FILES[kind](board), kind=kind, filename=scorecard_files.pack_name(board, kind))
+    return render(request, "web/supervision/scorecards.html", {
+        "board": board, "error": error, "params": params, "provinces": province_choices(),
+        "sorts": list(SORT_LABELS.items()), "is_p3mi": actor.role == Role.P3MI_STAFF}, status=status)
+
+
 urlpatterns = [
+    path("scorecards/", scorecard_list, name="scorecard-list"),
     path("persons/<uuid:public_id>/costs/", person_costs, name="person-costs"),
     path("costs/<uuid:public_id>/confirmation/", cost_confirm, name="cost-confirm"),
     path("costs/<uuid:public_id>/receipt/", cost_receipt, name="cost-receipt"),
