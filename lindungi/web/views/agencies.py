@@ -37,6 +37,7 @@ from lindungi.agencies.perms import (
 from lindungi.audit.services import access_log
 from lindungi.common.errors import DomainError, ValidationFailed
 from lindungi.common.pagination import Page
+from lindungi.supervision.perms import SCORECARD_VIEW
 from lindungi.web import choices
 from lindungi.web.helpers import apply_domain_error, domain_errors_to_http, page_window
 from lindungi.web.helpers import int_param as _int_param
@@ -274,8 +275,8 @@ def agency_list(request):
         "rows": _standing_rows(page.items, timezone.localdate()) if page else [],
         "window": page_window(page) if page else [],
         "can_write": request.user.has_role_perm(AGENCY_WRITE),
-        "perms_scorecards": request.user.has_role_perm("scorecard.view"),
-        "perms_sanctions": request.user.has_role_perm("sanction.view"),
+        "perms_scorecards": request.user.has_role_perm(SCORECARD_VIEW),
+        "perms_sanctions": request.user.has_role_perm(SANCTION_VIEW),
         "query": request.GET.urlencode(),
     }
     return _partial_or_full(request, "web/agencies/agency_list.html", "web/agencies/_agency_results.html",
