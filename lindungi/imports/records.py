@@ -8,6 +8,7 @@ maps its columns to what the owning app's bulk function takes and reports that f
 errors by column; the rules live in the owning app, never here.
 """
 
+import abc
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ def column_mapper(columns: tuple[Column, ...]) -> Callable[[Sequence[Any]], dict
     return functools.partial(map_header, aliases=aliases, required=tuple(c.name for c in columns if c.required))
 
 
-class RecordImporter:
+class RecordImporter(abc.ABC):
     """One batch of a record kind from its resume point to the end of the file. Subclasses give
     ``columns`` and ``write_rows``; a re-run relies on the owning app's idempotence (a record on file
     is ``existing``)."""
@@ -99,9 +100,9 @@ class RecordImporter:
     def map_value(self, kind: str, value: str) -> str:
         return self.mappings.apply(kind, value)
 
+    @abc.abstractmethod
     def write_rows(self, rows: list[tuple[int, dict[str, str]]]) -> list:
         """Results with ``line``, ``status`` (created / existing / refused) and ``fields``."""
-        raise NotImplementedError
 
     def _commit(self, chunk: _Chunk) -> None:
         write_chunk(self, chunk)
